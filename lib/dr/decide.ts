@@ -1,0 +1,135 @@
+/**
+ * The disaster-recovery state machine, as one pure function: what the cluster looks like now ─▶ the status to
+ * record and the one action to take next. The executor (executor.ts) observes, calls `decide`, records, acts,
+ * and observes again, so every step is derived from what is in the cluster and a killed run resumes where it
+ * stopped.
+ *
+ *   (no status | generation > observed) ─▶ todo (startTimestamp = now)
+ *   todo  + snapshot not mounted         ─▶ todo, reason "cluster_snapshot.yaml is not mounted", error
+ *   todo  + FE not yet in restore form   ─▶ apply the restore form
+ *   todo  + FE in restore form           ─▶ doing, "has changed to pod template for disaster recovery"
+ *   doing + FE not in restore form       ─▶ apply the restore form again (as the operator re-rewrites it)
+ *   doing + FE of this generation !Ready ─▶ doing, "disaster recovery is in progress", wait
+ *   doing + FE of this generation Ready  ─▶ done, "disaster recovery is done", endTimestamp = now
+ *   done  + FE still in restore form     ─▶ apply the full topology
+ *   done  + full form applied            ─▶ nothing
+ *   generation < observed                ─▶ error (the operator silently does nothing)
+ */
+import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { StarRocksDrError } from '../errors';
+import { feReadiness, isRestoreForm, RESTORE_GENERATION_ENV } from './readiness';
+import {
+  DrConditionType,
+  DrReason,
+  newStatus,
+  setCondition,
+  type DisasterRecoveryStatus,
+} from './status';
+
+export type DrAction = 'applyRestore' | 'wait' | 'applyFull' | 'none';
+
+export interface DecideInput {
+  /** The requested generation (`disasterRecovery.generation`). */
+  readonly generation: number;
+  /** Whether cluster_snapshot.yaml is mounted into the FE. */
+  readonly snapshotMounted: boolean;
+  /** The status recorded in the cluster, if any. */
+  readonly recorded?: DisasterRecoveryStatus;
+  /** The live FE StatefulSet and its pods. */
+  readonly feStatefulSet?: V1StatefulSet;
+  readonly fePods: readonly V1Pod[];
+  readonly now: Date;
+}
+
+export interface Decision {
+  /** The status to record (identical to `recorded` when nothing changed). */
+  readonly status: DisasterRecoveryStatus;
+  readonly action: DrAction;
+  /** Set when the recovery cannot go on; the status is still recorded. */
+  readonly error?: StarRocksDrError;
+}
+
+const unix = (d: Date) => Math.floor(d.getTime() / 1000);
+
+function restoreFormOf(sts: V1StatefulSet | undefined, generation: number): boolean {
+  if (!isRestoreForm(sts)) return false;
+  const fe = sts!.spec!.template.spec!.containers.find((c) => c.name === 'fe');
+  return fe?.env?.find((e) => e.name === RESTORE_GENERATION_ENV)?.value === String(generation) && (sts!.spec!.replicas ?? 1) === 1;
+}
+
+export function decide(input: DecideInput): Decision {
+  const { generation, recorded, now } = input;
+  if (recorded && recorded.observedGeneration > generation) {
+    return {
+      status: recorded,
+      action: 'none',
+      error: new StarRocksDrError(
+        'GenerationWentDown',
+        `generation ${generation} is lower than the recorded generation ${recorded.observedGeneration}`,
+        { field: 'disasterRecovery.generation', fix: `set generation to ${recorded.observedGeneration} to keep the finished recovery, or to ${recorded.observedGeneration + 1} to run a new one` },
+      ),
+    };
+  }
+  const status = !recorded || generation > recorded.observedGeneration ? newStatus(generation, unix(now)) : recorded;
+  const inRestoreForm = restoreFormOf(input.feStatefulSet, generation);
+
+  switch (status.phase) {
+    case 'todo': {
+      if (!input.snapshotMounted) {
+        return {
+          status: { ...status, reason: DrReason.SNAPSHOT_NOT_MOUNTED },
+          action: 'none',
+          error: new StarRocksDrError('InvalidSnapshot', DrReason.SNAPSHOT_NOT_MOUNTED, {
+            field: 'starRocksFeSpec.configMaps',
+            fix: 'mount cluster_snapshot.yaml with subPath: cluster_snapshot.yaml from a ConfigMap or Secret',
+          }),
+        };
+      }
+      if (!inRestoreForm) return { status, action: 'applyRestore' };
+      const doing = { ...status, phase: 'doing' as const, reason: DrReason.POD_TEMPLATE_CHANGED };
+      return { status: restoreApplied(doing, now), action: 'wait' };
+    }
+    case 'doing': {
+      if (!inRestoreForm) return { status, action: 'applyRestore' };
+      const readiness = feReadiness(input.feStatefulSet, input.fePods, generation);
+      if (!readiness.ready) {
+        const waiting = setCondition(
+          { ...restoreApplied(status, now), reason: DrReason.IN_PROGRESS },
+          { type: DrConditionType.FE_RESTORED, status: 'False', reason: readiness.reason, message: readiness.message },
+          now,
+        );
+        return { status: waiting, action: 'wait' };
+      }
+      const done = setCondition(
+        { ...status, phase: 'done', reason: DrReason.DONE, endTimestamp: unix(now) },
+        { type: DrConditionType.FE_RESTORED, status: 'True', reason: readiness.reason, message: readiness.message },
+        now,
+      );
+      return { status: done, action: 'applyFull' };
+    }
+    case 'done': {
+      if (isRestoreForm(input.feStatefulSet)) {
+        const pending = setCondition(
+          status,
+          { type: DrConditionType.FULL_TOPOLOGY_APPLIED, status: 'False', reason: 'Pending', message: 'the FE StatefulSet is still in restore form' },
+          now,
+        );
+        return { status: pending, action: 'applyFull' };
+      }
+      const applied = setCondition(
+        status,
+        { type: DrConditionType.FULL_TOPOLOGY_APPLIED, status: 'True', reason: 'Applied', message: 'the full topology is applied' },
+        now,
+      );
+      return { status: applied, action: 'none' };
+    }
+  }
+}
+
+function restoreApplied(status: DisasterRecoveryStatus, now: Date): DisasterRecoveryStatus {
+  return setCondition(
+    status,
+    { type: DrConditionType.RESTORE_APPLIED, status: 'True', reason: 'Applied', message: 'the FE StatefulSet runs the restore form' },
+    now,
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * Finding and checking `cluster_snapshot.yaml`, the file that tells a restoring FE which snapshot to download.
+ *
+ * The operator only checks that a ConfigMap is mounted with `subPath` containing `cluster_snapshot.yaml` (or at a
+ * `fe/conf` directory). We also accept a Secret (the file holds S3 keys) and check the file itself, so a typo is
+ * caught before a FE spends minutes failing to restore.
+ */
+import { parseDocument } from 'yaml';
+import { StarRocksDrError } from '../errors';
+import type { MountReference, StarRocksClusterSpec } from '../model/types';
+
+export const SNAPSHOT_FILE = 'cluster_snapshot.yaml';
+
+/** Where the FE gets its snapshot file from. */
+export interface SnapshotSource {
+  readonly kind: 'ConfigMap' | 'Secret';
+  /** Name of the ConfigMap or Secret. */
+  readonly name: string;
+  /** The key holding the file. */
+  readonly key: string;
+  /** Key path of the mount in the spec, for error messages. */
+  readonly field: string;
+}
+
+function mountsSnapshot(m: MountReference): boolean {
+  const path = m.mountPath.replace(/\/+$/, '');
+  return (m.subPath ?? '').includes(SNAPSHOT_FILE) || path.endsWith('fe/conf') || path.endsWith(`/${SNAPSHOT_FILE}`);
+}
+
+/** The mount that provides the snapshot file, or undefined when none does. */
+export function findSnapshotSource(spec: StarRocksClusterSpec): SnapshotSource | undefined {
+  const fe = spec.starRocksFeSpec;
+  const candidates: Array<[SnapshotSource['kind'], readonly MountReference[] | undefined, string]> = [
+    ['ConfigMap', fe.configMaps, 'starRocksFeSpec.configMaps'],
+    ['Secret', fe.secrets, 'starRocksFeSpec.secrets'],
+  ];
+  for (const [kind, mounts, field] of candidates) {
+    const index = (mounts ?? []).findIndex(mountsSnapshot);
+    if (index >= 0) {
+      const m = mounts![index];
+      return { kind, name: m.name, key: m.subPath || SNAPSHOT_FILE, field: `${field}[${index}]` };
+    }
+  }
+  return undefined;
+}
+
+/** The file's text when the spec itself creates the ConfigMap or Secret; undefined when it lives in the cluster. */
+export function snapshotTextFromSpec(spec: StarRocksClusterSpec, source: SnapshotSource): string | undefined {
+  const objects = source.kind === 'ConfigMap' ? spec.configMaps : spec.secrets;
+  return objects?.find((o) => o.name === source.name)?.data[source.key];
+}
+
+/** What the checked file says. */
+export interface ClusterSnapshot {
+  readonly clusterSnapshotPath: string;
+  readonly storageVolumeName: string;
+  /** Property keys of the storage volume (values are never kept: they may be S3 keys). */
+  readonly storageVolumePropertyKeys: readonly string[];
+}
+
+const REQUIRED_S3_PROPERTIES = ['aws.s3.region', 'aws.s3.endpoint'];
+const CREDENTIAL_PROPERTIES = ['aws.s3.access_key', 'aws.s3.secret_key'];
+const CREDENTIAL_FREE_SWITCHES = ['aws.s3.use_instance_profile', 'aws.s3.use_aws_sdk_default_behavior'];
+
+/**
+ * Parse and check a `cluster_snapshot.yaml`. `where` names its source in errors (e.g. `ConfigMap/cluster-snapshot
+ * key cluster_snapshot.yaml`). Error messages never quote property values.
+ */
+export function parseClusterSnapshot(text: string, where: string): ClusterSnapshot {
+  const fail = (field: string, problem: string, fix: string): never => {
+    throw new StarRocksDrError('InvalidSnapshot', problem, { field: `${where}: ${field}`, fix });
+  };
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    fail('(file)', `is not valid YAML (line ${e.linePos?.[0].line ?? '?'}: ${e.code})`, 'fix the YAML syntax of cluster_snapshot.yaml');
+  }
+  const root = doc.toJS() as Record<string, unknown> | null;
+  if (!root || typeof root !== 'object') fail('(file)', 'is empty', 'write the cluster_snapshot and storage_volumes sections');
+  const snapshot = root!.cluster_snapshot as Record<string, unknown> | undefined;
+  if (!snapshot || typeof snapshot !== 'object') {
+    fail('cluster_snapshot', 'is missing', 'add a cluster_snapshot section with cluster_snapshot_path and storage_volume_name');
+  }
+  const path = snapshot!.cluster_snapshot_path;
+  if (typeof path !== 'string' || !/^s3:\/\/[^/]+\/.+/.test(path)) {
+    fail(
+      'cluster_snapshot.cluster_snapshot_path',
+      `must be an s3:// path to a snapshot, got ${typeof path === 'string' ? JSON.stringify(path) : String(path)}`,
+      'copy STORAGE_PATH from INFORMATION_SCHEMA.CLUSTER_SNAPSHOTS (s3://<bucket>/.../meta/image/<snapshot>)',
+    );
+  }
+  const volumeName = snapshot!.storage_volume_name;
+  if (typeof volumeName !== 'string' || volumeName === '') {
+    fail('cluster_snapshot.storage_volume_name', 'is missing', 'name the storage volume the snapshot was taken on, e.g. builtin_storage_volume');
+  }
+  const volumes = Array.isArray(root!.storage_volumes) ? (root!.storage_volumes as Array<Record<string, unknown>>) : [];
+  const index = volumes.findIndex((v) => v && v.name === volumeName);
+  if (index < 0) {
+    fail(
+      'storage_volumes',
+      `defines no volume named ${JSON.stringify(volumeName)} (cluster_snapshot.storage_volume_name)`,
+      `add a storage_volumes entry with name: ${volumeName as string}, type: S3, location and properties`,
+    );
+  }
+  const volume = volumes[index];
+  const field = `storage_volumes[${index}]`;
+  if (String(volume.type ?? '').toUpperCase() !== 'S3') fail(`${field}.type`, 'must be S3', 'set type: S3');
+  if (typeof volume.location !== 'string' || !volume.location.startsWith('s3://')) {
+    fail(`${field}.location`, 'must be an s3:// location', 'set location to the s3:// path the cluster stored its data in');
+  }
+  const props = Array.isArray(volume.properties) ? (volume.properties as Array<Record<string, unknown>>) : [];
+  const keys = props.map((p) => String(p?.key ?? ''));
+  const present = (k: string) => props.some((p) => p?.key === k && p.value !== undefined && p.value !== null && String(p.value) !== '');
+  const needed = [...REQUIRED_S3_PROPERTIES];
+  const credentialFree = CREDENTIAL_FREE_SWITCHES.some((k) => props.some((p) => p?.key === k && String(p.value).toLowerCase() === 'true'));
+  if (!credentialFree) needed.push(...CREDENTIAL_PROPERTIES);
+  const missing = needed.filter((k) => !present(k));
+  if (missing.length > 0) {
+    fail(`${field}.properties`, `lacks ${missing.join(', ')}`, `add them as - key: <name> / value: <value> entries (or set ${CREDENTIAL_FREE_SWITCHES[0]}: "true" to use the node's IAM role)`);
+  }
+  return { clusterSnapshotPath: path as string, storageVolumeName: volumeName as string, storageVolumePropertyKeys: keys };
+}
+
+/** True when the file carries S3 credentials (so it belongs in a Secret, not a ConfigMap). */
+export function carriesCredentials(snapshot: ClusterSnapshot): boolean {
+  return snapshot.storageVolumePropertyKeys.some((k) => CREDENTIAL_PROPERTIES.includes(k));
+}

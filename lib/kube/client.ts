@@ -1,0 +1,136 @@
+/**
+ * One thin wrapper over `@kubernetes/client-node`: connect from a kubeconfig, server-side apply, get, list and
+ * the REST paths watches need. Every call retries through overload and connection failures (retry.ts) and fails
+ * with one `StarRocksDrError` that names the object.
+ */
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { StarRocksDrError } from '../errors';
+import { statusCodeOf } from './errors';
+import { withRetry, type RetryPolicy } from './retry';
+
+export interface ConnectOptions {
+  /** Path of a kubeconfig file. @default - $KUBECONFIG, then ~/.kube/config, then in-cluster */
+  readonly kubeconfig?: string;
+  /** Context to use. @default - the kubeconfig's current context */
+  readonly context?: string;
+  /** An already loaded KubeConfig (tests, the simulator); wins over `kubeconfig`. */
+  readonly kubeConfig?: KubeConfig;
+  readonly retry?: RetryPolicy;
+}
+
+/** A Kubernetes object as this module passes it around. */
+export type KObject = KubernetesObject & { [key: string]: unknown };
+
+/** The kinds this product reads and writes, and where they live in the REST API. */
+const RESOURCES: Record<string, { readonly apiVersion: string; readonly plural: string }> = {
+  ConfigMap: { apiVersion: 'v1', plural: 'configmaps' },
+  Secret: { apiVersion: 'v1', plural: 'secrets' },
+  Service: { apiVersion: 'v1', plural: 'services' },
+  Pod: { apiVersion: 'v1', plural: 'pods' },
+  PersistentVolumeClaim: { apiVersion: 'v1', plural: 'persistentvolumeclaims' },
+  StatefulSet: { apiVersion: 'apps/v1', plural: 'statefulsets' },
+};
+
+export type KnownKind = keyof typeof RESOURCES;
+
+export function loadKubeConfig(opts: ConnectOptions): KubeConfig {
+  if (opts.kubeConfig) return opts.kubeConfig;
+  const kc = new KubeConfig();
+  try {
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new StarRocksDrError('InvalidInput', `cannot read kubeconfig ${opts.kubeconfig ?? '(default)'}: ${(err as Error).message}`, {
+      field: '--kubeconfig',
+      fix: 'pass --kubeconfig with a readable kubeconfig file',
+    });
+  }
+  if (opts.context) {
+    if (!kc.getContexts().some((c) => c.name === opts.context)) {
+      throw new StarRocksDrError('InvalidInput', `kubeconfig has no context named ${opts.context}`, {
+        field: '--context',
+        fix: `use one of: ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}`,
+      });
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new StarRocksDrError('InvalidInput', 'the kubeconfig has no current cluster', {
+      field: '--kubeconfig',
+      fix: 'pass --kubeconfig and --context that point at the target cluster',
+    });
+  }
+  return kc;
+}
+
+export class KubeClient {
+  static connect(opts: ConnectOptions = {}): KubeClient {
+    return new KubeClient(loadKubeConfig(opts), opts.retry ?? {});
+  }
+
+  readonly server: string;
+  private readonly objects: KubernetesObjectApi;
+
+  private constructor(
+    readonly kubeConfig: KubeConfig,
+    readonly retryPolicy: RetryPolicy,
+  ) {
+    this.server = kubeConfig.getCurrentCluster()!.server;
+    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  }
+
+  /** Server-side apply `obj` as `fieldManager`. `force` takes over fields another manager owns. */
+  async apply(obj: KObject, fieldManager: string, force = true): Promise<KObject> {
+    return this.call(`${obj.kind}/${obj.metadata?.name}`, () =>
+      this.objects.patch(obj, undefined, undefined, fieldManager, force, PatchStrategy.ServerSideApply),
+    ) as Promise<KObject>;
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async get(kind: KnownKind, namespace: string, name: string): Promise<KObject | undefined> {
+    const { apiVersion } = RESOURCES[kind];
+    try {
+      return (await this.call(`${kind}/${name}`, () =>
+        this.objects.read({ apiVersion, kind, metadata: { name, namespace } }),
+      )) as KObject;
+    } catch (err) {
+      if (err instanceof StarRocksDrError && statusCodeOf(err.cause) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async list(kind: KnownKind, namespace: string, labelSelector?: string): Promise<{ items: KObject[]; resourceVersion: string }> {
+    const { apiVersion } = RESOURCES[kind];
+    const list = await this.call(`${kind} list in ${namespace}`, () =>
+      this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+    );
+    return { items: list.items as KObject[], resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  /** Delete one object that this product owns (never used on PVCs). Missing is fine. */
+  async delete(kind: Exclude<KnownKind, 'PersistentVolumeClaim'>, namespace: string, name: string): Promise<void> {
+    const { apiVersion } = RESOURCES[kind];
+    try {
+      await this.call(`${kind}/${name}`, () => this.objects.delete({ apiVersion, kind, metadata: { name, namespace } }));
+    } catch (err) {
+      if (err instanceof StarRocksDrError && statusCodeOf(err.cause) === 404) return;
+      throw err;
+    }
+  }
+
+  /** REST collection path, for watches. */
+  static collectionPath(kind: KnownKind, namespace: string): string {
+    const { apiVersion, plural } = RESOURCES[kind];
+    const prefix = apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`;
+    return `${prefix}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+  }
+
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, { server: this.server, what }, this.retryPolicy);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Turning what the Kubernetes client throws into decisions: retry or not, and the one error users see.
+ */
+import { StarRocksDrError } from '../errors';
+
+/** HTTP status of a failed client call, or undefined for a network failure. */
+export function statusCodeOf(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown } | undefined;
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return undefined;
+}
+
+/** Network failures and overload answers are worth another try; a 4xx other than 429 is not. */
+export function isRetryable(err: unknown): boolean {
+  const status = statusCodeOf(err);
+  if (status === undefined) return true;
+  return status === 429 || status >= 500;
+}
+
+/** Seconds the server asked us to wait (`Retry-After`), if it did. */
+export function retryAfterMs(err: unknown): number | undefined {
+  const headers = (err as { headers?: Record<string, string> } | undefined)?.headers;
+  const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  const seconds = value === undefined ? NaN : Number(value);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/** The server's own message (`Status.message`) without the client's dump of headers. */
+export function apiMessage(err: unknown): string {
+  const body = (err as { body?: unknown } | undefined)?.body;
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const message = (parsed as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string') return message;
+  const status = statusCodeOf(err);
+  if (status !== undefined) return `HTTP ${status}`;
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  return typeof e?.code === 'string' ? e.code : String(e?.message ?? err);
+}
+
+/** The error a user sees for a request that failed for good. */
+export function toUserError(err: unknown, server: string, what: string): StarRocksDrError {
+  if (err instanceof StarRocksDrError) return err;
+  const status = statusCodeOf(err);
+  if (status === undefined) {
+    return new StarRocksDrError('Unreachable', `cannot reach the Kubernetes API at ${server} (${apiMessage(err)})`, {
+      field: what,
+      fix: 'check --kubeconfig / --context and that the cluster is up, then run the same command again: it resumes',
+      cause: err,
+    });
+  }
+  return new StarRocksDrError('ApiError', `the Kubernetes API refused the request: ${apiMessage(err)} (HTTP ${status})`, {
+    field: what,
+    fix: status === 403 ? 'grant the identity in your kubeconfig access to this object' : 'check the object and run the same command again: it resumes',
+    cause: err,
+  });
+}

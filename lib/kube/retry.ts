@@ -1,0 +1,39 @@
+/**
+ * Retrying a Kubernetes call through overload (429 with Retry-After, 5xx) and connection failures, with
+ * capped exponential backoff and jitter, until a deadline. This is the only place that waits on a timer
+ * instead of an event: there is nothing to watch while the API server does not answer.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { isRetryable, retryAfterMs, toUserError } from './errors';
+
+export interface RetryPolicy {
+  /** Give up after this long. @default 60000 */
+  readonly deadlineMs?: number;
+  /** @default 100 */
+  readonly initialDelayMs?: number;
+  /** @default 5000 */
+  readonly maxDelayMs?: number;
+}
+
+export async function withRetry<T>(
+  call: () => Promise<T>,
+  describe: { server: string; what: string },
+  policy: RetryPolicy = {},
+  signal?: AbortSignal,
+): Promise<T> {
+  const deadline = Date.now() + (policy.deadlineMs ?? 60_000);
+  let backoff = policy.initialDelayMs ?? 100;
+  const maxDelay = policy.maxDelayMs ?? 5_000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      const wait = retryAfterMs(err) ?? backoff * (0.5 + Math.random() / 2);
+      if (!isRetryable(err) || signal?.aborted || Date.now() + wait > deadline) {
+        throw toUserError(err, describe.server, describe.what);
+      }
+      await delay(wait, undefined, { signal }).catch(() => undefined);
+      backoff = Math.min(backoff * 2, maxDelay);
+    }
+  }
+}

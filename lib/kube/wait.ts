@@ -1,0 +1,115 @@
+/**
+ * Waiting on the cluster by watching it, never by polling: each source is a list+watch (client-node's
+ * `ListWatch`, which relists on 410 Gone and resumes from the last resourceVersion when a watch ends); every
+ * event re-runs `check` on the cached objects, so a change is seen as soon as the API server sends it.
+ * A watch that fails (API restart, network) is restarted with capped backoff until the deadline.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { CHANGE, CONNECT, ERROR, ListWatch, Watch, type KubernetesListObject } from '@kubernetes/client-node';
+import { StarRocksDrError } from '../errors';
+import { apiMessage } from './errors';
+import { KubeClient, type KnownKind, type KObject } from './client';
+
+export interface WatchSource {
+  readonly kind: KnownKind;
+  readonly namespace: string;
+  readonly labelSelector?: string;
+  /** e.g. `metadata.name=kube-starrocks-fe` */
+  readonly fieldSelector?: string;
+}
+
+/** What the watches have seen so far, by source index. */
+export interface WatchView {
+  objects(source: number): readonly KObject[];
+}
+
+export type Check<T> = (view: WatchView) => { readonly done: true; readonly value: T } | { readonly done: false; readonly progress: string };
+
+export interface WaitOptions<T> {
+  readonly client: KubeClient;
+  readonly sources: readonly WatchSource[];
+  readonly check: Check<T>;
+  readonly timeoutMs: number;
+  /** Called with the progress text whenever it changes. */
+  readonly onProgress?: (progress: string) => void;
+  readonly signal?: AbortSignal;
+  /** What is being waited for, for the timeout error. */
+  readonly what: string;
+}
+
+export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
+  const { client } = opts;
+  const watches = opts.sources.map((s) => {
+    const listFn = async (): Promise<KubernetesListObject<KObject>> => {
+      const list = await client.list(s.kind, s.namespace, s.labelSelector);
+      const items = s.fieldSelector ? list.items.filter(fieldMatcher(s.fieldSelector)) : list.items;
+      return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: list.resourceVersion } };
+    };
+    return new ListWatch<KObject>(KubeClient.collectionPath(s.kind, s.namespace), new Watch(client.kubeConfig), listFn, false, s.labelSelector, s.fieldSelector);
+  });
+  const view: WatchView = { objects: (i) => watches[i].list() };
+  let lastProgress = '';
+  let lastError = '';
+
+  return new Promise<T>((resolve, reject) => {
+    let finished = false;
+    const finish = (err: Error | undefined, value?: T) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const w of watches) void w.stop();
+      if (err) reject(err);
+      else resolve(value as T);
+    };
+    const evaluate = () => {
+      if (finished) return;
+      const result = opts.check(view);
+      if (result.done) return finish(undefined, result.value);
+      if (result.progress !== lastProgress) {
+        lastProgress = result.progress;
+        opts.onProgress?.(result.progress);
+      }
+    };
+    const timer = setTimeout(() => {
+      const seen = lastProgress ? ` Last seen: ${lastProgress}.` : '';
+      const api = lastError ? ` Last API error: ${lastError}.` : '';
+      finish(
+        new StarRocksDrError('Timeout', `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}.${seen}${api}`, {
+          field: opts.what,
+          fix: 'look at the FE pod (kubectl describe pod / logs), fix the cause, and run the same command again: it resumes from the recorded status',
+        }),
+      );
+    }, opts.timeoutMs);
+    const onAbort = () => finish(new Error('aborted'));
+    opts.signal?.addEventListener('abort', onAbort);
+
+    watches.forEach((w) => {
+      let backoff = 100;
+      w.on(CHANGE, evaluate);
+      w.on(CONNECT, () => {
+        backoff = 100;
+      });
+      w.on(ERROR, (err: unknown) => {
+        if (finished) return;
+        lastError = apiMessage(err);
+        const wait = backoff;
+        backoff = Math.min(backoff * 2, 5_000);
+        void delay(wait).then(() => (finished ? undefined : restart(w)));
+      });
+    });
+    const restart = (w: ListWatch<KObject>) => w.start().then(evaluate, () => undefined);
+    void Promise.all(watches.map((w) => w.start())).then(evaluate, () => undefined);
+  });
+}
+
+/** Client-side filter for the simple `a.b=value` field selectors we use (the server filters too). */
+function fieldMatcher(selector: string): (o: KObject) => boolean {
+  const clauses = selector.split(',').map((c) => c.split('='));
+  return (o) =>
+    clauses.every(([path, value]) => {
+      let cur: unknown = o;
+      for (const part of path.split('.')) cur = (cur as Record<string, unknown> | undefined)?.[part];
+      return cur === value;
+    });
+}
