@@ -1,0 +1,4 @@
+export * from './secrets';
+export * from './serialize-provider';
+export * from './fake-engine';
+export * from './provider-host';
