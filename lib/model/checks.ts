@@ -1,0 +1,70 @@
+/**
+ * Small predicates shared by the values loader and the typed-spec validator, so both routes reject the same
+ * impossible values with the same words.
+ */
+import { closest, distance } from 'fastest-levenshtein';
+
+/**
+ * A Kubernetes quantity (`"2"`, `"500m"`, `"4Gi"`, `"1e3"`), as `resource.ParseQuantity` accepts it.
+ * Signs are refused: a negative size or CPU is never meant.
+ */
+const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?\d+)?$/;
+
+export function isQuantity(value: string): boolean {
+  return QUANTITY.test(value);
+}
+
+/** True for a quantity whose value is zero (`0`, `0Gi`, `0.0Mi`): the chart's way to say "no such volume". */
+export function isZeroQuantity(value: string): boolean {
+  return isQuantity(value) && /^[0.]+(?:[A-Za-z]+|[eE][-+]?\d+)?$/.test(value);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** An RFC 1123 label: what object names that become host names (Services, StatefulSets) must be. */
+export function isDns1123Label(value: string, maxLength = 63): boolean {
+  return value.length <= maxLength && DNS1123_LABEL.test(value);
+}
+
+/** An RFC 1123 subdomain: ConfigMap, Secret and volume names. */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && value.split('.').every((part) => DNS1123_LABEL.test(part));
+}
+
+/** Container and Service ports. */
+export function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/** A Kubernetes environment variable name (`[-._a-zA-Z][-._a-zA-Z0-9]*`). */
+export function isEnvVarName(value: string): boolean {
+  return /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value);
+}
+
+/** An absolute container path without `..` parts (what a volume mount path must be). */
+export function isMountPath(value: string): boolean {
+  return value.startsWith('/') && !value.split('/').includes('..');
+}
+
+/** A plain object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `did you mean `x`?` for a typo, or '' when nothing is close enough to be a likely typo. */
+export function suggestKey(key: string, candidates: readonly string[]): string {
+  if (candidates.length === 0) return '';
+  const lower = candidates.find((c) => c.toLowerCase() === key.toLowerCase());
+  const best = lower ?? closest(key, [...candidates]);
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  return lower !== undefined || distance(key, best) <= limit ? ` (did you mean \`${best}\`?)` : '';
+}
+
+/** Describes a value's type for error messages (`a list`, `a string "abc"`). */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}
