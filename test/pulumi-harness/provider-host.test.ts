@@ -117,7 +117,7 @@ describe('dynamic-provider host harness', () => {
     const updated = await host.update(created.id, urn, created.outputs, { ...checked.inputs, content: 'body2' });
     assert.deepEqual(secretPaths(updated.outputs), ['token']);
     await host.delete(created.id, urn, updated.outputs);
-    assert.ok(host.output.some((l) => l.text.includes('secret.txt')), 'the provider did log about the file');
+    await host.waitForLine((t) => t.startsWith('deleted ') && t.endsWith('secret.txt')); // it did log about the file
     assert.deepEqual(host.linesContaining(token), []);
   });
 
@@ -125,11 +125,9 @@ describe('dynamic-provider host harness', () => {
     const urn = dynamicUrn('logged');
     const props = { dir, name: 'logged.txt', content: 'x', logVia: 'pulumi', [PROVIDER_KEY]: providerText };
     const created = await host.create(urn, props);
-    const expected = `created ${path.join(dir, 'logged.txt')} (1 bytes)`;
-    assert.ok(
-      host.output.some((l) => l.stream === 'stdout' && l.text === `info: [runtime] ${expected}`),
-      JSON.stringify(host.output),
-    );
+    const expected = `info: [runtime] created ${path.join(dir, 'logged.txt')} (1 bytes)`;
+    await host.waitForLine((t) => t === expected);
+    assert.ok(host.output.some((l) => l.stream === 'stdout' && l.text === expected));
     assert.equal(host.logs.length, 0, 'without PULUMI_NODEJS_ENGINE, nothing reaches the Log RPC');
     await host.delete(created.id, urn, created.outputs);
   });
@@ -145,12 +143,15 @@ describe('dynamic-provider host with engine logs over RPC', () => {
       const props = { dir, name: 'a.txt', content: 'abc', logVia: 'pulumi', [PROVIDER_KEY]: providerText };
       const created = await host.create(urn, props);
       const message = `created ${path.join(dir, 'a.txt')} (3 bytes)`;
+      await host.waitForLine((t) => t === message);
       assert.deepEqual(
         host.logs.filter((l) => l.message === message).map((l) => l.severity),
         ['info'],
       );
       await host.delete(created.id, urn, created.outputs);
-      assert.ok(host.logs.some((l) => l.message === `deleted ${path.join(dir, 'a.txt')}`));
+      await host.waitForLine((t) => t === `deleted ${path.join(dir, 'a.txt')}`);
+      assert.ok(host.logs.some((l) => l.message === `deleted ${path.join(dir, 'a.txt')}`), 'it came over the Log RPC');
+      assert.ok(!host.output.some((l) => l.text.includes('a.txt')), 'and not as an output line');
     } finally {
       await host.stop();
       fs.rmSync(dir, { recursive: true, force: true });

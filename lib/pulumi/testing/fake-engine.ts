@@ -30,20 +30,23 @@ const severities: Record<number, LogSeverity> = {
   [engproto.LogSeverity.ERROR]: 'error',
 };
 
-export async function startFakeEngine(): Promise<FakeEngine> {
+/** `onLog` is called after each Log call is recorded (the harness waits on it). */
+export async function startFakeEngine(onLog?: (entry: EngineLogEntry) => void): Promise<FakeEngine> {
   const logs: EngineLogEntry[] = [];
   let rootUrn = '';
   const server = new grpc.Server();
   const impl: engrpc.IEngineServer = {
     log(call, cb) {
       const r = call.request;
-      logs.push({
+      const entry: EngineLogEntry = {
         severity: severities[r.getSeverity()] ?? 'info',
         message: r.getMessage(),
         urn: r.getUrn(),
         streamId: r.getStreamid(),
         ephemeral: r.getEphemeral(),
-      });
+      };
+      logs.push(entry);
+      onLog?.(entry);
       cb(null, new Empty());
     },
     getRootResource(_call, cb) {

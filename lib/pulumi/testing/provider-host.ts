@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import * as readline from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
@@ -127,6 +128,12 @@ export interface ProviderHost {
   readonly output: readonly HostOutputLine[];
   /** Every log message and output line that contains `needle`: use it to prove a secret never reached a log. */
   linesContaining(needle: string): readonly string[];
+  /**
+   * Resolves with the first log message or output line (already seen or still to come) that `match` accepts.
+   * Output lines travel on a pipe, so they can arrive after the gRPC answer of the call that printed them.
+   * @param timeoutMs @default 30000
+   */
+  waitForLine(match: (text: string) => boolean, timeoutMs?: number): Promise<string>;
   configure(config: Props): Promise<{ acceptSecrets: boolean }>;
   check(urn: string, olds: Props, news: Props): Promise<CheckResult>;
   diff(id: string, urn: string, olds: Props, news: Props, opts?: DiffOptions): Promise<DiffResult>;
@@ -170,7 +177,8 @@ function hostScript(): string {
 
 /** Starts the host, connects to it, and runs GetPluginInfo and Configure as the engine does. */
 export async function startDynamicProviderHost(opts: ProviderHostOptions = {}): Promise<ProviderHost> {
-  const engine = await startFakeEngine();
+  const lines = new EventEmitter();
+  const engine = await startFakeEngine((entry) => lines.emit('line', entry.message));
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   delete env.NODE_TEST_CONTEXT; // keep node:test's child protocol out of the host
   if (opts.project !== undefined) env.PULUMI_NODEJS_PROJECT = opts.project;
@@ -187,7 +195,7 @@ export async function startDynamicProviderHost(opts: ProviderHostOptions = {}): 
   );
   let port: number;
   try {
-    port = await readPort(child, output, early, exited, opts.startTimeoutMs ?? 60_000);
+    port = await readPort(child, output, early, exited, opts.startTimeoutMs ?? 60_000, (t) => lines.emit('line', t));
   } catch (e) {
     child.kill('SIGKILL');
     await engine.stop();
@@ -197,7 +205,7 @@ export async function startDynamicProviderHost(opts: ProviderHostOptions = {}): 
     'grpc.max_receive_message_length': 400 * 1024 * 1024,
     'grpc.max_send_message_length': 400 * 1024 * 1024,
   });
-  const host = new Host(child, client, engine, port, output, exited, opts.callTimeoutMs ?? 120_000);
+  const host = new Host(child, client, engine, lines, port, output, exited, opts.callTimeoutMs ?? 120_000);
   try {
     await host.getPluginInfo();
     if (!('config' in opts) || opts.config !== undefined) await host.configure(opts.config ?? {});
@@ -214,6 +222,7 @@ function readPort(
   early: string[],
   exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>,
   timeoutMs: number,
+  onLine: (text: string) => void,
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let port: number | undefined;
@@ -232,10 +241,12 @@ function readPort(
         }
       }
       output.push({ stream: 'stdout', text: line });
+      onLine(line);
     });
     readline.createInterface({ input: child.stderr! }).on('line', (line) => {
       if (port === undefined) early.push(line);
       output.push({ stream: 'stderr', text: line });
+      onLine(line);
     });
     void exited.then(({ exitCode, signal }) => {
       clearTimeout(timer);
@@ -263,6 +274,7 @@ class Host implements ProviderHost {
     private readonly child: ChildProcess,
     private readonly client: provrpc.ResourceProviderClient,
     private readonly engine: FakeEngine,
+    private readonly lines: EventEmitter,
     readonly port: number,
     readonly output: HostOutputLine[],
     private readonly exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>,
@@ -280,6 +292,24 @@ class Host implements ProviderHost {
 
   linesContaining(needle: string): readonly string[] {
     return [...this.engine.logs.map((l) => l.message), ...this.output.map((o) => o.text)].filter((t) => t.includes(needle));
+  }
+
+  waitForLine(match: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+    const seen = [...this.engine.logs.map((l) => l.message), ...this.output.map((o) => o.text)].find(match);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise<string>((resolve, reject) => {
+      const onLine = (text: string): void => {
+        if (!match(text)) return;
+        clearTimeout(timer);
+        this.lines.off('line', onLine);
+        resolve(text);
+      };
+      const timer = setTimeout(() => {
+        this.lines.off('line', onLine);
+        reject(new Error(`no matching log or output line within ${timeoutMs} ms; output so far: ${JSON.stringify(this.output)}`));
+      }, timeoutMs);
+      this.lines.on('line', onLine);
+    });
   }
 
   private call<Req, Res>(method: string, fn: Unary<Req, Res>, req: Req): Promise<Res> {
