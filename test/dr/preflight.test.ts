@@ -1,0 +1,114 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { StarRocksDrError } from '../../lib/errors';
+import { imageVersion, preflight } from '../../lib/dr/preflight';
+import { parseClusterSnapshot } from '../../lib/dr/snapshot';
+import type { StarRocksClusterSpec } from '../../lib/model/types';
+
+// The snapshot file of the reference override.yaml, read from the example itself.
+const override = parseDocument(readFileSync(join(__dirname, '../../examples/override.yaml'), 'utf8')).toJS();
+const SNAPSHOT: string = override.starrocks.configMaps[0].data['cluster_snapshot.yaml'];
+
+const FE_CONF = 'run_mode = shared_data\nquery_port = 9030\n';
+function spec(overrides: Partial<StarRocksClusterSpec['starRocksFeSpec']> = {}, top: Partial<StarRocksClusterSpec> = {}): StarRocksClusterSpec {
+  return {
+    name: 'kube-starrocks',
+    disasterRecovery: { enabled: true, generation: 1 },
+    starRocksFeSpec: {
+      image: 'starrocks/fe-ubuntu:3.4.1',
+      config: FE_CONF,
+      storageVolumes: [{ name: 'fe-storage-meta', mountPath: '/opt/starrocks/fe/meta', storageSize: '10Gi' }],
+      configMaps: [{ name: 'cluster-snapshot', mountPath: '/opt/starrocks/fe/conf/cluster_snapshot.yaml', subPath: 'cluster_snapshot.yaml' }],
+      ...overrides,
+    },
+    configMaps: [{ name: 'cluster-snapshot', data: { 'cluster_snapshot.yaml': SNAPSHOT } }],
+    ...top,
+  };
+}
+
+function rejects(fn: () => unknown, field: RegExp, fix: RegExp) {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof StarRocksDrError, `expected StarRocksDrError, got ${String(err)}`);
+    assert.match(err.field, field);
+    assert.match(err.message, fix);
+    return true;
+  });
+}
+
+describe('preflight', () => {
+  it('accepts the reference recovery and warns that S3 keys sit in a ConfigMap', () => {
+    const r = preflight(spec());
+    assert.equal(r.generation, 1);
+    assert.deepEqual([r.source.kind, r.source.name, r.source.key], ['ConfigMap', 'cluster-snapshot', 'cluster_snapshot.yaml']);
+    assert.equal(r.snapshot?.storageVolumeName, 'builtin_storage_volume');
+    assert.ok(r.warnings.some((w) => /S3 keys.*Secret/.test(w)));
+  });
+
+  it('accepts the snapshot from a Secret, without the ConfigMap warning', () => {
+    const s = spec(
+      { configMaps: [], secrets: [{ name: 'snap', mountPath: '/opt/starrocks/fe/conf/cluster_snapshot.yaml', subPath: 'cluster_snapshot.yaml' }] },
+      { configMaps: [], secrets: [{ name: 'snap', data: { 'cluster_snapshot.yaml': SNAPSHOT } }] },
+    );
+    const r = preflight(s);
+    assert.equal(r.source.kind, 'Secret');
+    assert.deepEqual(r.warnings, []);
+  });
+
+  it('refuses run_mode other than shared_data', () => {
+    rejects(() => preflight(spec({ config: 'run_mode = shared_nothing\n' })), /run_mode/, /shared_data/);
+  });
+  it('refuses a missing snapshot mount', () => {
+    rejects(() => preflight(spec({ configMaps: [] })), /configMaps/, /cluster_snapshot\.yaml is not mounted.*Fix: mount it/);
+  });
+  it('refuses a non-positive or fractional generation', () => {
+    rejects(() => preflight(spec({}, { disasterRecovery: { enabled: true, generation: 0 } })), /generation/, /positive integer/);
+    rejects(() => preflight(spec({}, { disasterRecovery: { enabled: true, generation: 1.5 } })), /generation/, /positive integer/);
+  });
+  it('refuses an image older than 3.4.1', () => {
+    rejects(() => preflight(spec({ image: 'starrocks/fe-ubuntu:3.3.9' })), /image/, /older than StarRocks 3\.4\.1/);
+    rejects(() => preflight(spec({ image: 'starrocks/fe-ubuntu:3.3-latest' })), /image/, /older/);
+  });
+  it('refuses FE meta that is not persistent (a restart would start an empty cluster)', () => {
+    rejects(() => preflight(spec({ storageVolumes: [] })), /FE meta/, /PersistentVolumeClaim/);
+  });
+  it('refuses DR that is not enabled', () => {
+    rejects(() => preflight(spec({}, { disasterRecovery: { enabled: false, generation: 1 } })), /enabled/, /not enabled/);
+  });
+});
+
+describe('cluster_snapshot.yaml checks', () => {
+  const where = 'ConfigMap/cluster-snapshot key cluster_snapshot.yaml';
+  const edit = (from: string | RegExp, to: string) => SNAPSHOT.replace(from, to);
+  it('reads the reference file', () => {
+    const s = parseClusterSnapshot(SNAPSHOT, where);
+    assert.match(s.clusterSnapshotPath, /^s3:\/\/xxx\/data\/.*automated_cluster_snapshot_1739858235830$/);
+  });
+  const bad: Array<[string, string, RegExp]> = [
+    ['unparseable YAML', 'cluster_snapshot: [\n', /not valid YAML/],
+    ['path not s3://', edit('cluster_snapshot_path: s3://', 'cluster_snapshot_path: http://'), /cluster_snapshot_path.*s3:\/\//],
+    ['storage_volume_name not defined', edit('storage_volume_name: builtin_storage_volume', 'storage_volume_name: other_volume'), /storage_volumes.*other_volume/],
+    ['missing S3 secret key', edit(/\n\s*- key: aws\.s3\.secret_key\n\s+value: xxx/, ''), /lacks aws\.s3\.secret_key/],
+    ['missing region', edit(/\n\s*- key: aws\.s3\.region\n\s+value: xxx/, ''), /lacks aws\.s3\.region/],
+  ];
+  for (const [name, text, message] of bad) {
+    it(`refuses: ${name}`, () => {
+      assert.throws(() => parseClusterSnapshot(text, where), (err: unknown) => err instanceof StarRocksDrError && message.test(err.message) && err.message.includes(where));
+    });
+  }
+  it('never quotes property values in errors', () => {
+    const secretish = SNAPSHOT.replace(/(aws\.s3\.access_key\n\s+value: )xxx/, '$1AKIASECRETVALUE').replace(/\n\s*- key: aws\.s3\.region\n\s+value: xxx/, '');
+    assert.throws(() => parseClusterSnapshot(secretish, where), (err: unknown) => err instanceof Error && !err.message.includes('AKIASECRETVALUE'));
+  });
+});
+
+describe('imageVersion', () => {
+  it('reads tags the way users write them', () => {
+    assert.deepEqual(imageVersion('starrocks/fe-ubuntu:3.4.1'), [3, 4, 1]);
+    assert.deepEqual(imageVersion('registry:5000/starrocks/fe-ubuntu:3.5-latest'), [3, 5, 0]);
+    assert.equal(imageVersion('registry:5000/starrocks/fe-ubuntu'), undefined);
+    assert.equal(imageVersion('starrocks/fe-ubuntu:latest'), undefined);
+  });
+});
