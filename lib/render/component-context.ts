@@ -1,0 +1,67 @@
+/**
+ * Everything one component's objects are derived from, resolved once: its spec, its config file (the chart's default
+ * when the spec has none), the FE config (CN and BE read the FE query port from it, as the operator does), and the
+ * StarRocks root path (`STARROCKS_ROOT` in the component's env moves scripts and default volume paths).
+ */
+import { backendPorts, fePorts, parseConf, type BackendPorts, type ConfFile, type FePorts } from '../model/conf';
+import type { ComponentKind, ComponentSpec, StarRocksClusterSpec } from '../model/types';
+import { DEFAULT_CONFIG, DEFAULT_TIME_ZONE } from './chart-defaults';
+
+export interface ComponentContext {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly kind: ComponentKind;
+  readonly spec: ComponentSpec;
+  readonly timeZone: string;
+  /** The config file text as the values file holds it. */
+  readonly configText: string;
+  readonly conf: ConfFile;
+  readonly fe: FePorts;
+  /** Ports of CN / BE (undefined for FE). */
+  readonly backend?: BackendPorts;
+  /** `/opt/starrocks` unless the env sets `STARROCKS_ROOT` (`pod/spec.go` GetStarRocksRootPath). */
+  readonly rootPath: string;
+}
+
+export const DEFAULT_ROOT_PATH = '/opt/starrocks';
+
+/** The component's spec, or undefined when the cluster has no such component. */
+export function componentSpecOf(spec: StarRocksClusterSpec, kind: ComponentKind): ComponentSpec | undefined {
+  switch (kind) {
+    case 'fe':
+      return spec.starRocksFeSpec;
+    case 'cn':
+      return spec.starRocksCnSpec;
+    case 'be':
+      return spec.starRocksBeSpec;
+  }
+}
+
+export function configTextOf(spec: ComponentSpec, kind: ComponentKind): string {
+  return spec.config ?? DEFAULT_CONFIG[kind];
+}
+
+export function componentContext(
+  spec: StarRocksClusterSpec,
+  kind: ComponentKind,
+  namespace: string,
+): ComponentContext | undefined {
+  const comp = componentSpecOf(spec, kind);
+  if (comp === undefined) return undefined;
+  const configText = configTextOf(comp, kind);
+  const conf = parseConf(configText);
+  const feConf = kind === 'fe' ? conf : parseConf(configTextOf(spec.starRocksFeSpec, 'fe'));
+  const rootEnv = (comp.envVars ?? []).find((e) => e.name.toLowerCase() === 'starrocks_root');
+  return {
+    cluster: spec.name,
+    namespace,
+    kind,
+    spec: comp,
+    timeZone: spec.timeZone ?? DEFAULT_TIME_ZONE,
+    configText,
+    conf,
+    fe: fePorts(feConf),
+    backend: kind === 'fe' ? undefined : backendPorts(conf, kind),
+    rootPath: rootEnv ? (rootEnv.value ?? '') : DEFAULT_ROOT_PATH,
+  };
+}

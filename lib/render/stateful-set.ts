@@ -1,0 +1,69 @@
+/**
+ * The component StatefulSet (`pkg/k8sutils/templates/statefulset/spec.go` MakeStatefulset).
+ * Deliberate differences (README): no ownerReferences (there is no StarRocksCluster CR), no
+ * `app.starrocks.components/hash` annotation (the operator adds it on a later reconcile, for its own change detection).
+ */
+import type { ComponentKind, StarRocksClusterSpec, StorageVolume } from '../model/types';
+import { componentContext, type ComponentContext } from './component-context';
+import type { KubeObject } from './kube-object';
+import { componentLabels, componentResourceName, componentSelector, searchServiceName } from './names';
+import { buildPodTemplate, specialStorageClass } from './pod-template';
+import { compact } from './plain';
+
+/** `PVCList`: one ReadWriteOnce claim template per storage volume that is not emptyDir / hostPath / size 0. */
+export function volumeClaimTemplates(volumes: readonly StorageVolume[] | undefined): Record<string, unknown>[] {
+  return (volumes ?? [])
+    .filter((sv) => specialStorageClass(sv) === '' && !(sv.storageSize ?? '').startsWith('0'))
+    .map((sv) => ({
+      metadata: { name: sv.name },
+      spec: compact({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: sv.storageClassName,
+        resources: sv.storageSize ? { requests: { storage: sv.storageSize } } : {},
+      }),
+    }));
+}
+
+/** `GetUpdateStrategy`: RollingUpdate from partition 0, or the chart's `maxUnavailablePods` as given. */
+function updateStrategy(ctx: ComponentContext): Record<string, unknown> {
+  if (ctx.spec.maxUnavailablePods !== undefined) {
+    return { rollingUpdate: { maxUnavailable: ctx.spec.maxUnavailablePods } };
+  }
+  return { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+}
+
+/**
+ * Replicas: the chart always writes FE/BE `replicas` (default 1) and omits CN's unless set, so an unset CN count
+ * leaves the field out (Kubernetes then runs 1, and an autoscaler may own it).
+ */
+function replicas(ctx: ComponentContext): number | undefined {
+  return ctx.spec.replicas ?? (ctx.kind === 'cn' ? undefined : 1);
+}
+
+export function statefulSetFromContext(ctx: ComponentContext): KubeObject {
+  const claims = volumeClaimTemplates(ctx.spec.storageVolumes);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {
+      name: componentResourceName(ctx.cluster, ctx.kind),
+      namespace: ctx.namespace,
+      labels: componentLabels(ctx.cluster, ctx.kind),
+    },
+    spec: compact({
+      replicas: replicas(ctx),
+      selector: { matchLabels: componentSelector(ctx.cluster, ctx.kind) },
+      template: buildPodTemplate(ctx),
+      volumeClaimTemplates: claims.length > 0 ? claims : undefined,
+      serviceName: searchServiceName(ctx.cluster, ctx.kind),
+      podManagementPolicy: 'Parallel',
+      updateStrategy: updateStrategy(ctx),
+    }),
+  };
+}
+
+/** The StatefulSet of one component, or undefined when the cluster has no such component. */
+export function buildStatefulSet(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): KubeObject | undefined {
+  const ctx = componentContext(spec, kind, namespace);
+  return ctx && statefulSetFromContext(ctx);
+}
