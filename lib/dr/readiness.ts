@@ -7,9 +7,9 @@
  * When not ready, the first cause found (pods in ordinal order) is returned, so the reported reason is stable.
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { RESTORE_GENERATION_ENV, RESTORE_SNAPSHOT_ENV } from '../render/restore';
 
-export const RESTORE_GENERATION_ENV = 'RESTORE_CLUSTER_GENERATION';
-export const RESTORE_SNAPSHOT_ENV = 'RESTORE_CLUSTER_SNAPSHOT';
+export { RESTORE_GENERATION_ENV, RESTORE_SNAPSHOT_ENV };
 export const REVISION_LABEL = 'controller-revision-hash';
 
 export interface Readiness {
