@@ -1,0 +1,5 @@
+export * from './types';
+export * from './conf';
+export * from './checks';
+export * from './validate';
+export * from './values';

@@ -1,0 +1,3 @@
+export * from './chart-defaults';
+export * from './load';
+export { mergeUserValues, coalesceOverDefaults } from './merge';
