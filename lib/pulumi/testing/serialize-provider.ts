@@ -19,7 +19,7 @@ export async function serializeProviderDetailed(
   provider: pulumi.dynamic.ResourceProvider,
 ): Promise<SerializedProvider> {
   try {
-    const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    const sf = await pulumi.runtime.serializeFunction(engineFactory(provider), { allowSecrets: true });
     return { text: sf.text, containsSecrets: sf.containsSecrets };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
@@ -29,6 +29,15 @@ export async function serializeProviderDetailed(
       cause: e,
     });
   }
+}
+
+/**
+ * `() => provider`, with exactly the SDK's source text. The text of the serialized factory is part of the output,
+ * and tsx/esbuild would print our own arrow as `()=>provider`; a Function built from a string keeps the text as is.
+ */
+const makeFactory = new Function('provider', 'return () => provider') as (p: unknown) => () => unknown;
+function engineFactory(provider: pulumi.dynamic.ResourceProvider): () => unknown {
+  return makeFactory(provider);
 }
 
 /** The `__provider` text for `provider`: what the engine hands to the dynamic-provider host. */
