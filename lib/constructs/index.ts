@@ -1,0 +1,2 @@
+export * from './star-rocks-cluster';
+export * from './star-rocks-cluster-chart';

@@ -1,0 +1,105 @@
+/**
+ * `StarRocksCluster`: the cluster as cdk8s objects. A thin layer over `renderCluster` (one path for the CLI, Pulumi
+ * and cdk8s): one core `ApiObject` per rendered object, because an `ApiObject` renders exactly what it is given
+ * (cdk8s-plus's StatefulSet would add defaults the operator does not set and cannot carry volumeClaimTemplates).
+ *
+ * Escape hatch: every object is reachable (`objects`, `statefulSet('fe')`, `feStatefulSet`, ...) and can be changed
+ * with `addJsonPatch` before synth, as with any cdk8s ApiObject.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { ComponentKind, StarRocksClusterSpec } from '../model/types';
+import { renderCluster, DEFAULT_NAMESPACE } from '../render/cluster';
+import type { KubeObject } from '../render/kube-object';
+import { componentResourceName, configMapName, searchServiceName, serviceName } from '../render/names';
+
+export interface StarRocksClusterProps {
+  /** The cluster, as the model describes it (validate it with lib/model first). */
+  readonly spec: StarRocksClusterSpec;
+  /**
+   * Namespace of every object.
+   * @default - `spec.namespace`, else the enclosing chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+}
+
+export class StarRocksCluster extends Construct {
+  /** The namespace the objects were rendered into. */
+  public readonly namespace: string;
+  /** The plain objects, as `renderCluster` returned them (do not mutate; patch the ApiObjects instead). */
+  public readonly rendered: readonly KubeObject[];
+  /** One ApiObject per rendered object, in render order. */
+  public readonly objects: readonly ApiObject[];
+  private readonly byKey = new Map<string, ApiObject>();
+  private readonly clusterName: string;
+
+  constructor(scope: Construct, id: string, props: StarRocksClusterProps) {
+    super(scope, id);
+    this.clusterName = props.spec.name;
+    this.namespace = props.namespace ?? props.spec.namespace ?? chartNamespace(this) ?? DEFAULT_NAMESPACE;
+    this.rendered = renderCluster(props.spec, { namespace: this.namespace });
+    this.objects = this.rendered.map((obj) => {
+      const key = objectKey(obj.kind, obj.metadata.name);
+      const apiObject = new ApiObject(this, key, structuredClone(obj));
+      this.byKey.set(key, apiObject);
+      return apiObject;
+    });
+  }
+
+  /** The rendered object of this kind and name, if any. */
+  public find(kind: string, name: string): ApiObject | undefined {
+    return this.byKey.get(objectKey(kind, name));
+  }
+
+  /** A component's StatefulSet (`<c>-fe`), or undefined when the cluster has no such component. */
+  public statefulSet(kind: ComponentKind): ApiObject | undefined {
+    return this.find('StatefulSet', componentResourceName(this.clusterName, kind));
+  }
+
+  /** A component's external Service (`<c>-fe-service`). */
+  public service(kind: ComponentKind): ApiObject | undefined {
+    return this.find('Service', serviceName(this.clusterName, kind));
+  }
+
+  /** A component's headless Service (`<c>-fe-search`). */
+  public searchService(kind: ComponentKind): ApiObject | undefined {
+    return this.find('Service', searchServiceName(this.clusterName, kind));
+  }
+
+  /** A component's config ConfigMap (`<c>-fe-cm`). */
+  public configMap(kind: ComponentKind): ApiObject | undefined {
+    return this.find('ConfigMap', configMapName(this.clusterName, kind));
+  }
+
+  /** The FE StatefulSet (every cluster has one). */
+  public get feStatefulSet(): ApiObject {
+    return this.statefulSet('fe')!;
+  }
+
+  /** The FE external Service, the cluster's MySQL endpoint. */
+  public get feService(): ApiObject {
+    return this.service('fe')!;
+  }
+
+  /** The CN StatefulSet, when the cluster has CN. */
+  public get cnStatefulSet(): ApiObject | undefined {
+    return this.statefulSet('cn');
+  }
+
+  /** The BE StatefulSet, when the cluster has BE. */
+  public get beStatefulSet(): ApiObject | undefined {
+    return this.statefulSet('be');
+  }
+}
+
+function objectKey(kind: string, name: string): string {
+  return `${kind}-${name}`;
+}
+
+function chartNamespace(scope: Construct): string | undefined {
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined; // not inside a chart (e.g. a bare App); the default applies
+  }
+}
