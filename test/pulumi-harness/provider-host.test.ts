@@ -100,6 +100,23 @@ describe('dynamic-provider host harness', () => {
     });
   });
 
+  it('reports a partial create (error carrying an id) as initFailure, as the engine receives it', async () => {
+    const halfway = {
+      async create(inputs: Record<string, unknown>) {
+        throw Object.assign(new Error('pod is crash-looping'), { id: 'half-made', properties: inputs, reasons: ['CrashLoopBackOff'] });
+      },
+    };
+    const props = { replicas: 3, [PROVIDER_KEY]: await serializeProvider(halfway) };
+    await assert.rejects(host.create(dynamicUrn('half'), props), (e: unknown) => {
+      assert.ok(e instanceof ProviderCallError);
+      assert.equal(e.details, 'pod is crash-looping');
+      assert.equal(e.initFailure?.id, 'half-made');
+      assert.deepEqual(e.initFailure?.reasons, ['CrashLoopBackOff']);
+      assert.equal(e.initFailure?.properties.replicas, 3);
+      return true;
+    });
+  });
+
   it('keeps a secret input secret in the outputs under the same key, strips it on the wire, and never logs it', async () => {
     const token = `tok-${process.pid}-s3cr3t`;
     const urn = dynamicUrn('secret-file');
