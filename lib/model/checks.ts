@@ -68,3 +68,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
   return `the ${typeof value} ${String(value)}`;
 }
+
+/** A value as the user wrote it, for "X is not valid" messages: strings quoted, empty for null. */
+export function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '(empty)';
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? describeValue(value) : String(value);
+}

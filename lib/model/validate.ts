@@ -18,6 +18,7 @@ import {
   isPort,
   isQuantity,
   isZeroQuantity,
+  show,
   suggestKey,
 } from './checks';
 import { ImagePullPolicy, ServiceType, type ComponentKind, type StarRocksClusterSpec } from './types';
@@ -77,14 +78,14 @@ export function checkSpec(spec: unknown, fail: FailFn): void {
   const c = new Checker(fail);
   const s = c.object(spec, [], SPEC_KEYS);
   if (typeof s.name !== 'string' || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(s.name) || s.name.length > MAX_CLUSTER_NAME_LENGTH) {
-    fail(['name'], `cluster name ${describeValue(s.name)} is not valid: it prefixes Service and StatefulSet names`,
+    fail(['name'], `cluster name ${show(s.name)} is not valid: it prefixes Service and StatefulSet names`,
       `use lower-case letters, digits and '-', starting with a letter, at most ${MAX_CLUSTER_NAME_LENGTH} characters (e.g. kube-starrocks)`);
   }
   if (s.namespace !== undefined && (typeof s.namespace !== 'string' || !isDns1123Label(s.namespace))) {
-    fail(['namespace'], `namespace ${describeValue(s.namespace)} is not a valid namespace name`, "use lower-case letters, digits and '-' (at most 63)");
+    fail(['namespace'], `namespace ${show(s.namespace)} is not a valid namespace name`, "use lower-case letters, digits and '-' (at most 63)");
   }
   if (s.timeZone !== undefined && (typeof s.timeZone !== 'string' || s.timeZone.trim() === '')) {
-    fail(['timeZone'], `time zone ${describeValue(s.timeZone)} is not valid`, 'use a tz database name such as Asia/Shanghai or UTC');
+    fail(['timeZone'], `time zone ${show(s.timeZone)} is not valid`, 'use a tz database name such as Asia/Shanghai or UTC');
   }
   c.stringMap(s.annotations, ['annotations']);
   if (s.starRocksFeSpec === undefined) fail(['starRocksFeSpec'], 'the FE component is required', 'add starRocksFeSpec with at least an image');
@@ -97,10 +98,10 @@ export function checkSpec(spec: unknown, fail: FailFn): void {
     const g = dr.generation;
     const positive = typeof g === 'number' && Number.isSafeInteger(g) && g >= 1;
     if (dr.enabled === true && !positive) {
-      fail(['disasterRecovery', 'generation'], `generation ${describeValue(g)} is not a positive whole number`, 'set disasterRecovery.generation to 1 for the first recovery and raise it by one for each new recovery');
+      fail(['disasterRecovery', 'generation'], `generation must be a positive whole number, got ${describeValue(g)}`, 'set disasterRecovery.generation to 1 for the first recovery and raise it by one for each new recovery');
     }
     if (dr.enabled !== true && g !== undefined && !(typeof g === 'number' && Number.isSafeInteger(g) && g >= 0)) {
-      fail(['disasterRecovery', 'generation'], `generation ${describeValue(g)} is not a whole number`, 'set disasterRecovery.generation to a whole number (0 or more)');
+      fail(['disasterRecovery', 'generation'], `generation must be a whole number, got ${describeValue(g)}`, 'set disasterRecovery.generation to a whole number (0 or more)');
     }
   }
   c.extraObjects(s.configMaps, 'configMaps');
@@ -116,7 +117,9 @@ class Checker {
     if (!isPlainObject(value)) this.fail(path, `expected an object, got ${describeValue(value)}`, `write ${formatPath(path)} as an object`);
     for (const k of Object.keys(value)) {
       if (!keys.includes(k)) {
-        this.fail([...path, k], `unknown key \`${k}\`${suggestKey(k, keys)}`, `remove \`${k}\` or correct its spelling; valid keys: ${keys.join(', ')}`);
+        const hint = suggestKey(k, keys);
+        const best = /`(.*)`/.exec(hint)?.[1];
+        this.fail([...path, k], `unknown key \`${k}\`${hint}`, best ? `rename \`${k}\` to \`${best}\`` : `remove \`${k}\`; valid keys here: ${keys.join(', ')}`);
       }
     }
     return value;
@@ -162,7 +165,7 @@ class Checker {
   quantity(value: unknown, path: SpecPath): void {
     if (value === undefined) return;
     if (typeof value !== 'string' || !isQuantity(value)) {
-      this.fail(path, `${describeValue(value)} is not a Kubernetes quantity`, 'write it like 8, 500m, 4Gi or 10Gi');
+      this.fail(path, `${show(value)} is not a Kubernetes quantity`, 'write it like 8, 500m, 4Gi or 10Gi');
     }
   }
 
@@ -171,16 +174,16 @@ class Checker {
     const p = (...rest: (string | number)[]): SpecPath => [root, ...rest];
     const c = this.object(value, [root], COMPONENT_KEYS);
     if (typeof c.image !== 'string' || c.image === '' || c.image.startsWith(':') || /\s/.test(c.image)) {
-      this.fail(p('image'), `image ${describeValue(c.image)} is not a valid image reference`, 'set the image as repository:tag, e.g. starrocks/fe-ubuntu:3.4.1');
+      this.fail(p('image'), `image ${show(c.image)} is not a valid image reference`, 'set the image as repository:tag, e.g. starrocks/fe-ubuntu:3.4.1');
     }
     this.int(c.replicas, p('replicas'), kind === 'fe' ? 1 : 0);
     if (c.imagePullPolicy !== undefined && !Object.values(ImagePullPolicy).includes(c.imagePullPolicy as ImagePullPolicy)) {
-      this.fail(p('imagePullPolicy'), `${describeValue(c.imagePullPolicy)} is not an image pull policy`, `use one of ${Object.values(ImagePullPolicy).join(', ')}`);
+      this.fail(p('imagePullPolicy'), `${show(c.imagePullPolicy)} is not an image pull policy`, `use one of ${Object.values(ImagePullPolicy).join(', ')}`);
     }
     if (c.imagePullSecrets !== undefined) {
       this.array(c.imagePullSecrets, p('imagePullSecrets')).forEach((s, i) => {
         const o = this.object(s, p('imagePullSecrets', i), ['name']);
-        if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail(p('imagePullSecrets', i, 'name'), `${describeValue(o.name)} is not a Secret name`, 'name an existing docker-registry Secret');
+        if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail(p('imagePullSecrets', i, 'name'), `${show(o.name)} is not a Secret name`, 'name an existing docker-registry Secret');
       });
     }
     if (c.resources !== undefined) {
@@ -195,7 +198,7 @@ class Checker {
     if (c.envVars !== undefined) {
       this.array(c.envVars, p('envVars')).forEach((e, i) => {
         const o = this.object(e, p('envVars', i), ['name', 'value', 'valueFrom']);
-        if (typeof o.name !== 'string' || !isEnvVarName(o.name)) this.fail(p('envVars', i, 'name'), `${describeValue(o.name)} is not an environment variable name`, 'use letters, digits, _, - and ., not starting with a digit');
+        if (typeof o.name !== 'string' || !isEnvVarName(o.name)) this.fail(p('envVars', i, 'name'), `${show(o.name)} is not an environment variable name`, 'use letters, digits, _, - and ., not starting with a digit');
         this.string(o.value, p('envVars', i, 'value'));
         if (o.valueFrom !== undefined && !isPlainObject(o.valueFrom)) this.fail(p('envVars', i, 'valueFrom'), `expected an object, got ${describeValue(o.valueFrom)}`, 'write valueFrom as {secretKeyRef: {name, key}} or similar');
       });
@@ -212,7 +215,7 @@ class Checker {
       const names = new Set<string>();
       this.array(c.storageVolumes, p('storageVolumes')).forEach((v, i) => {
         const o = this.object(v, p('storageVolumes', i), ['name', 'storageClassName', 'storageSize', 'hostPath', 'mountPath', 'subPath']);
-        if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail(p('storageVolumes', i, 'name'), `${describeValue(o.name)} is not a valid volume name`, "use lower-case letters, digits and '-'");
+        if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail(p('storageVolumes', i, 'name'), `${show(o.name)} is not a valid volume name`, "use lower-case letters, digits and '-'");
         if (names.has(o.name)) this.fail(p('storageVolumes', i, 'name'), `volume name ${o.name} is used twice`, 'give each storage volume its own name');
         names.add(o.name);
         this.string(o.storageClassName, p('storageVolumes', i, 'storageClassName'));
@@ -235,7 +238,7 @@ class Checker {
       if (c[which] === undefined) continue;
       this.array(c[which], p(which)).forEach((m, i) => {
         const o = this.object(m, p(which, i), ['name', 'mountPath', 'subPath']);
-        if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail(p(which, i, 'name'), `${describeValue(o.name)} is not a valid ${which === 'configMaps' ? 'ConfigMap' : 'Secret'} name`, "use lower-case letters, digits, '-' and '.'");
+        if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail(p(which, i, 'name'), `${show(o.name)} is not a valid ${which === 'configMaps' ? 'ConfigMap' : 'Secret'} name`, "use lower-case letters, digits, '-' and '.'");
         this.mountPath(o.mountPath, p(which, i, 'mountPath'));
         this.string(o.subPath, p(which, i, 'subPath'));
         claimMount(String(o.mountPath), p(which, i, 'mountPath'));
@@ -249,7 +252,7 @@ class Checker {
     }
     for (const k of ['sidecars', 'initContainers'] as const) {
       (c[k] as Obj[] | undefined)?.forEach((ctr, i) => {
-        if (typeof ctr.name !== 'string' || !isDns1123Label(ctr.name)) this.fail(p(k, i, 'name'), `container name ${describeValue(ctr.name)} is not valid`, "name the container with lower-case letters, digits and '-'");
+        if (typeof ctr.name !== 'string' || !isDns1123Label(ctr.name)) this.fail(p(k, i, 'name'), `container name ${show(ctr.name)} is not valid`, "name the container with lower-case letters, digits and '-'");
       });
     }
     for (const k of ['command', 'args'] as const) {
@@ -265,20 +268,20 @@ class Checker {
     for (const k of ['runAsNonRoot', 'readOnlyRootFilesystem', 'shareProcessNamespace'] as const) this.bool(c[k], p(k));
     const mu = c.maxUnavailablePods;
     if (mu !== undefined && !(typeof mu === 'number' && Number.isInteger(mu) && mu >= 1) && !(typeof mu === 'string' && /^([1-9]\d?|100)%$/.test(mu))) {
-      this.fail(p('maxUnavailablePods'), `${describeValue(mu)} is not a pod count or percentage`, 'set a whole number of pods (1 or more) or a percentage such as 25%');
+      this.fail(p('maxUnavailablePods'), `${show(mu)} is not a pod count or percentage`, 'set a whole number of pods (1 or more) or a percentage such as 25%');
     }
   }
 
   mountPath(value: unknown, path: SpecPath): void {
     if (typeof value !== 'string' || !isMountPath(value)) {
-      this.fail(path, `mount path ${describeValue(value)} is not an absolute path`, 'set an absolute path such as /opt/starrocks/fe/meta');
+      this.fail(path, `mount path ${show(value)} is not an absolute path`, 'set an absolute path such as /opt/starrocks/fe/meta');
     }
   }
 
   service(value: unknown, path: SpecPath): void {
     const s = this.object(value, path, ['type', 'loadBalancerIP', 'loadBalancerSourceRanges', 'ports', 'annotations', 'labels']);
     if (s.type !== undefined && !Object.values(ServiceType).includes(s.type as ServiceType)) {
-      this.fail([...path, 'type'], `${describeValue(s.type)} is not a supported Service type`, `use one of ${Object.values(ServiceType).join(', ')}`);
+      this.fail([...path, 'type'], `${show(s.type)} is not a supported Service type`, `use one of ${Object.values(ServiceType).join(', ')}`);
     }
     this.string(s.loadBalancerIP, [...path, 'loadBalancerIP']);
     if (s.loadBalancerSourceRanges !== undefined) this.array(s.loadBalancerSourceRanges, [...path, 'loadBalancerSourceRanges']).forEach((r, i) => this.string(r, [...path, 'loadBalancerSourceRanges', i], 'a CIDR string'));
@@ -287,7 +290,7 @@ class Checker {
         const o = this.object(port, [...path, 'ports', i], ['name', 'port', 'containerPort', 'nodePort']);
         this.string(o.name, [...path, 'ports', i, 'name']);
         for (const k of ['port', 'containerPort'] as const) {
-          if (o[k] !== undefined && !isPort(o[k])) this.fail([...path, 'ports', i, k], `${describeValue(o[k])} is not a port: ports are 1-65535`, `set ${k} between 1 and 65535`);
+          if (o[k] !== undefined && !isPort(o[k])) this.fail([...path, 'ports', i, k], `${show(o[k])} is not a port: ports are 1-65535`, `set ${k} between 1 and 65535`);
         }
         this.int(o.nodePort, [...path, 'ports', i, 'nodePort'], 30000, 32767);
       });
@@ -301,7 +304,7 @@ class Checker {
     const names = new Set<string>();
     this.array(value, [key]).forEach((item, i) => {
       const o = this.object(item, [key, i], ['name', 'data', 'labels', 'annotations']);
-      if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail([key, i, 'name'], `${describeValue(o.name)} is not a valid object name`, "use lower-case letters, digits, '-' and '.'");
+      if (typeof o.name !== 'string' || !isDns1123Subdomain(o.name)) this.fail([key, i, 'name'], `${show(o.name)} is not a valid object name`, "use lower-case letters, digits, '-' and '.'");
       if (names.has(o.name)) this.fail([key, i, 'name'], `${o.name} is defined twice`, 'merge the two entries into one');
       names.add(o.name);
       this.stringMap(o.data, [key, i, 'data']);

@@ -177,7 +177,7 @@ function toValuesPath(p: SpecPath, values: ValuesTree): Segment[] {
     const env = Object.values(COMPONENTS).find((c) => c.values === comp)!.env;
     if (field === 'envVars') return [comp, env];
     if (field === 'image') return [comp, 'image'];
-    if (field === 'storageVolumes') return [comp, 'storageSpec'];
+    if (field === 'storageVolumes') return [comp, 'storageSpec', ...(more[1] === 'name' ? ['name'] : [])];
     if (field === 'sidecars') return [comp, truthy(values, comp, 'sidecarsMap') ? 'sidecarsMap' : 'sidecars', ...more.slice(1)];
     if (field === 'service' && more[0] === 'loadBalancerIP') return [comp, 'service', 'loadbalancerIP'];
     return [comp, ...(field === undefined ? [] : [field]), ...more];

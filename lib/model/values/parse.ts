@@ -13,7 +13,7 @@ import type { ValuesTree } from './chart-defaults';
 export interface ParsedValues {
   readonly file: string;
   readonly tree: ValuesTree;
-  /** The 1-based line of a key path in this file, when the path is in it. */
+  /** The 1-based line of a key path in this file, or of the deepest part of it the file has; undefined if none. */
   readonly lineOf: (path: readonly (string | number)[]) => number | undefined;
 }
 
@@ -32,8 +32,8 @@ export function parseValuesText(file: string, text: string): ParsedValues {
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0].line ?? lineCounter.linePos(err.pos[0]).line;
-    const firstLine = err.message.split('\n')[0];
-    throw new StarRocksDrError('InvalidInput', `line ${line}: not valid YAML: ${firstLine}`, {
+    const firstLine = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new StarRocksDrError('InvalidInput', `not valid YAML: ${firstLine}`, {
       field: `line ${line}`,
       file,
       fix: 'correct the YAML syntax on that line (indentation, a missing colon or quote)',
@@ -56,18 +56,18 @@ export function parseValuesText(file: string, text: string): ParsedValues {
 
 function lineOf(doc: Document, lc: LineCounter, path: readonly (string | number)[]): number | undefined {
   let node: unknown = doc.contents;
-  let offset: number | undefined = (node as Node | null)?.range?.[0];
+  let offset: number | undefined;
   for (const seg of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return undefined;
+      if (!pair) break;
       offset = (pair.key as Node).range?.[0] ?? offset;
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number') {
       node = node.items[seg];
       offset = (node as Node | undefined)?.range?.[0] ?? offset;
     } else {
-      return undefined;
+      break;
     }
   }
   return offset === undefined ? undefined : lc.linePos(offset).line;

@@ -196,13 +196,7 @@ export function firstIssue(value: ValuesNode | undefined, schema: Schema, at: re
       const known = Object.keys(schema.fields);
       for (const [k, v] of Object.entries(value)) {
         const child = schema.fields[k];
-        if (!child) {
-          return {
-            path: [...at, k],
-            problem: `unknown key \`${k}\`${suggestKey(k, known)}`,
-            fix: `remove \`${k}\` or correct its spelling; valid keys here: ${known.join(', ')}`,
-          };
-        }
+        if (!child) return unknownKey([...at, k], known);
         const issue = firstIssue(v, child, [...at, k]);
         if (issue) return issue;
       }
@@ -275,6 +269,18 @@ export function firstIssue(value: ValuesNode | undefined, schema: Schema, at: re
   }
 }
 
+/** An unknown key: the nearest valid key when it looks like a typo, else the list of valid keys. */
+export function unknownKey(path: readonly Segment[], known: readonly string[]): SchemaIssue {
+  const k = String(path[path.length - 1]);
+  const hint = suggestKey(k, known);
+  const best = /`(.*)`/.exec(hint)?.[1];
+  return {
+    path,
+    problem: `unknown key \`${k}\`${hint}`,
+    fix: best ? `rename \`${k}\` to \`${best}\`` : `remove \`${k}\`; valid keys here: ${known.join(', ')}`,
+  };
+}
+
 const ENV_VAR_KEYS = ['name', 'value', 'valueFrom'];
 
 function envVarsIssue(value: ValuesNode, at: readonly Segment[]): SchemaIssue | undefined {
@@ -286,7 +292,7 @@ function envVarsIssue(value: ValuesNode, at: readonly Segment[]): SchemaIssue | 
       }
       for (const k of Object.keys(item)) {
         if (!ENV_VAR_KEYS.includes(k)) {
-          return { path: [...at, i, k], problem: `unknown key \`${k}\`${suggestKey(k, ENV_VAR_KEYS)}`, fix: `an environment variable has only ${ENV_VAR_KEYS.join(', ')}` };
+          return unknownKey([...at, i, k], ENV_VAR_KEYS);
         }
       }
       if (typeof item.name !== 'string' || item.name === '') {
@@ -309,7 +315,7 @@ function envVarsIssue(value: ValuesNode, at: readonly Segment[]): SchemaIssue | 
       }
       for (const k of Object.keys(v)) {
         if (!['value', 'valueFrom'].includes(k)) {
-          return { path: [...at, name, k], problem: `unknown key \`${k}\`${suggestKey(k, ['value', 'valueFrom'])}`, fix: 'in the map form a variable holds a string, or a map with value or valueFrom' };
+          return unknownKey([...at, name, k], ['value', 'valueFrom']);
         }
       }
     }

@@ -69,6 +69,9 @@ export function valuesToSpec(values: ValuesTree, ctx: MapContext): StarRocksClus
     }
   }
   const dr = sub(cluster.disasterRecovery);
+  if (dr.enabled === true && typeof dr.generation !== 'number') {
+    ctx.fail(['starrocksCluster', 'disasterRecovery', 'generation'], 'disaster recovery is enabled but generation is not set', 'add generation: 1 under starrocksCluster.disasterRecovery (raise it by one for each new recovery)');
+  }
   const spec: StarRocksClusterSpec = {
     name,
     ...(truthy(cluster.namespace) && { namespace: text(cluster.namespace) }),

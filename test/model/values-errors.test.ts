@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { StarRocksDrError } from '../../lib/errors';
+import { BUILTIN_EXAMPLE_VALUES, loadValuesFiles, loadValuesTexts, type LoadResult } from '../../lib/model';
+
+interface Expect {
+  readonly file: string;
+  readonly field: string;
+  readonly message: RegExp;
+}
+
+/** Loads, expects exactly one clear error, and checks that nothing was returned. */
+function expectError(load: () => LoadResult, want: Expect): void {
+  let result: LoadResult | undefined;
+  let caught: unknown;
+  try {
+    result = load();
+  } catch (e) {
+    caught = e;
+  }
+  assert.equal(result, undefined, 'no partial result');
+  assert.ok(caught instanceof StarRocksDrError, `expected StarRocksDrError, got ${String(caught)}`);
+  assert.equal(caught.code, 'InvalidInput');
+  assert.equal(caught.file, want.file);
+  assert.equal(caught.field, want.field);
+  assert.match(caught.message, want.message);
+  assert.ok(caught.message.startsWith(`${want.file}: ${want.field}: `), caught.message);
+  assert.ok(caught.fix.length > 0);
+}
+
+const texts = (...t: string[]) => () => loadValuesTexts(t.map((text, i) => ({ file: `f${i + 1}.yaml`, text })));
+
+describe('bad values give one clear error naming the file and the key path', () => {
+  it('typo in a component key suggests the nearest key, with the line', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    replica: 3\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.replica',
+      message: /line 3: unknown key `replica` \(did you mean `replicas`\?\)\. Fix: rename `replica` to `replicas`$/,
+    });
+  });
+
+  it('typo in a section name suggests the section', () => {
+    expectError(texts('starrocks:\n  starrocksFeSpec:\n    replicas: 3\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFeSpec',
+      message: /did you mean `starrocksFESpec`/,
+    });
+  });
+
+  it('wrong type', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    replicas: three\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.replicas',
+      message: /expected a whole number, got the string "three"/,
+    });
+  });
+
+  it('negative replicas', () => {
+    expectError(texts('starrocks:\n  starrocksCnSpec:\n    replicas: -1\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksCnSpec.replicas',
+      message: /-1 is out of range/,
+    });
+  });
+
+  it('zero FE replicas', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    replicas: 0\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.replicas',
+      message: /1 or more/,
+    });
+  });
+
+  it('non-integer replicas', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    replicas: 2.5\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.replicas',
+      message: /whole number/,
+    });
+  });
+
+  it('unparseable YAML names the line', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    replicas: 3\n   image: [\n'), {
+      file: 'f1.yaml',
+      field: 'line 4',
+      message: /^f1\.yaml: line 4: not valid YAML: All mapping items must start at the same column\./,
+    });
+  });
+
+  it('missing file names the path', () => {
+    const missing = path.join(tmpdir(), 'no-such-dir-starrocks-dr', 'values.yaml');
+    expectError(() => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, missing]), {
+      file: missing,
+      field: 'values file',
+      message: /file not found/,
+    });
+  });
+
+  it('bad quantity', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    resources:\n      limits: {memory: 4GB}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.resources.limits.memory',
+      message: /`4GB` is not a Kubernetes quantity/,
+    });
+  });
+
+  it('bad storage size that the operator would silently skip', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    storageSpec: {name: fe, storageSize: 0.5Gi}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.storageSpec.storageSize',
+      message: /starts with 0/,
+    });
+  });
+
+  it('bad service type', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    service: {type: Ingress}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.service.type',
+      message: /one of ClusterIP, NodePort, LoadBalancer/,
+    });
+  });
+
+  it('port out of range', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    service:\n      ports:\n        - {containerPort: 70000}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.service.ports[0].containerPort',
+      message: /line 5: 70000 is out of range/,
+    });
+  });
+
+  it('mixed layouts across files names the second file', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec: {replicas: 3}\n', 'starrocksFESpec:\n  replicas: 1\n'), {
+      file: 'f2.yaml',
+      field: 'starrocksFESpec',
+      message: /subchart layout but f1.yaml uses the umbrella layout/,
+    });
+  });
+
+  it('mixed layouts inside one file', () => {
+    expectError(texts('starrocks: {}\nstarrocksFESpec:\n  replicas: 1\n'), {
+      file: 'f1.yaml',
+      field: 'starrocksFESpec',
+      message: /mixes the umbrella layout/,
+    });
+  });
+
+  it('unsupported feature turned on: initPassword', () => {
+    expectError(texts('starrocks:\n  initPassword:\n    enabled: true\n    password: secret\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.initPassword.enabled',
+      message: /not supported by starrocks-dr yet/,
+    });
+  });
+
+  it('unsupported feature turned on: entrypoint script, blamed on the file that set it', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec: {replicas: 3}\n', 'starrocks:\n  starrocksFESpec:\n    entrypoint:\n      script: echo hi\n'), {
+      file: 'f2.yaml',
+      field: 'starrocks.starrocksFESpec.entrypoint',
+      message: /line 3: a custom entrypoint script is not supported by starrocks-dr yet/,
+    });
+  });
+
+  it('unsupported feature turned on: FE proxy', () => {
+    expectError(texts('starrocks:\n  starrocksFeProxySpec: {enabled: true}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFeProxySpec.enabled',
+      message: /FE proxy .* not supported by starrocks-dr yet/,
+    });
+  });
+
+  it('bad generation: DR enabled with generation 0', () => {
+    expectError(texts('starrocks:\n  starrocksCluster:\n    disasterRecovery: {enabled: true, generation: 0}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksCluster.disasterRecovery.generation',
+      message: /line 3: generation must be a positive whole number, got the number 0/,
+    });
+  });
+
+  it('DR enabled without a generation points at the disasterRecovery line', () => {
+    expectError(texts('starrocks:\n  starrocksCluster:\n    disasterRecovery:\n      enabled: true\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksCluster.disasterRecovery.generation',
+      message: /line 3: disaster recovery is enabled but generation is not set/,
+    });
+  });
+
+  it('bad generation: not a number', () => {
+    expectError(texts('starrocks:\n  starrocksCluster:\n    disasterRecovery: {enabled: true, generation: "1"}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksCluster.disasterRecovery.generation',
+      message: /expected a whole number/,
+    });
+  });
+
+  it('empty image repository', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    image: {repository: "", tag: 3.4.1}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.image.repository',
+      message: /image repository is empty/,
+    });
+  });
+
+  it('duplicate ConfigMap mount path', () => {
+    expectError(
+      texts(
+        'starrocks:\n  starrocksFESpec:\n    configMaps:\n      - {name: a, mountPath: /etc/x}\n',
+        'starrocks:\n  starrocksFESpec:\n    configMaps:\n      - {name: a, mountPath: /etc/x}\n      - {name: b, mountPath: /etc/x}\n',
+      ),
+      {
+        file: 'f2.yaml',
+        field: 'starrocks.starrocksFESpec.configMaps[1].mountPath',
+        message: /line 5: mount path \/etc\/x is already used by starRocksFeSpec.configMaps\[0\].mountPath/,
+      },
+    );
+  });
+
+  it('invalid cluster name', () => {
+    expectError(texts('starrocks:\n  starrocksCluster:\n    name: Kube_StarRocks\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksCluster.name',
+      message: /line 3: cluster name "Kube_StarRocks" is not valid/,
+    });
+  });
+
+  it('env var value that is not a string', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    feEnvVars:\n      - name: LOG_CONSOLE\n        value: 1\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.feEnvVars[0].value',
+      message: /expected a string, got the number 1/,
+    });
+  });
+
+  it('sidecars and sidecarsMap together', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    sidecars: [{name: a, image: x}]\n    sidecarsMap: {b: {image: y}}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.sidecarsMap',
+      message: /cannot be set at the same time/,
+    });
+  });
+
+  it('a label value that YAML reads as a boolean', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    podLabels: {critical: yes}\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.podLabels.critical',
+      message: /expected a string, got the boolean true/,
+    });
+  });
+
+  it('a top level that is not a map', () => {
+    expectError(texts('- starrocks\n'), { file: 'f1.yaml', field: '(top level)', message: /map of values/ });
+  });
+});
+
+describe('files on disk', () => {
+  it('loads a real file and reports its path in errors', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'srdr-model-'));
+    const good = path.join(dir, 'good.yaml');
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(good, 'starrocksFESpec:\n  replicas: 2\n');
+    writeFileSync(bad, 'starrocksFESpec:\n  imagePullPolicy: Sometimes\n');
+    assert.equal(loadValuesFiles([good]).spec.starRocksFeSpec.replicas, 2);
+    expectError(() => loadValuesFiles([good, bad]), { file: bad, field: 'starrocksFESpec.imagePullPolicy', message: /line 2: expected one of Always, IfNotPresent, Never/ });
+  });
+});
