@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { StarRocksDrError } from '../../lib/errors';
+import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles, ServiceType, validateSpec, type StarRocksClusterSpec } from '../../lib/model';
+
+const base: StarRocksClusterSpec = {
+  name: 'kube-starrocks',
+  starRocksFeSpec: {
+    image: 'starrocks/fe-ubuntu:3.4.1',
+    replicas: 3,
+    storageVolumes: [{ name: 'fe-meta', storageSize: '10Gi', mountPath: '/opt/starrocks/fe/meta' }],
+  },
+  starRocksCnSpec: { image: 'starrocks/cn-ubuntu:3.4.1', replicas: 1 },
+  disasterRecovery: { enabled: true, generation: 1 },
+};
+
+/** Validates a JSON-ish object and returns the error it must throw. */
+function rejects(spec: unknown): StarRocksDrError {
+  let out: unknown;
+  try {
+    out = validateSpec(spec as StarRocksClusterSpec);
+  } catch (e) {
+    assert.ok(e instanceof StarRocksDrError, String(e));
+    assert.equal(e.code, 'InvalidInput');
+    assert.equal(e.file, undefined);
+    return e;
+  }
+  assert.fail(`expected an error, got ${JSON.stringify(out)}`);
+}
+
+const withFe = (fe: object) => ({ ...base, starRocksFeSpec: { ...base.starRocksFeSpec, ...fe } });
+
+describe('validateSpec (typed route)', () => {
+  it('returns a valid spec unchanged, including what the loader produced from the reference files', () => {
+    assert.equal(validateSpec(base), base);
+    const loaded = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+    assert.equal(validateSpec(loaded), loaded);
+  });
+
+  it('unknown key in JSON input, with the nearest valid key', () => {
+    const e = rejects(JSON.parse(JSON.stringify({ ...base, starRocksFeSpec: { ...base.starRocksFeSpec, replcias: 3 } })));
+    assert.equal(e.field, 'starRocksFeSpec.replcias');
+    assert.match(e.message, /did you mean `replicas`/);
+    assert.equal(rejects({ ...base, disasterRecovry: {} }).field, 'disasterRecovry');
+  });
+
+  it('replicas: negative, fractional, zero FE', () => {
+    assert.equal(rejects(withFe({ replicas: -1 })).field, 'starRocksFeSpec.replicas');
+    assert.match(rejects(withFe({ replicas: 1.5 })).message, /whole number/);
+    assert.match(rejects(withFe({ replicas: 0 })).message, /1 or more/);
+    assert.match(rejects({ ...base, starRocksCnSpec: { image: 'x:1', replicas: -2 } }).message, /starRocksCnSpec.replicas: -2 is out of range/);
+  });
+
+  it('cluster and namespace names must be DNS labels that fit', () => {
+    assert.equal(rejects({ ...base, name: 'My_Cluster' }).field, 'name');
+    assert.equal(rejects({ ...base, name: 'a'.repeat(53) }).field, 'name');
+    assert.equal(rejects({ ...base, name: '1abc' }).field, 'name');
+    assert.equal(rejects({ ...base, namespace: 'Prod' }).field, 'namespace');
+  });
+
+  it('quantities for resources and storage sizes', () => {
+    assert.equal(rejects(withFe({ resources: { limits: { memory: '4 GB' } } })).field, 'starRocksFeSpec.resources.limits.memory');
+    assert.equal(rejects(withFe({ resources: { requests: { cpu: -1 } } })).field, 'starRocksFeSpec.resources.requests.cpu');
+    assert.equal(rejects(withFe({ storageVolumes: [{ name: 'm', storageSize: '10GiB', mountPath: '/m' }] })).field, 'starRocksFeSpec.storageVolumes[0].storageSize');
+    assert.match(rejects(withFe({ storageVolumes: [{ name: 'm', storageSize: '0Gi', mountPath: '/m' }] })).message, /never created/);
+  });
+
+  it('ports and service type', () => {
+    assert.equal(rejects(withFe({ service: { ports: [{ port: 0 }] } })).field, 'starRocksFeSpec.service.ports[0].port');
+    assert.equal(rejects(withFe({ service: { ports: [{ containerPort: 65536 }] } })).field, 'starRocksFeSpec.service.ports[0].containerPort');
+    assert.equal(rejects(withFe({ service: { ports: [{ nodePort: 80 }] } })).field, 'starRocksFeSpec.service.ports[0].nodePort');
+    assert.match(rejects(withFe({ service: { type: 'Ingress' } })).message, /not a supported Service type.*ClusterIP, NodePort, LoadBalancer/);
+    assert.doesNotThrow(() => validateSpec(withFe({ service: { type: ServiceType.LOAD_BALANCER, ports: [{ containerPort: 9030, nodePort: 30930 }] } })));
+  });
+
+  it('mount names and paths: DNS names, absolute, no duplicates, not over the config directory', () => {
+    assert.equal(rejects(withFe({ configMaps: [{ name: 'Snap', mountPath: '/x' }] })).field, 'starRocksFeSpec.configMaps[0].name');
+    assert.equal(rejects(withFe({ secrets: [{ name: 's', mountPath: 'relative/x' }] })).field, 'starRocksFeSpec.secrets[0].mountPath');
+    const dup = rejects(withFe({ configMaps: [{ name: 'a', mountPath: '/opt/starrocks/fe/meta' }] }));
+    assert.equal(dup.field, 'starRocksFeSpec.configMaps[0].mountPath');
+    assert.match(dup.message, /already used by starRocksFeSpec.storageVolumes\[0\].mountPath/);
+    assert.match(rejects(withFe({ configMaps: [{ name: 'a', mountPath: '/etc/starrocks/fe/conf' }] })).message, /fe.conf ConfigMap/);
+  });
+
+  it('disaster recovery generation must be a positive integer when enabled', () => {
+    assert.equal(rejects({ ...base, disasterRecovery: { enabled: true, generation: 0 } }).field, 'disasterRecovery.generation');
+    assert.equal(rejects({ ...base, disasterRecovery: { enabled: true, generation: 1.5 } }).field, 'disasterRecovery.generation');
+    assert.equal(rejects({ ...base, disasterRecovery: { enabled: 'yes', generation: 1 } }).field, 'disasterRecovery.enabled');
+    assert.doesNotThrow(() => validateSpec({ ...base, disasterRecovery: { enabled: false, generation: 0 } }));
+  });
+
+  it('image, env vars, extra objects', () => {
+    assert.equal(rejects(withFe({ image: ':3.4.1' })).field, 'starRocksFeSpec.image');
+    assert.equal(rejects(withFe({ envVars: [{ name: 'A', value: 1 }] })).field, 'starRocksFeSpec.envVars[0].value');
+    assert.equal(rejects({ ...base, configMaps: [{ name: 'a', data: {} }, { name: 'a', data: {} }] }).field, 'configMaps[1].name');
+    assert.equal(rejects({ ...base, secrets: [{ name: 's', data: { 'bad key': 'v' } }] }).field, 'secrets[0].data.bad key');
+    assert.equal(rejects({ ...base, starRocksFeSpec: undefined }).field, 'starRocksFeSpec');
+  });
+});
