@@ -46,6 +46,11 @@ export interface ExecutorOptions {
   readonly timeoutMs?: number;
   /** Wait for every StatefulSet of the full form to roll out after `done`. @default true in apply mode */
   readonly waitForRollout?: boolean;
+  /**
+   * Stop once the FE is restored and `done` is recorded, leaving the full form to someone else (the Pulumi
+   * program applies it as typed resources). @default - go on and apply the full form (apply mode)
+   */
+  readonly stopAt?: 'done';
   readonly clock?: () => Date;
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly signal?: AbortSignal;
@@ -105,7 +110,7 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
         else ({ sts, pods } = await waitForFe(plan, opts, timeoutMs, 'the GitOps engine to apply the restore form', (s) => restoreFormFor(s, generation)));
         break;
       case 'applyFull':
-        if (mode === 'observe') return recorded!;
+        if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
         await applyAll('full', plan.fullObjects);
         break;
       case 'wait': {

@@ -1,0 +1,30 @@
+/** Exit codes of every command, documented in the README. */
+import { StarRocksDrError } from '../errors';
+
+export const ExitCode = {
+  /** Done: the command did what it was asked (for `dr`: the recovery is `done`). */
+  OK: 0,
+  /** Failed for a reason not listed below (a bug, an unexpected error). */
+  FAILED: 1,
+  /** Invalid input: a values file, a flag, the snapshot file, a generation that went down. Nothing was changed. */
+  INVALID_INPUT: 2,
+  /** Timed out waiting; the status record says where it stopped and a rerun resumes. */
+  TIMEOUT: 3,
+  /** The Kubernetes API was unreachable or refused a request; a rerun resumes. */
+  API: 4,
+} as const;
+
+export function exitCodeFor(err: unknown): number {
+  if (!(err instanceof StarRocksDrError)) return ExitCode.FAILED;
+  switch (err.code) {
+    case 'InvalidInput':
+    case 'InvalidSnapshot':
+    case 'GenerationWentDown':
+      return ExitCode.INVALID_INPUT;
+    case 'Timeout':
+      return ExitCode.TIMEOUT;
+    case 'Unreachable':
+    case 'ApiError':
+      return ExitCode.API;
+  }
+}

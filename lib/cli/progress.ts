@@ -1,0 +1,56 @@
+/**
+ * Progress of long waits, on stderr: one updating line on a terminal, plain timestamped lines otherwise
+ * (CI logs, pipes). Messages never contain object data, so they cannot leak secrets.
+ */
+import type { ProgressEvent } from '../dr/executor';
+
+export interface ProgressPrinter {
+  (event: ProgressEvent): void;
+  /** End the updating line, if any. */
+  close(): void;
+}
+
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, started = Date.now()): ProgressPrinter {
+  const tty = stream.isTTY === true;
+  let phase = '-';
+  let open = false;
+  const line = (text: string) => {
+    const elapsed = `${Math.round((Date.now() - started) / 1000)}s`;
+    const out = `[${phase} ${elapsed}] ${text}`;
+    if (tty) {
+      stream.clearLine(0);
+      stream.cursorTo(0);
+      stream.write(out.slice(0, (stream.columns || 120) - 1));
+      open = true;
+    } else {
+      stream.write(`${new Date().toISOString()} ${out}\n`);
+    }
+  };
+  const print = ((event: ProgressEvent) => {
+    switch (event.type) {
+      case 'status':
+        phase = event.status.phase;
+        if (tty && open) stream.write('\n');
+        line(`${event.status.phase}: ${event.status.reason || 'recorded'} (generation ${event.status.observedGeneration})`);
+        if (tty) stream.write('\n');
+        open = false;
+        break;
+      case 'apply':
+        line(`applying the ${event.form} form (${event.objects} objects)`);
+        break;
+      case 'waiting':
+        line(event.message);
+        break;
+      case 'warning':
+        if (tty && open) stream.write('\n');
+        stream.write(`warning: ${event.message}\n`);
+        open = false;
+        break;
+    }
+  }) as ProgressPrinter;
+  print.close = () => {
+    if (tty && open) stream.write('\n');
+    open = false;
+  };
+  return print;
+}

@@ -1,0 +1,58 @@
+/**
+ * From a validated spec to everything a recovery needs: the checks (preflight), the restore and full forms
+ * (rendered through the one render path), and the snapshot file when it lives in the cluster rather than in the spec.
+ */
+import type { StarRocksClusterSpec } from '../model/types';
+import { renderCluster } from '../render/cluster';
+import { restoreForm } from '../render/restore';
+import type { KObject } from '../kube/client';
+import { KubeClient } from '../kube/client';
+import { preflight, type PreflightResult } from './preflight';
+import { findSnapshotSource, snapshotTextFromSpec } from './snapshot';
+import type { RecoveryPlan } from './executor';
+
+export interface PlannedRecovery {
+  readonly plan: RecoveryPlan;
+  readonly preflight: PreflightResult;
+}
+
+export function namespaceOf(spec: StarRocksClusterSpec, namespace?: string): string {
+  return namespace ?? spec.namespace ?? 'default';
+}
+
+/** Plan a recovery offline (the snapshot file must be in the spec, or is not checked). */
+export function planRecovery(spec: StarRocksClusterSpec, namespace?: string, snapshotText?: string): PlannedRecovery {
+  const checked = preflight(spec, snapshotText);
+  const ns = namespaceOf(spec, namespace);
+  const full = renderCluster(spec, { namespace: ns });
+  return {
+    preflight: checked,
+    plan: {
+      cluster: spec.name,
+      namespace: ns,
+      generation: checked.generation,
+      snapshotMounted: true,
+      restoreObjects: restoreForm(full, spec, checked.generation) as KObject[],
+      fullObjects: full as KObject[],
+    },
+  };
+}
+
+/** Plan a recovery, reading the snapshot file from the cluster when the spec only mounts it. */
+export async function planRecoveryLive(client: KubeClient, spec: StarRocksClusterSpec, namespace?: string): Promise<PlannedRecovery> {
+  const source = findSnapshotSource(spec);
+  let text: string | undefined;
+  if (source && snapshotTextFromSpec(spec, source) === undefined) {
+    const obj = await client.get(source.kind, namespaceOf(spec, namespace), source.name);
+    text = obj ? snapshotTextOf(obj, source.key) : undefined;
+  }
+  return planRecovery(spec, namespace, text);
+}
+
+function snapshotTextOf(obj: KObject, key: string): string | undefined {
+  if (obj.kind === 'Secret') {
+    const encoded = (obj.data as Record<string, string> | undefined)?.[key];
+    return encoded === undefined ? (obj.stringData as Record<string, string> | undefined)?.[key] : Buffer.from(encoded, 'base64').toString('utf8');
+  }
+  return (obj.data as Record<string, string> | undefined)?.[key];
+}
