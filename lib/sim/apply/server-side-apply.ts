@@ -1,0 +1,137 @@
+/**
+ * Server-side apply: merge an applied configuration into the live object, detect conflicts with other
+ * managers, and remove fields the applier owned before and no longer applies (unless someone else owns them).
+ */
+import { ApiStatusError } from '../http/status';
+import { clone, deepEqual, isPlainObject } from '../json';
+import { describePath, FieldSet, fieldSetOf, isPrefixOf, lookup, SEP, keyElement } from './field-set';
+import { listType, sameKey } from './list-types';
+import { ManagerEntry, readEntries, sameEntry, writeEntries } from './managed-fields';
+
+export interface ApplyInput {
+  readonly kind: string;
+  readonly group: string;
+  readonly plural: string;
+  readonly apiVersion: string;
+  /** The live object, or undefined when apply creates it. */
+  readonly live: any | undefined;
+  readonly applied: any;
+  readonly manager: string;
+  readonly force: boolean;
+  readonly time: string;
+  readonly subresource?: string;
+}
+
+/** Returns the merged object with its new `metadata.managedFields`; throws a 409 on conflicts. */
+export function serverSideApply(input: ApplyInput): any {
+  const { kind, live, applied, manager, subresource } = input;
+  const scope = subresource === 'status' ? 'status' : 'main';
+  const base = live ? clone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name: applied.metadata?.name, namespace: applied.metadata?.namespace } };
+  const entries = live ? readEntries(live) : [];
+  const newSet = fieldSetOf(kind, applied, scope);
+  const mineIdx = entries.findIndex((e) => sameEntry(e, manager, 'Apply', subresource));
+  const oldSet: FieldSet = mineIdx >= 0 ? entries[mineIdx].fields : new Set();
+
+  // Conflicts: another manager owns a leaf we set to a different value.
+  const conflicts: { entry: ManagerEntry; path: string }[] = [];
+  for (const p of newSet) {
+    if (p.split(SEP).pop()!.startsWith('k:')) continue;
+    const l = lookup(kind, base, p);
+    if (!l.found || deepEqual(l.value, lookup(kind, applied, p).value)) continue;
+    for (const e of entries) if (e.manager !== manager && e.fields.has(p)) conflicts.push({ entry: e, path: p });
+  }
+  if (conflicts.length && !input.force) throw conflictError(input, conflicts);
+  for (const c of conflicts) c.entry.fields.delete(c.path);
+
+  // Merge, then drop what we stopped applying and nobody else owns.
+  let merged = mergeObject(kind, base, applied, [], scope);
+  const others = entries.filter((e) => !sameEntry(e, manager, 'Apply', subresource));
+  const ownedByOthers = (p: string) => others.some((e) => e.fields.has(p) || [...e.fields].some((q) => isPrefixOf(p, q)));
+  const gone = [...oldSet].filter((p) => !newSet.has(p) && !ownedByOthers(p));
+  gone.sort((a, b) => b.split(SEP).length - a.split(SEP).length);
+  for (const p of gone) merged = removePath(kind, merged, p, (q) => others.some((e) => e.fields.has(q)) || newSet.has(q));
+
+  const mine: ManagerEntry = { manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.time, subresource, fields: newSet };
+  const nextEntries = mineIdx >= 0 ? entries.map((e, i) => (i === mineIdx ? mine : e)) : [...entries, mine];
+  merged.metadata = merged.metadata ?? {};
+  const mf = writeEntries(nextEntries);
+  if (mf) merged.metadata.managedFields = mf;
+  else delete merged.metadata.managedFields;
+  return merged;
+}
+
+function conflictError(input: ApplyInput, conflicts: { entry: ManagerEntry; path: string }[]): ApiStatusError {
+  const causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    type: 'FieldManagerConflict',
+    message: `conflict with "${c.entry.manager}"${c.entry.operation === 'Update' ? ` using ${c.entry.apiVersion}` : ''}`,
+    field: describePath(c.path),
+  }));
+  const n = conflicts.length;
+  const lines = causes.map((c) => `- ${c.message}: ${c.field}`).join('\n');
+  return new ApiStatusError(409, 'Conflict', `Apply failed with ${n} conflict${n > 1 ? 's' : ''}: ${n === 1 ? `${causes[0].message}: ${causes[0].field}` : '\n' + lines}`, {
+    name: input.applied?.metadata?.name,
+    group: input.group,
+    kind: input.plural,
+    causes,
+  });
+}
+
+function mergeObject(kind: string, live: any, applied: any, names: string[], scope: 'main' | 'status'): any {
+  const out: Record<string, any> = isPlainObject(live) ? { ...live } : {};
+  for (const [k, v] of Object.entries(applied ?? {})) {
+    if (names.length === 0 && (k === 'apiVersion' || k === 'kind')) continue;
+    if (names.length === 0 && ((scope === 'main' && k === 'status') || (scope === 'status' && k !== 'status' && k !== 'metadata'))) continue;
+    if (v === null || v === undefined) {
+      delete out[k];
+      continue;
+    }
+    out[k] = mergeValue(kind, out[k], v, [...names, k]);
+  }
+  return out;
+}
+
+function mergeValue(kind: string, live: any, applied: any, names: string[]): any {
+  if (Array.isArray(applied)) {
+    const lt = listType(kind, names);
+    if (lt.type === 'map' && Array.isArray(live)) {
+      const result = applied.map((a) => {
+        const l = live.find((x) => sameKey(lt, x, a));
+        return l === undefined ? clone(a) : mergeObject(kind, l, a, names, 'main');
+      });
+      for (const l of live) if (!applied.some((a) => sameKey(lt, l, a))) result.push(l);
+      return result;
+    }
+    if (lt.type === 'set' && Array.isArray(live)) {
+      return [...live, ...applied.filter((a) => !live.some((l) => deepEqual(l, a)))];
+    }
+    return clone(applied);
+  }
+  if (isPlainObject(applied)) return mergeObject(kind, isPlainObject(live) ? live : {}, applied, names, 'main');
+  return applied;
+}
+
+/** Removes one path; then prunes maps it left empty, unless `kept` says a path is still owned. */
+function removePath(kind: string, obj: any, path: string, kept: (p: string) => boolean): any {
+  const els = path.split(SEP);
+  const parentPath = els.slice(0, -1).join(SEP);
+  const parent = parentPath ? lookup(kind, obj, parentPath) : { found: true, value: obj };
+  if (!parent.found) return obj;
+  const last = els[els.length - 1];
+  const container = parent.value;
+  if (last.startsWith('f:') && isPlainObject(container)) delete container[last.slice(2)];
+  else if (Array.isArray(container)) {
+    const names = els.filter((e) => e.startsWith('f:')).map((e) => e.slice(2));
+    const lt = listType(kind, names);
+    const idx = last.startsWith('k:') && lt.type === 'map'
+      ? container.findIndex((it) => keyElement(lt, it) === last)
+      : container.findIndex((it) => deepEqual(it, JSON.parse(last.slice(2))));
+    if (idx >= 0) container.splice(idx, 1);
+  }
+  // Prune parents that are now empty maps and owned by no one.
+  if (parentPath && isPlainObject(container) && Object.keys(container).length === 0 && !kept(parentPath) && last.startsWith('f:')) {
+    const pEls = parentPath.split(SEP);
+    if (pEls[pEls.length - 1].startsWith('f:')) return removePath(kind, obj, parentPath, kept);
+  }
+  return obj;
+}

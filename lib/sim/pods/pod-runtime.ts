@@ -1,0 +1,373 @@
+/**
+ * The scheduler and kubelet, reduced to what the product can observe: pods get a node, IPs and a start
+ * time; containers pull (or fail to), start, run their process model and their probes; status follows
+ * (phase, conditions with lastTransitionTime, containerStatuses). A startup probe gates liveness and
+ * readiness; failed liveness/startup probes restart the container (restartCount++). Deleted pods
+ * terminate (not ready) and disappear after the termination time. Faults are injected per pod name.
+ */
+import { Clock, rfc3339 } from '../clock';
+import { Controller } from '../controllers/controller';
+import { recordEvent } from '../controllers/events';
+import { deepEqual } from '../json';
+import { Registry } from '../registry';
+import { resourceType } from '../resources';
+import { StoreEvent } from '../store';
+import { failureThreshold, ProbeRunner } from './probes';
+import { ModelTimings, ProcessModel, processModelFor } from './process-models';
+
+export type PodFault = 'CrashLoopBackOff' | 'ImagePullBackOff' | 'NeverReady';
+
+export interface RuntimeOptions {
+  readonly timeScale: number;
+  readonly feRestoreSeconds: number;
+  readonly feStartupSeconds: number;
+  readonly backendStartupSeconds: number;
+  readonly podTerminationSeconds: number;
+}
+
+const POD = resourceType('Pod')!;
+const NODE = 'sim-node-1';
+const HOST_IP = '10.0.0.10';
+
+interface ContainerRun {
+  readonly spec: any;
+  state: 'waiting' | 'running' | 'terminated';
+  reason: string;
+  message?: string;
+  startedAt: number;
+  startedAtIso?: string;
+  restartCount: number;
+  lastState: any;
+  model?: ProcessModel;
+  startup?: ProbeRunner;
+  liveness?: ProbeRunner;
+  readiness?: ProbeRunner;
+  started: boolean;
+  ready: boolean;
+  /** When a waiting container may try again (backoff), or a crash-looping one exits. */
+  nextActionAt: number;
+}
+
+interface PodRun {
+  readonly uid: string;
+  readonly ns: string;
+  readonly name: string;
+  podIP: string;
+  startTime: string;
+  containers: ContainerRun[];
+  terminatingSince?: number;
+  lastWritten?: string;
+}
+
+export class PodRuntime implements Controller {
+  private readonly pods = new Map<string, PodRun>();
+  private faults: { pattern: string | RegExp; fault: PodFault }[] = [];
+  private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private nextIp = 2;
+  private readonly timings: ModelTimings;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly now: Clock,
+    private readonly opts: RuntimeOptions,
+  ) {
+    const ms = (s: number) => s * 1000 * opts.timeScale;
+    this.timings = {
+      feStartupMs: ms(opts.feStartupSeconds),
+      feRestoreMs: ms(opts.feRestoreSeconds),
+      feHttpLagMs: ms(1),
+      backendStartupMs: ms(opts.backendStartupSeconds),
+      genericStartupMs: ms(1),
+    };
+  }
+
+  private ms(seconds: number): number {
+    return seconds * 1000 * this.opts.timeScale;
+  }
+
+  start(): void {
+    this.unsubscribe = this.registry.store.subscribe((e) => this.onEvent(e));
+    const tickMs = Math.min(100, Math.max(5, Math.round(this.opts.timeScale * 100)));
+    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  inject(pattern: string | RegExp, fault: PodFault): void {
+    this.faults.push({ pattern, fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  private faultFor(name: string): PodFault | undefined {
+    for (const f of this.faults) {
+      if (typeof f.pattern === 'string' ? f.pattern === name : f.pattern.test(name)) return f.fault;
+    }
+    return undefined;
+  }
+
+  private onEvent(e: StoreEvent): void {
+    if (e.rt !== POD) return;
+    const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
+    if (e.type === 'DELETED') {
+      this.pods.delete(key);
+      return;
+    }
+    const run = this.pods.get(key);
+    if (run && run.uid !== e.object.metadata.uid) this.pods.delete(key);
+    if (!e.object.spec?.nodeName && !e.object.metadata.deletionTimestamp) setImmediate(() => this.schedule(key)).unref();
+  }
+
+  /** The scheduler: bind to the one node, once the pod's claims exist. */
+  private schedule(key: string): void {
+    const [ns, name] = key.split('/');
+    const pod = this.registry.store.get(POD, ns, name);
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    const missing = (pod.spec.volumes ?? []).map((v: any) => v.persistentVolumeClaim?.claimName).filter((c: string | undefined) => c && !this.registry.store.get(resourceType('PersistentVolumeClaim')!, ns, c));
+    if (missing.length) {
+      const status = { ...pod.status, phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: rfc3339(this.now()), reason: 'Unschedulable', message: `0/1 nodes are available: persistentvolumeclaim "${missing[0]}" not found.` }] };
+      this.registry.writeInternal(POD, { ...pod, status }, 'kube-scheduler', 'status');
+      return;
+    }
+    pod.spec.nodeName = NODE;
+    const bound = this.registry.writeInternal(POD, pod, 'kube-scheduler');
+    const ip = this.nextIp++;
+    const run: PodRun = {
+      uid: pod.metadata.uid,
+      ns,
+      name,
+      podIP: `10.244.${Math.floor(ip / 250)}.${(ip % 250) + 1}`,
+      startTime: rfc3339(this.now()),
+      containers: (bound.spec.containers ?? []).map((c: any) => ({
+        spec: c,
+        state: 'waiting',
+        reason: 'ContainerCreating',
+        startedAt: 0,
+        restartCount: 0,
+        lastState: {},
+        started: false,
+        ready: false,
+        nextActionAt: 0,
+      })),
+    };
+    this.pods.set(key, run);
+    recordEvent(this.registry, this.now(), bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${NODE}`, 'default-scheduler');
+    this.tick();
+  }
+
+  /** Environment of a container with downward-API, ConfigMap and Secret references resolved. */
+  private resolveEnv(pod: any, run: PodRun, c: any): Record<string, string> | string {
+    const env: Record<string, string> = {};
+    const field = (path: string): string => {
+      switch (path) {
+        case 'metadata.name':
+          return pod.metadata.name;
+        case 'metadata.namespace':
+          return pod.metadata.namespace;
+        case 'metadata.uid':
+          return pod.metadata.uid;
+        case 'status.podIP':
+          return run.podIP;
+        case 'status.hostIP':
+          return HOST_IP;
+        case 'spec.nodeName':
+          return NODE;
+        case 'spec.serviceAccountName':
+          return pod.spec.serviceAccountName ?? 'default';
+        default: {
+          const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
+          return m ? pod.metadata[m[1]]?.[m[2]] ?? '' : '';
+        }
+      }
+    };
+    const expand = (v: string) => v.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (all, n) => (n in env ? env[n] : all));
+    for (const e of c.env ?? []) {
+      if (e.value !== undefined) env[e.name] = expand(String(e.value));
+      else if (e.valueFrom?.fieldRef) env[e.name] = field(e.valueFrom.fieldRef.fieldPath);
+      else if (e.valueFrom?.configMapKeyRef || e.valueFrom?.secretKeyRef) {
+        const ref = e.valueFrom.configMapKeyRef ?? e.valueFrom.secretKeyRef;
+        const kind = e.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret';
+        const obj = this.registry.store.get(resourceType(kind)!, pod.metadata.namespace, ref.name);
+        const raw = obj?.data?.[ref.key];
+        if (raw === undefined) {
+          if (ref.optional) continue;
+          return obj ? `couldn't find key ${ref.key} in ${kind} ${pod.metadata.namespace}/${ref.name}` : `${kind.toLowerCase()} "${ref.name}" not found`;
+        }
+        env[e.name] = kind === 'Secret' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      } else env[e.name] = '';
+    }
+    return env;
+  }
+
+  /** Volumes that must exist before containers can start (ConfigMaps, Secrets), as the kubelet mounts them. */
+  private missingVolume(pod: any): string | undefined {
+    for (const v of pod.spec.volumes ?? []) {
+      const ref = v.configMap ? ['ConfigMap', v.configMap.name, v.configMap.optional] : v.secret ? ['Secret', v.secret.secretName, v.secret.optional] : undefined;
+      if (!ref || ref[2]) continue;
+      if (!this.registry.store.get(resourceType(ref[0])!, pod.metadata.namespace, ref[1])) {
+        return `MountVolume.SetUp failed for volume "${v.name}" : ${String(ref[0]).toLowerCase()} "${ref[1]}" not found`;
+      }
+    }
+    return undefined;
+  }
+
+  private startContainer(pod: any, run: PodRun, c: ContainerRun, now: number): void {
+    const env = this.resolveEnv(pod, run, c.spec);
+    if (typeof env === 'string') {
+      c.state = 'waiting';
+      c.reason = 'CreateContainerConfigError';
+      c.message = env;
+      return;
+    }
+    c.state = 'running';
+    c.reason = '';
+    c.message = undefined;
+    c.startedAt = now;
+    c.startedAtIso = rfc3339(this.now());
+    c.model = processModelFor(c.spec, env, this.timings);
+    const s = this.opts.timeScale;
+    c.startup = c.spec.startupProbe ? new ProbeRunner('startup', c.spec.startupProbe, c.spec, now, s) : undefined;
+    c.liveness = c.spec.livenessProbe ? new ProbeRunner('liveness', c.spec.livenessProbe, c.spec, now, s) : undefined;
+    c.readiness = c.spec.readinessProbe ? new ProbeRunner('readiness', c.spec.readinessProbe, c.spec, now, s) : undefined;
+    c.started = !c.startup;
+    c.ready = false;
+    if (this.faultFor(pod.metadata.name) === 'CrashLoopBackOff') c.nextActionAt = now + this.ms(1);
+  }
+
+  private kill(c: ContainerRun, reason: string, exitCode: number): void {
+    c.lastState = { terminated: { exitCode, reason, startedAt: c.startedAtIso, finishedAt: rfc3339(this.now()), containerID: `sim://${c.spec.name}-${c.restartCount}` } };
+    c.restartCount++;
+    c.state = 'waiting';
+    c.started = false;
+    c.ready = false;
+    c.model = undefined;
+  }
+
+  private stepContainer(pod: any, run: PodRun, c: ContainerRun, now: number): void {
+    const fault = this.faultFor(pod.metadata.name);
+    if (c.state === 'waiting') {
+      if (now < c.nextActionAt) return;
+      if (fault === 'ImagePullBackOff') {
+        // Alternates like the kubelet: a pull attempt fails (ErrImagePull), then backs off.
+        const pulling = c.reason !== 'ErrImagePull';
+        c.reason = pulling ? 'ErrImagePull' : 'ImagePullBackOff';
+        c.message = pulling ? `failed to pull and unpack image "${c.spec.image}": not found` : `Back-off pulling image "${c.spec.image}"`;
+        c.nextActionAt = now + this.ms(pulling ? 1 : 5);
+        return;
+      }
+      const missing = this.missingVolume(pod);
+      if (missing) {
+        c.reason = 'ContainerCreating';
+        c.message = missing;
+        return;
+      }
+      this.startContainer(pod, run, c, now);
+      return;
+    }
+    if (c.state !== 'running' || !c.model) return;
+    if (fault === 'CrashLoopBackOff' && now >= c.nextActionAt) {
+      this.kill(c, 'Error', 1);
+      c.reason = 'CrashLoopBackOff';
+      c.message = `back-off ${Math.min(300, 10 * 2 ** (c.restartCount - 1))}s restarting failed container=${c.spec.name} pod=${pod.metadata.name}`;
+      c.nextActionAt = now + this.ms(Math.min(300, 10 * 2 ** (c.restartCount - 1)) / 10);
+      return;
+    }
+    const model = c.model;
+    if (c.startup && !c.started) {
+      c.startup.tick(now, c.startedAt, model);
+      if (c.startup.result) c.started = true;
+      else if (c.startup.failures >= failureThreshold(c.spec.startupProbe)) {
+        recordEvent(this.registry, this.now(), pod, 'Warning', 'Unhealthy', `Startup probe failed: ${c.startup.lastFailure}`, 'kubelet');
+        this.kill(c, 'Error', 137);
+        c.nextActionAt = now;
+        return;
+      }
+    }
+    if (!c.started) return;
+    if (c.liveness) {
+      c.liveness.tick(now, c.startedAt, model);
+      if (c.liveness.failures >= failureThreshold(c.spec.livenessProbe)) {
+        recordEvent(this.registry, this.now(), pod, 'Warning', 'Unhealthy', `Liveness probe failed: ${c.liveness.lastFailure}`, 'kubelet');
+        this.kill(c, 'Error', 137);
+        c.nextActionAt = now;
+        return;
+      }
+    }
+    if (c.readiness) {
+      c.readiness.tick(now, c.startedAt, model, fault !== 'NeverReady');
+      c.ready = c.readiness.result;
+    } else c.ready = fault !== 'NeverReady';
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    for (const [key, run] of [...this.pods]) {
+      const pod = this.registry.store.get(POD, run.ns, run.name);
+      if (!pod || pod.metadata.uid !== run.uid) {
+        this.pods.delete(key);
+        continue;
+      }
+      if (pod.metadata.deletionTimestamp) {
+        run.terminatingSince ??= now;
+        const grace = pod.metadata.deletionGracePeriodSeconds ?? 30;
+        if (now - run.terminatingSince >= this.ms(Math.min(grace, this.opts.podTerminationSeconds))) {
+          this.pods.delete(key);
+          if (!pod.metadata.finalizers?.length) this.registry.finishDelete(POD, pod);
+          continue;
+        }
+        for (const c of run.containers) c.ready = false;
+      } else for (const c of run.containers) this.stepContainer(pod, run, c, now);
+      this.writeStatus(pod, run);
+    }
+  }
+
+  private writeStatus(pod: any, run: PodRun): void {
+    const old = pod.status ?? {};
+    const ts = rfc3339(this.now());
+    const cond = (type: string, ok: boolean, reason?: string) => {
+      const prev = (old.conditions ?? []).find((c: any) => c.type === type);
+      const status = ok ? 'True' : 'False';
+      const c: Record<string, unknown> = { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : ts };
+      if (!ok && reason) c.reason = reason;
+      return c;
+    };
+    const anyStarted = run.containers.some((c) => c.state === 'running' || c.restartCount > 0);
+    const allReady = run.containers.every((c) => c.ready) && !pod.metadata.deletionTimestamp;
+    const status = {
+      phase: anyStarted ? 'Running' : 'Pending',
+      conditions: [
+        cond('PodReadyToStartContainers', true),
+        cond('Initialized', true),
+        cond('Ready', allReady, 'ContainersNotReady'),
+        cond('ContainersReady', allReady, 'ContainersNotReady'),
+        cond('PodScheduled', true),
+      ],
+      hostIP: HOST_IP,
+      hostIPs: [{ ip: HOST_IP }],
+      podIP: run.podIP,
+      podIPs: [{ ip: run.podIP }],
+      startTime: run.startTime,
+      qosClass: old.qosClass ?? 'BestEffort',
+      containerStatuses: run.containers.map((c) => ({
+        name: c.spec.name,
+        state: c.state === 'running' ? { running: { startedAt: c.startedAtIso } } : { waiting: { reason: c.reason, ...(c.message ? { message: c.message } : {}) } },
+        lastState: c.lastState,
+        ready: c.ready,
+        restartCount: c.restartCount,
+        image: c.spec.image,
+        imageID: c.state === 'running' || c.restartCount > 0 ? `sim://${c.spec.image}` : '',
+        ...(c.state === 'running' || c.restartCount > 0 ? { containerID: `sim://${run.uid}/${c.spec.name}/${c.restartCount}` } : {}),
+        started: c.state === 'running' && c.started,
+      })),
+    };
+    if (deepEqual(status, old)) return;
+    this.registry.writeInternal(POD, { ...pod, status }, 'kubelet', 'status');
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The simulator: store + registry + HTTP API + controllers + pod runtime, assembled and started.
+ */
+import { randomUUID } from 'node:crypto';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Clock, rfc3339 } from './clock';
+import { EndpointsController } from './controllers/endpoints';
+import { PvcBinder } from './controllers/pvc-binder';
+import { StatefulSetController } from './controllers/statefulset';
+import { Faults, FailNextOptions } from './faults';
+import { createRouter } from './http/router';
+import { HttpServer } from './http/server';
+import { StarRocksDrError } from '../errors';
+import { clone } from './json';
+import { kubeConfigYaml } from './kubeconfig';
+import { PodFault, PodRuntime } from './pods/pod-runtime';
+import { Registry } from './registry';
+import { apiVersionOf, resourceType, ResourceType } from './resources';
+import { Store } from './store';
+import { WatchHub } from './watch';
+
+export interface SimulatorOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Multiplies every simulated duration (probe periods, startup, restore, backoff); 0.01 runs 100x faster. @default 1 */
+  readonly timeScale?: number;
+  /** How long a FE started with RESTORE_CLUSTER_SNAPSHOT=true restores before it opens its query port. @default 10 */
+  readonly feRestoreSeconds?: number;
+  /** How long a FE takes to answer /api/health after its container starts. @default 5 */
+  readonly feStartupSeconds?: number;
+  /** How long a CN/BE takes to answer /api/health after its container starts. @default 5 */
+  readonly backendStartupSeconds?: number;
+  /** How long a pod takes to terminate after deletion (capped by its grace period). @default 1 */
+  readonly podTerminationSeconds?: number;
+  /** Events kept for watches to resume from; older resourceVersions get 410 Expired. @default 5000 */
+  readonly watchHistorySize?: number;
+  /** Interval of BOOKMARK events on watches that allow them (real time, not scaled). @default 5000 */
+  readonly bookmarkIntervalMs?: number;
+  /** Clock for timestamps (creationTimestamp, conditions, managedFields). Timers always use real time. @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface Simulator {
+  readonly url: string;
+  readonly port: number;
+  /** A loaded KubeConfig pointing at the simulator (context "starrocks-sim"). */
+  kubeConfig(): KubeConfig;
+  kubeConfigYaml(): string;
+  /** Stops the server, controllers and timers; leaves no handles behind. */
+  stop(): Promise<void>;
+  /** Closes the server and every connection, waits `downMs`, listens again on the same port; objects are kept. */
+  restart(opts?: { downMs?: number }): Promise<void>;
+  /** Puts objects in the store directly (no validation, no admission); fills uid/timestamps/namespace when missing. */
+  seed(objects: object[]): void;
+  get(kind: string, namespace: string | undefined, name: string): any | undefined;
+  list(kind: string, namespace?: string): any[];
+  readonly faults: {
+    latency(ms: number): void;
+    failNext(n: number, opts: FailNextOptions): void;
+    /** Resets every open watch connection now. */
+    dropWatches(): void;
+    /** Compacts the event history: every resourceVersion before now gets 410 Expired on watch. */
+    expireHistory(): void;
+    clear(): void;
+  };
+  readonly pods: {
+    inject(podNamePattern: string | RegExp, fault: PodFault): void;
+    clear(): void;
+  };
+  /** Requests served, keyed `${VERB} ${resource}`, e.g. "PATCH statefulsets", "WATCH pods", "PUT pods/status". */
+  requestCounts(): Record<string, number>;
+  resetRequestCounts(): void;
+  /** Resolves when `predicate` holds, re-checking on every store change; rejects after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs: number): Promise<void>;
+}
+
+function kindType(kind: string): ResourceType {
+  const rt = resourceType(kind);
+  if (!rt) {
+    throw new StarRocksDrError('InvalidInput', `the simulator does not serve kind "${kind}"`, {
+      field: 'kind',
+      fix: 'use one of Namespace, ConfigMap, Secret, Service, Endpoints, PersistentVolumeClaim, Pod, Event, StatefulSet, ControllerRevision',
+    });
+  }
+  return rt;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const now: Clock = opts.now ?? Date.now;
+  const timeScale = opts.timeScale ?? 1;
+  if (!(timeScale > 0)) {
+    throw new StarRocksDrError('InvalidInput', `timeScale must be greater than 0, got ${timeScale}`, { field: 'timeScale', fix: 'pass a positive number such as 1 or 0.01' });
+  }
+  const store = new Store(opts.watchHistorySize ?? 5000);
+  const registry = new Registry(store, now);
+  const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 5000);
+  const faults = new Faults();
+  let url = '';
+  const server = new HttpServer(createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, '') }));
+
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    registry.create(kindType('Namespace'), undefined, { metadata: { name: ns } }, { fieldManager: 'kube-apiserver' });
+  }
+
+  const runtime = new PodRuntime(registry, now, {
+    timeScale,
+    feRestoreSeconds: opts.feRestoreSeconds ?? 10,
+    feStartupSeconds: opts.feStartupSeconds ?? 5,
+    backendStartupSeconds: opts.backendStartupSeconds ?? 5,
+    podTerminationSeconds: opts.podTerminationSeconds ?? 1,
+  });
+  const controllers = [new StatefulSetController(registry, now), new EndpointsController(registry), new PvcBinder(registry), runtime];
+  for (const c of controllers) c.start();
+
+  const port = await server.listen(opts.port ?? 0);
+  url = `http://127.0.0.1:${port}`;
+  let stopped = false;
+
+  const sim: Simulator = {
+    url,
+    port,
+    kubeConfig() {
+      const kc = new KubeConfig();
+      kc.loadFromString(kubeConfigYaml(url));
+      return kc;
+    },
+    kubeConfigYaml: () => kubeConfigYaml(url),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const c of controllers) c.stop();
+      watches.closeAll(false);
+      await server.close();
+    },
+    async restart(o = {}) {
+      watches.closeAll(true);
+      await server.close();
+      if (o.downMs) await new Promise((r) => setTimeout(r, o.downMs));
+      await server.listen(port);
+    },
+    seed(objects) {
+      for (const raw of objects) {
+        const o: any = clone(raw);
+        const rt = kindType(String(o.kind));
+        o.apiVersion ??= apiVersionOf(rt);
+        o.metadata ??= {};
+        if (rt.namespaced) o.metadata.namespace ??= 'default';
+        o.metadata.uid ??= randomUUID();
+        o.metadata.creationTimestamp ??= rfc3339(now());
+        if (rt.hasGeneration) o.metadata.generation ??= 1;
+        store.put(rt, o);
+      }
+    },
+    get: (kind, namespace, name) => store.get(kindType(kind), namespace, name),
+    list: (kind, namespace) => store.list(kindType(kind), namespace),
+    faults: {
+      latency: (ms) => faults.latency(ms),
+      failNext: (n, o) => faults.failNext(n, o),
+      dropWatches: () => watches.closeAll(true),
+      expireHistory: () => store.compact(),
+      clear: () => faults.clear(),
+    },
+    pods: {
+      inject: (pattern, fault) => runtime.inject(pattern, fault),
+      clear: () => runtime.clearFaults(),
+    },
+    requestCounts: () => faults.requestCounts(),
+    resetRequestCounts: () => faults.resetRequestCounts(),
+    waitFor(predicate, timeoutMs) {
+      return new Promise<void>((resolve, reject) => {
+        if (predicate()) return resolve();
+        let unsubscribe = () => {};
+        const timer = setTimeout(() => {
+          unsubscribe();
+          reject(new StarRocksDrError('Timeout', `simulator condition not met within ${timeoutMs} ms`, { field: 'waitFor', fix: 'raise the timeout or check the condition' }));
+        }, timeoutMs);
+        unsubscribe = store.subscribe(() => {
+          let ok = false;
+          try {
+            ok = predicate();
+          } catch (e) {
+            clearTimeout(timer);
+            unsubscribe();
+            reject(e);
+            return;
+          }
+          if (ok) {
+            clearTimeout(timer);
+            unsubscribe();
+            resolve();
+          }
+        });
+      });
+    },
+  };
+  return sim;
+}
