@@ -118,7 +118,7 @@ export interface ComponentSpec {
    * @default - the chart's default config for the component
    */
   readonly config?: string;
-  /** Environment variables, appended after the ones the operator adds (same name: the user's wins). */
+  /** Environment variables: after the chart's `TZ` and before the ones the operator adds (`pod/spec.go` copies the spec's env first). */
   readonly envVars?: readonly V1EnvVar[];
   /** Persistent volumes (meta/data and log) and host paths. */
   readonly storageVolumes?: readonly StorageVolume[];
