@@ -149,6 +149,7 @@ async function waitForFe(
   const result = await waitUntil({
     client: opts.client,
     what,
+    field: `StatefulSet/${stsName}`,
     timeoutMs,
     signal: opts.signal,
     sources: [
@@ -178,7 +179,8 @@ async function waitForRollout(plan: RecoveryPlan, opts: ExecutorOptions, timeout
   if (names.length === 0) return;
   await waitUntil({
     client: opts.client,
-    what: `the full topology to roll out (${names.join(', ')})`,
+    what: 'the full topology to roll out',
+    field: names.map((n) => `StatefulSet/${n}`).join(', '),
     timeoutMs,
     signal: opts.signal,
     sources: [{ kind: 'StatefulSet', namespace: plan.namespace }],

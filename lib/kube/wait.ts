@@ -35,6 +35,8 @@ export interface WaitOptions<T> {
   readonly signal?: AbortSignal;
   /** What is being waited for, for the timeout error. */
   readonly what: string;
+  /** The object the wait is about, named in the timeout error (e.g. `StatefulSet/kube-starrocks-fe`). */
+  readonly field: string;
 }
 
 export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
@@ -72,11 +74,11 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
       }
     };
     const timer = setTimeout(() => {
-      const seen = lastProgress ? ` Last seen: ${lastProgress}.` : '';
-      const api = lastError ? ` Last API error: ${lastError}.` : '';
+      const seen = lastProgress ? `; last seen: ${lastProgress}` : '';
+      const api = lastError ? `; last API error: ${lastError}` : '';
       finish(
-        new StarRocksDrError('Timeout', `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}.${seen}${api}`, {
-          field: opts.what,
+        new StarRocksDrError('Timeout', `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}${seen}${api}`, {
+          field: opts.field,
           fix: 'look at the FE pod (kubectl describe pod / logs), fix the cause, and run the same command again: it resumes from the recorded status',
         }),
       );
