@@ -48,7 +48,8 @@ export function serverSideApply(input: ApplyInput): any {
   const others = entries.filter((e) => !sameEntry(e, manager, 'Apply', subresource));
   const ownedByOthers = (p: string) => others.some((e) => e.fields.has(p) || [...e.fields].some((q) => isPrefixOf(p, q)));
   const gone = [...oldSet].filter((p) => !newSet.has(p) && !ownedByOthers(p));
-  gone.sort((a, b) => b.split(SEP).length - a.split(SEP).length);
+  // Shallow first: a removed list item takes its fields with it (they no longer resolve afterwards).
+  gone.sort((a, b) => a.split(SEP).length - b.split(SEP).length);
   for (const p of gone) merged = removePath(kind, merged, p, (q) => others.some((e) => e.fields.has(q)) || newSet.has(q));
 
   const mine: ManagerEntry = { manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.time, subresource, fields: newSet };

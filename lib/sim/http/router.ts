@@ -160,7 +160,9 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     }
     const contentType = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
     const accept = String(req.headers.accept ?? '');
-    const fieldManager = q.get('fieldManager') ?? defaultManager(req);
+    // Apply requires an explicit manager; other writes default to the User-Agent's first word.
+    const isApply = verb === 'PATCH' && PATCH_TYPES[contentType] === 'apply';
+    const fieldManager = q.get('fieldManager') ?? (isApply ? undefined : defaultManager(req));
     const dryRun = q.getAll('dryRun').includes('All');
     const force = q.get('force') === 'true';
     const opts = { fieldManager, dryRun, force, subresource: sub === 'status' ? ('status' as const) : undefined };
