@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { App, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
-import type { StarRocksClusterSpec } from '../model/types';
+import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
 import { collect, loadInput, parseGeneration, withGeneration } from './inputs';
 
 export type Layout = 'file' | 'objects';
@@ -21,6 +21,8 @@ export interface SynthOptions {
   readonly namespace?: string;
   readonly layout?: Layout;
   readonly kustomize?: boolean;
+  /** @default 'full' */
+  readonly form?: DrPhaseForm;
 }
 
 /** Synthesize one cluster into `outdir`; returns the files written, relative to `outdir`. */
@@ -30,7 +32,7 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
     outdir: opts.outdir,
     yamlOutputType: layout === 'objects' ? YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE : YamlOutputType.FILE_PER_CHART,
   });
-  const chart = new StarRocksClusterChart(app, spec.name, { spec, namespace: opts.namespace });
+  const chart = new StarRocksClusterChart(app, spec.name, { spec, namespace: opts.namespace, form: opts.form });
   app.synth();
   if (layout === 'file') return [`${spec.name}.k8s.yaml`];
   const files = chart.toJson().map((o: { kind: string; metadata: { name: string } }) => `${o.kind}.${o.metadata.name}.k8s.yaml`);
@@ -50,6 +52,7 @@ interface SynthFlags {
   layout: Layout;
   kustomize?: boolean;
   generation?: number;
+  drPhase: DrPhaseForm;
 }
 
 export function synthCommand(): Command {
@@ -60,11 +63,16 @@ export function synthCommand(): Command {
     .option('-n, --namespace <ns>', "namespace of every object (default: the values' starrocksCluster.namespace, else default)")
     .addOption(new Option('--layout <layout>', 'file: one multi-document file per cluster; objects: one file per object').choices(['file', 'objects']).default('file'))
     .option('--kustomize', 'with --layout objects: also write kustomization.yaml')
+    .addOption(
+      new Option('--dr-phase <form>', 'full: the normal topology; restore: the disaster-recovery restore topology (FE only, restore env)')
+        .choices(['full', 'restore'])
+        .default('full'),
+    )
     .option('--generation <n>', 'override disasterRecovery.generation', parseGeneration)
     .action((flags: SynthFlags) => {
       const { spec, notices } = loadInput(flags.values);
       for (const n of notices) process.stderr.write(`notice: ${n}\n`);
-      const files = synthToDir(withGeneration(spec, flags.generation), { outdir: flags.out, namespace: flags.namespace, layout: flags.layout, kustomize: flags.kustomize });
+      const files = synthToDir(withGeneration(spec, flags.generation), { outdir: flags.out, namespace: flags.namespace, layout: flags.layout, kustomize: flags.kustomize, form: flags.drPhase });
       for (const f of files) process.stdout.write(`${join(flags.out, f)}\n`);
     });
 }

@@ -4,7 +4,7 @@
  */
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { StarRocksClusterSpec } from '../model/types';
+import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
 import { StarRocksCluster } from './star-rocks-cluster';
 
 export interface StarRocksClusterChartProps extends ChartProps {
@@ -15,6 +15,10 @@ export interface StarRocksClusterChartProps extends ChartProps {
    * @default - `spec.namespace`, else 'default'
    */
   readonly namespace?: string;
+  /** @default 'full' (see StarRocksClusterProps.form) */
+  readonly form?: DrPhaseForm;
+  /** @default - `spec.disasterRecovery.generation` */
+  readonly generation?: number;
 }
 
 export class StarRocksClusterChart extends Chart {
@@ -22,8 +26,8 @@ export class StarRocksClusterChart extends Chart {
   public readonly cluster: StarRocksCluster;
 
   constructor(scope: Construct, id: string, props: StarRocksClusterChartProps) {
-    const { spec, ...chartProps } = props;
+    const { spec, form, generation, ...chartProps } = props;
     super(scope, id, chartProps);
-    this.cluster = new StarRocksCluster(this, 'Cluster', { spec, namespace: props.namespace });
+    this.cluster = new StarRocksCluster(this, 'Cluster', { spec, namespace: props.namespace, form, generation });
   }
 }

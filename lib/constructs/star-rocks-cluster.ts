@@ -8,8 +8,10 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { ComponentKind, StarRocksClusterSpec } from '../model/types';
+import { StarRocksDrError } from '../errors';
+import type { ComponentKind, DrPhaseForm, StarRocksClusterSpec } from '../model/types';
 import { renderCluster, DEFAULT_NAMESPACE } from '../render/cluster';
+import { restoreForm } from '../render/restore';
 import type { KubeObject } from '../render/kube-object';
 import { componentResourceName, configMapName, searchServiceName, serviceName } from '../render/names';
 
@@ -21,6 +23,17 @@ export interface StarRocksClusterProps {
    * @default - `spec.namespace`, else the enclosing chart's namespace, else 'default'
    */
   readonly namespace?: string;
+  /**
+   * Which form to render: the full topology, or the disaster-recovery restore topology (one FE replica with the
+   * restore env and a TCP readiness probe, no CN/BE) for `generation`.
+   * @default 'full'
+   */
+  readonly form?: DrPhaseForm;
+  /**
+   * Recovery generation of the restore form.
+   * @default - `spec.disasterRecovery.generation`
+   */
+  readonly generation?: number;
 }
 
 export class StarRocksCluster extends Construct {
@@ -37,7 +50,8 @@ export class StarRocksCluster extends Construct {
     super(scope, id);
     this.clusterName = props.spec.name;
     this.namespace = props.namespace ?? props.spec.namespace ?? chartNamespace(this) ?? DEFAULT_NAMESPACE;
-    this.rendered = renderCluster(props.spec, { namespace: this.namespace });
+    const full = renderCluster(props.spec, { namespace: this.namespace });
+    this.rendered = props.form === 'restore' ? restoreForm(full, props.spec, restoreGeneration(props)) : full;
     this.objects = this.rendered.map((obj) => {
       const key = objectKey(obj.kind, obj.metadata.name);
       const apiObject = new ApiObject(this, key, structuredClone(obj));
@@ -90,6 +104,17 @@ export class StarRocksCluster extends Construct {
   public get beStatefulSet(): ApiObject | undefined {
     return this.statefulSet('be');
   }
+}
+
+function restoreGeneration(props: StarRocksClusterProps): number {
+  const generation = props.generation ?? props.spec.disasterRecovery?.generation;
+  if (generation === undefined || !Number.isSafeInteger(generation) || generation < 1) {
+    throw new StarRocksDrError('InvalidInput', 'the restore form needs a recovery generation', {
+      field: 'disasterRecovery.generation',
+      fix: 'set disasterRecovery.generation (a positive integer) or pass --generation',
+    });
+  }
+  return generation;
 }
 
 function objectKey(kind: string, name: string): string {
