@@ -1,0 +1,72 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Clients, failure, NS, Recorder, start, until } from './helpers';
+
+describe('sim: fault injection', () => {
+  let c: Clients;
+  before(async () => {
+    c = await start();
+  });
+  after(() => c.sim.stop());
+
+  it('429 with Retry-After and 5xx bursts reach the client, filtered by verb and resource, then stop', async () => {
+    c.sim.faults.failNext(1, { status: 429, retryAfterSeconds: 7, verb: 'GET', resource: 'configmaps' });
+    await c.core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'f-a' } } });
+    const r = await failure(c.core.readNamespacedConfigMap({ name: 'f-a', namespace: NS }));
+    assert.equal(r.code, 429);
+    assert.equal(r.body.reason, 'TooManyRequests');
+    assert.equal(r.headers['retry-after'], '7');
+    c.sim.faults.failNext(2, { status: 503 });
+    assert.equal((await failure(c.core.listNamespacedPod({ namespace: NS }))).code, 503);
+    assert.equal((await failure(c.apps.listNamespacedStatefulSet({ namespace: NS }))).code, 503);
+    await c.core.readNamespacedConfigMap({ name: 'f-a', namespace: NS });
+    c.sim.faults.failNext(1, { status: 500, verb: 'PATCH', resource: 'configmaps' });
+    await c.core.readNamespacedConfigMap({ name: 'f-a', namespace: NS });
+    const p = await failure(c.core.patchNamespacedConfigMap({ name: 'f-a', namespace: NS, body: [{ op: 'add', path: '/data', value: {} }] }));
+    assert.equal(p.code, 500);
+    await c.core.patchNamespacedConfigMap({ name: 'f-a', namespace: NS, body: [{ op: 'add', path: '/data', value: {} }] });
+  });
+
+  it('counts requests by verb and resource', async () => {
+    c.sim.resetRequestCounts();
+    await c.core.listNamespacedConfigMap({ namespace: NS });
+    await c.core.readNamespacedConfigMap({ name: 'f-a', namespace: NS });
+    await c.core.patchNamespacedConfigMap({ name: 'f-a', namespace: NS, body: [{ op: 'add', path: '/data/x', value: '1' }] });
+    assert.deepEqual(c.sim.requestCounts(), { 'LIST configmaps': 1, 'GET configmaps': 1, 'PATCH configmaps': 1 });
+  });
+
+  it('dropped watches end on the client, which can resume without losing events', async () => {
+    const list = await c.core.listNamespacedConfigMap({ namespace: NS });
+    const rec = new Recorder();
+    await rec.start(c.kc, `/api/v1/namespaces/${NS}/configmaps`, { resourceVersion: list.metadata!.resourceVersion });
+    await c.core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'drop-1' } } });
+    await until(() => rec.events.length === 1, 10000, 'first event');
+    c.sim.faults.dropWatches();
+    await until(() => rec.closed, 10000, 'watch closed');
+    await c.core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'drop-2' } } });
+    const resumed = new Recorder();
+    await resumed.start(c.kc, `/api/v1/namespaces/${NS}/configmaps`, { resourceVersion: rec.events[0].rv });
+    await until(() => resumed.events.length === 1, 10000, 'resumed event');
+    resumed.stop();
+    assert.deepEqual(resumed.events.map((e) => `${e.type} ${e.name}`), ['ADDED drop-2']);
+  });
+
+  it('an API server restart closes connections, keeps objects (same uids) and clients reconnect', async () => {
+    const before = await c.core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'survivor' }, data: { k: 'v' } } });
+    const rec = new Recorder();
+    await rec.start(c.kc, `/api/v1/namespaces/${NS}/configmaps`, { resourceVersion: before.metadata!.resourceVersion });
+    await c.sim.restart({ downMs: 50 });
+    await until(() => rec.closed, 10000, 'watch closed by restart');
+    const after = await c.core.readNamespacedConfigMap({ name: 'survivor', namespace: NS });
+    assert.equal(after.metadata!.uid, before.metadata!.uid);
+    assert.equal(after.metadata!.resourceVersion, before.metadata!.resourceVersion);
+    assert.equal(c.sim.url, `http://127.0.0.1:${c.sim.port}`);
+  });
+
+  it('requests wait out the injected latency and still succeed', async () => {
+    c.sim.faults.latency(30);
+    const cm = await c.core.readNamespacedConfigMap({ name: 'survivor', namespace: NS });
+    assert.equal(cm.data!.k, 'v');
+    c.sim.faults.clear();
+  });
+});
