@@ -120,7 +120,7 @@ export class Recorder {
   closed = false;
   private controller?: AbortController;
 
-  async start(kc: k8s.KubeConfig, path: string, params: Record<string, unknown>): Promise<void> {
+  async start(kc: k8s.KubeConfig, path: string, params: Record<string, string | number | boolean | undefined>): Promise<void> {
     this.controller = await new k8s.Watch(kc).watch(
       path,
       params,

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Clients, configMap, feStatefulSet, NS, podReady, Recorder, start, until } from './helpers';
+import { Clients, configMap, feStatefulSet, NS, podReady, Recorder, start } from './helpers';
 
 describe('sim: StatefulSet controller and pod lifecycle', () => {
   let c: Clients;
