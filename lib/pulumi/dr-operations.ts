@@ -1,0 +1,247 @@
+/**
+ * What the `DisasterRecovery` dynamic provider does, as plain functions over plain inputs. The provider object
+ * (disaster-recovery-provider.ts) is serialized into the Pulumi state and `require`s this module at run time; all
+ * decisions stay in the DR engine (lib/dr): preflight for `check`, `runRecovery` (stopped at `done`) for
+ * `create`/`update`, the status record for `read`/`delete`.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { runRecovery, readStatus } from '../dr/executor';
+import { planRecoveryLive } from '../dr/plan';
+import { preflight } from '../dr/preflight';
+import type { DisasterRecoveryStatus } from '../dr/status';
+import { statusRecordName } from '../dr/status-record';
+import { StarRocksDrError } from '../errors';
+import { KubeClient } from '../kube/client';
+import type { StarRocksClusterSpec } from '../model/types';
+import { validateSpec } from '../model/validate';
+
+/** Inputs of a `DisasterRecovery` resource, as the provider receives them (secrets already unwrapped). */
+export interface DrInputs {
+  /** The cluster spec (validated); its `disasterRecovery` is replaced by `generation`. */
+  readonly spec: StarRocksClusterSpec;
+  /** The requested recovery generation (`pulumi config set drGeneration N`). */
+  readonly generation: number;
+  readonly namespace: string;
+  /**
+   * Kubeconfig: file contents or a file path, as `kubernetes:kubeconfig`.
+   * @default - $KUBECONFIG, then ~/.kube/config
+   */
+  readonly kubeconfig?: string;
+  /** @default - the kubeconfig's current context */
+  readonly context?: string;
+  /** Longest wait for the restoring FE. @default 1800 */
+  readonly timeoutSeconds?: number;
+}
+
+/** Outputs: what `delete` and `read` need to reconnect, plus the recorded status. */
+export interface DrOutputs {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly generation: number;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly timeoutSeconds: number;
+  readonly phase: string;
+  readonly reason: string;
+  readonly observedGeneration: number;
+  readonly startTimestamp: number;
+  /** Unix seconds; absent until `done`. */
+  readonly endTimestamp?: number;
+}
+
+export interface DrCheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
+
+/** The spec with DR requested for `generation`, as the engine plans it. */
+export function specForGeneration(spec: StarRocksClusterSpec, generation: number): StarRocksClusterSpec {
+  return { ...spec, disasterRecovery: { enabled: true, generation } };
+}
+
+function isGeneration(g: unknown): g is number {
+  return typeof g === 'number' && Number.isSafeInteger(g) && g >= 1;
+}
+
+/** `check`: the engine's validation and preflight, and no going back to a lower generation. */
+export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { inputs: DrInputs; failures: DrCheckFailure[] } {
+  const failures: DrCheckFailure[] = [];
+  if (!isGeneration(news.generation)) {
+    failures.push({
+      property: 'generation',
+      reason: `drGeneration must be a positive whole number, got ${JSON.stringify(news.generation)}. Fix: pulumi config set drGeneration 1 (raise it by one for each new recovery)`,
+    });
+  } else if (olds && isGeneration(olds.generation) && news.generation < olds.generation) {
+    failures.push({
+      property: 'generation',
+      reason:
+        `drGeneration ${news.generation} is lower than generation ${olds.generation}, which this stack already ran. ` +
+        `Fix: pulumi config set drGeneration ${olds.generation} to keep the finished recovery, or ${olds.generation + 1} to run a new one`,
+    });
+  }
+  if (typeof news.namespace !== 'string' || news.namespace === '') failures.push({ property: 'namespace', reason: 'namespace is required' });
+  if (news.timeoutSeconds !== undefined && !(typeof news.timeoutSeconds === 'number' && news.timeoutSeconds > 0)) {
+    failures.push({ property: 'timeoutSeconds', reason: `must be a positive number of seconds, got ${JSON.stringify(news.timeoutSeconds)}` });
+  }
+  if (failures.length === 0) {
+    try {
+      // The snapshot file is checked here when the spec carries it; one read from the cluster checks it in create.
+      preflight(validateSpec(specForGeneration(news.spec, news.generation)));
+    } catch (e) {
+      failures.push({ property: 'spec', reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { inputs: { ...news, timeoutSeconds: news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS }, failures };
+}
+
+/** `diff`: a new recovery only when the generation rises, or the last run of this generation did not finish. */
+export function diffDr(olds: Partial<DrOutputs>, news: DrInputs): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  // Another cluster or namespace is another recovery record: replace.
+  const replaces: string[] = [];
+  if (olds.namespace !== undefined && olds.namespace !== news.namespace) replaces.push('namespace');
+  if (olds.cluster !== undefined && olds.cluster !== news.spec.name) replaces.push('spec');
+  const oldGeneration = olds.generation ?? olds.observedGeneration ?? 0;
+  const rerun = news.generation > oldGeneration || (news.generation === oldGeneration && olds.phase !== 'done');
+  return { changes: replaces.length > 0 || rerun, replaces, deleteBeforeReplace: replaces.length > 0 };
+}
+
+function looksLikeKubeconfigText(s: string): boolean {
+  return s.includes('\n') || s.trimStart().startsWith('{') || s.trimStart().startsWith('apiVersion');
+}
+
+/** A client for the target cluster, following `@pulumi/kubernetes`: `kubeconfig` is a file's text or its path. */
+export function connect(kubeconfig: string | undefined, context: string | undefined): KubeClient {
+  if (kubeconfig === undefined || kubeconfig === '' || !looksLikeKubeconfigText(kubeconfig)) {
+    return KubeClient.connect({ kubeconfig: kubeconfig || undefined, context: context || undefined });
+  }
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(kubeconfig);
+  } catch (e) {
+    throw new StarRocksDrError('InvalidInput', `the kubeconfig text cannot be read: ${(e as Error).message}`, {
+      field: 'kubernetes:kubeconfig',
+      fix: 'set kubernetes:kubeconfig to a kubeconfig file path or its YAML text',
+    });
+  }
+  if (context) {
+    if (!kc.getContexts().some((c) => c.name === context)) {
+      throw new StarRocksDrError('InvalidInput', `kubeconfig has no context named ${context}`, {
+        field: 'kubernetes:context',
+        fix: `use one of: ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}`,
+      });
+    }
+    kc.setCurrentContext(context);
+  }
+  return KubeClient.connect({ kubeConfig: kc });
+}
+
+function outputsOf(inputs: DrInputs, status: DisasterRecoveryStatus | undefined): DrOutputs {
+  return {
+    cluster: inputs.spec.name,
+    namespace: inputs.namespace,
+    generation: inputs.generation,
+    ...(inputs.kubeconfig !== undefined ? { kubeconfig: inputs.kubeconfig } : {}),
+    ...(inputs.context !== undefined ? { context: inputs.context } : {}),
+    timeoutSeconds: inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    phase: status?.phase ?? '',
+    reason: status?.reason ?? '',
+    observedGeneration: status?.observedGeneration ?? 0,
+    startTimestamp: status?.startTimestamp ?? 0,
+    ...(status?.endTimestamp !== undefined ? { endTimestamp: status.endTimestamp } : {}),
+  };
+}
+
+/** The resource id: one recovery record per cluster. */
+export function drId(namespace: string, cluster: string): string {
+  return `${namespace}/${cluster}`;
+}
+
+/** Thrown by `create`/`update` when the recovery stopped; `id` + `properties` make the engine keep a partial resource. */
+export class DrRunError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: DrOutputs,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = 'DrRunError';
+  }
+}
+
+export interface RunOptions {
+  /** Progress lines (the host shows stdout lines as diagnostics). @default console.log */
+  readonly log?: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `create` / `update`: apply the restore form, wait for the FE of the generation, record `done`, and stop: the
+ * Pulumi program applies the full topology (its resources depend on this one). Resumes a recorded run.
+ */
+export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ id: string; outs: DrOutputs }> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const id = drId(inputs.namespace, inputs.spec.name);
+  const client = connect(inputs.kubeconfig, inputs.context);
+  const spec = specForGeneration(inputs.spec, inputs.generation);
+  let last: DisasterRecoveryStatus | undefined;
+  try {
+    const { plan, preflight: checked } = await planRecoveryLive(client, spec, inputs.namespace);
+    for (const w of checked.warnings) log(`warning: ${w}`);
+    last = await readStatus(client, plan.cluster, plan.namespace);
+    const final = await runRecovery(plan, {
+      client,
+      mode: 'apply',
+      stopAt: 'done',
+      waitForRollout: false,
+      timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      signal: opts.signal,
+      onProgress: (event) => {
+        if (event.type === 'status') {
+          last = event.status;
+          log(`disaster recovery generation ${event.status.observedGeneration}: phase ${event.status.phase} (${event.status.reason || '-'})`);
+        } else if (event.type === 'apply') log(`applied the ${event.form} form (${event.objects} objects)`);
+        else if (event.type === 'warning') log(`warning: ${event.message}`);
+      },
+    });
+    return { id, outs: outputsOf(inputs, final) };
+  } catch (e) {
+    const recorded = await readStatus(client, inputs.spec.name, inputs.namespace).catch(() => last);
+    const where = `ConfigMap/${statusRecordName(inputs.spec.name)} in ${inputs.namespace}`;
+    const state = recorded ? `The recovery is recorded as phase ${recorded.phase} (generation ${recorded.observedGeneration}, started ${recorded.startTimestamp}) in ${where}` : `No recovery was recorded in ${where}`;
+    const message = `${e instanceof Error ? e.message : String(e)}. ${state}; run pulumi up again to resume it (the startTimestamp is kept).`;
+    throw new DrRunError(message, id, outputsOf(inputs, recorded), [message]);
+  }
+}
+
+/** `read`: the status recorded in the cluster. A missing record keeps the last known outputs (see README). */
+export async function readDr(id: string, props: DrOutputs): Promise<{ id: string; props: DrOutputs }> {
+  const client = connect(props.kubeconfig, props.context);
+  const status = await readStatus(client, props.cluster, props.namespace);
+  if (!status) return { id, props };
+  const { cluster, namespace, generation, kubeconfig, context, timeoutSeconds } = props;
+  const base = { cluster, namespace, generation, kubeconfig, context, timeoutSeconds };
+  return { id, props: { ...stripUndefined(base), ...statusFields(status) } as DrOutputs };
+}
+
+/** `delete`: removes only the status record; the cluster, its StatefulSets and PVCs stay. */
+export async function deleteDr(props: DrOutputs): Promise<void> {
+  const client = connect(props.kubeconfig, props.context);
+  await client.delete('ConfigMap', props.namespace, statusRecordName(props.cluster));
+}
+
+function statusFields(s: DisasterRecoveryStatus): Pick<DrOutputs, 'phase' | 'reason' | 'observedGeneration' | 'startTimestamp' | 'endTimestamp'> {
+  return {
+    phase: s.phase,
+    reason: s.reason,
+    observedGeneration: s.observedGeneration,
+    startTimestamp: s.startTimestamp,
+    ...(s.endTimestamp !== undefined ? { endTimestamp: s.endTimestamp } : {}),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,106 @@
+/**
+ * The stack's configuration (documented in Pulumi.yaml and lib/pulumi/README.md), read into the arguments of
+ * `StarRocksClusterStack`. Errors name the config key and the `pulumi config set` that fixes it.
+ */
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { StarRocksDrError } from '../errors';
+import type { StarRocksClusterSpec } from '../model/types';
+import { validateSpec } from '../model/validate';
+import { loadValuesFiles } from '../model/values';
+import { SNAPSHOT_FILE } from '../dr/snapshot';
+import { clusterSnapshotText, snapshotSecretName, withSnapshotSecret, type ClusterSnapshotConfig } from './cluster-snapshot';
+import type { StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
+
+/** What the program needs from the stack config, plus values for stack outputs. */
+export interface StackSettings {
+  readonly args: StarRocksClusterStackArgs;
+  /** Notices from the values loader (ignored values, ...), to log. */
+  readonly notices: readonly string[];
+  /** cluster_snapshot.yaml built from config, as a secret; undefined when it comes from values or a Secret. */
+  readonly clusterSnapshotFile?: pulumi.Output<string>;
+}
+
+function bad(key: string, problem: string, fix: string): never {
+  throw new StarRocksDrError('InvalidInput', problem, { field: `config ${key}`, fix });
+}
+
+/** `drGeneration`: a whole number; 0 or unset means "no recovery requested by config". */
+export function parseDrGeneration(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw))) {
+    bad('drGeneration', `must be a whole number, got ${JSON.stringify(raw)}`, 'pulumi config set drGeneration 1 (raise it by one for each new recovery; 0 or unset: none)');
+  }
+  const n = Number(raw);
+  return n === 0 ? undefined : n;
+}
+
+function parseSeconds(key: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n <= 0) bad(key, `must be a positive number of seconds, got ${JSON.stringify(raw)}`, `pulumi config set ${key} 1800`);
+  return n;
+}
+
+/**
+ * Reads the project's config (`config`, default: the project's namespace) and `kubernetes:kubeconfig` /
+ * `kubernetes:context`. Values files are resolved against `projectRoot` (the directory of Pulumi.yaml).
+ */
+export function readStackSettings(projectRoot: string = process.cwd(), config = new pulumi.Config(), k8sConfig = new pulumi.Config('kubernetes')): StackSettings {
+  const valuesFiles = config.getObject<string[]>('valuesFiles') ?? [];
+  const inline = config.getObject<StarRocksClusterSpec>('spec');
+  if (!Array.isArray(valuesFiles) || valuesFiles.some((f) => typeof f !== 'string')) {
+    bad('valuesFiles', 'must be a list of file paths', 'pulumi config set --path "valuesFiles[0]" examples/starrocks-values.yaml');
+  }
+  if (valuesFiles.length > 0 && inline !== undefined) {
+    bad('spec', 'both valuesFiles and spec are set', 'keep one: values files (kube-starrocks chart layout) or an inline typed spec');
+  }
+  if (valuesFiles.length === 0 && inline === undefined) {
+    bad('valuesFiles', 'no cluster is configured', 'pulumi config set --path "valuesFiles[0]" examples/starrocks-values.yaml (or set an inline spec)');
+  }
+  let notices: string[] = [];
+  let spec: StarRocksClusterSpec;
+  if (valuesFiles.length > 0) {
+    const loaded = loadValuesFiles(valuesFiles.map((f) => path.resolve(projectRoot, f)));
+    spec = loaded.spec;
+    notices = loaded.notices;
+  } else {
+    spec = validateSpec(inline!);
+  }
+
+  const secretData: Record<string, pulumi.Output<Record<string, string>>> = {};
+  let clusterSnapshotFile: pulumi.Output<string> | undefined;
+  const snapshot = config.getObject<ClusterSnapshotConfig>('clusterSnapshot');
+  const existingSecret = config.get('snapshotSecretName');
+  if (snapshot && existingSecret) {
+    bad('snapshotSecretName', 'both clusterSnapshot and snapshotSecretName are set', 'keep one: build the file from config, or mount an existing Secret');
+  }
+  if (snapshot) {
+    for (const k of ['path', 'location', 'region', 'endpoint'] as const) {
+      if (typeof snapshot[k] !== 'string' || snapshot[k] === '') bad(`clusterSnapshot.${k}`, 'is missing', `pulumi config set --path clusterSnapshot.${k} <value>`);
+    }
+    const name = snapshotSecretName(spec.name, snapshot);
+    const accessKey = config.requireSecret('s3AccessKey');
+    const secretKey = config.requireSecret('s3SecretKey');
+    clusterSnapshotFile = pulumi.secret(pulumi.all([accessKey, secretKey]).apply(([a, s]) => clusterSnapshotText(snapshot, { accessKey: a, secretKey: s })));
+    secretData[name] = clusterSnapshotFile.apply((text): Record<string, string> => ({ [SNAPSHOT_FILE]: text }));
+    spec = withSnapshotSecret(spec, name, { placeholder: '' });
+  } else if (existingSecret) {
+    spec = withSnapshotSecret(spec, existingSecret);
+  }
+
+  const namespace = config.get('namespace') || undefined;
+  return {
+    notices,
+    clusterSnapshotFile,
+    args: {
+      spec,
+      secretData,
+      drGeneration: parseDrGeneration(config.get('drGeneration')),
+      namespace,
+      kubeconfig: k8sConfig.getSecret('kubeconfig'),
+      context: k8sConfig.get('context'),
+      drTimeoutSeconds: parseSeconds('drTimeoutSeconds', config.get('drTimeoutSeconds'), 1800),
+    },
+  };
+}

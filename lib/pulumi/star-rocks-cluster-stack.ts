@@ -1,0 +1,146 @@
+/**
+ * `StarRocksClusterStack`: a StarRocks cluster as Pulumi resources. The full topology is one typed
+ * `@pulumi/kubernetes` resource per rendered object; when a disaster recovery is requested, a `DisasterRecovery`
+ * resource runs first (restore form, wait, `done`) and every full-topology resource depends on it.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as k8s from '@pulumi/kubernetes';
+import { feStatefulSetName } from '../dr/executor';
+import { namespaceOf } from '../dr/plan';
+import type { StarRocksClusterSpec } from '../model/types';
+import { validateSpec } from '../model/validate';
+import { renderCluster } from '../render/cluster';
+import { withSecretData } from './cluster-snapshot';
+import { DisasterRecovery } from './disaster-recovery';
+import { kubernetesResource, withPulumiApplyAnnotations } from './kubernetes-resources';
+
+export interface StarRocksClusterStackArgs {
+  /** The cluster (validated here). Secret data given in `secretData` may be placeholders in it. */
+  readonly spec: StarRocksClusterSpec;
+  /**
+   * Values that replace `spec.secrets[].data`, by Secret name then key (e.g. cluster_snapshot.yaml built from
+   * secret config). They stay secret in state, in the DR resource's inputs and in the Secret's data.
+   * @default - none
+   */
+  readonly secretData?: Readonly<Record<string, pulumi.Input<Record<string, string>>>>;
+  /**
+   * The recovery generation to run. 0 or undefined: the spec's own `disasterRecovery` decides (none, usually).
+   * @default - the spec's `disasterRecovery`
+   */
+  readonly drGeneration?: number;
+  /** @default - `spec.namespace`, else 'default' */
+  readonly namespace?: string;
+  /** Kubeconfig text or path, as `kubernetes:kubeconfig`. @default - $KUBECONFIG, then ~/.kube/config */
+  readonly kubeconfig?: pulumi.Input<string | undefined>;
+  /** Kubeconfig context, as `kubernetes:context`. @default - the current context */
+  readonly context?: pulumi.Input<string | undefined>;
+  /** Longest wait for the restoring FE, in seconds. @default 1800 */
+  readonly drTimeoutSeconds?: number;
+  /**
+   * The Kubernetes provider. It must run server-side apply and allow upserts, as the default one here does.
+   * @default - a `k8s.Provider` with `enableServerSideApply: true` and `upsertExistingObjects: true`
+   */
+  readonly provider?: k8s.Provider;
+}
+
+/** The recovery's outputs, for stack outputs. */
+export interface DisasterRecoveryOutputs {
+  readonly phase: pulumi.Output<string>;
+  readonly reason: pulumi.Output<string>;
+  readonly observedGeneration: pulumi.Output<number>;
+  readonly startTimestamp: pulumi.Output<number>;
+  readonly endTimestamp: pulumi.Output<number | undefined>;
+}
+
+/** The generation a spec and an explicit request ask for, or undefined for a plain deployment. */
+export function requestedGeneration(spec: StarRocksClusterSpec, drGeneration?: number): number | undefined {
+  if (drGeneration !== undefined && drGeneration > 0) return drGeneration;
+  const dr = spec.disasterRecovery;
+  return dr?.enabled ? dr.generation : undefined;
+}
+
+export class StarRocksClusterStack extends pulumi.ComponentResource {
+  readonly namespace: string;
+  /** `Kind/name` of every full-topology object, in apply order. */
+  readonly objectNames: readonly string[];
+  /** The typed resources of the full topology, in render order. */
+  readonly resources: readonly pulumi.CustomResource[];
+  /** Set when a recovery is requested. */
+  readonly disasterRecovery?: DisasterRecovery;
+  readonly provider: k8s.Provider;
+
+  constructor(name: string, args: StarRocksClusterStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('starrocks:index:StarRocksClusterStack', name, {}, opts);
+    const spec = validateSpec(args.spec);
+    const generation = requestedGeneration(spec, args.drGeneration);
+    this.namespace = namespaceOf(spec, args.namespace);
+    const full = renderCluster(spec, { namespace: this.namespace });
+
+    this.provider =
+      args.provider ??
+      new k8s.Provider(
+        `${name}-k8s`,
+        {
+          kubeconfig: args.kubeconfig,
+          context: args.context,
+          // Server-side apply with our field manager, and adopt objects the DR provider created (4.29+ refuses).
+          enableServerSideApply: true,
+          upsertExistingObjects: true,
+        },
+        { parent: this },
+      );
+
+    const secretData = args.secretData ?? {};
+    const hasSecrets = (spec.secrets ?? []).length > 0;
+    if (generation !== undefined) {
+      const drSpec: pulumi.Input<StarRocksClusterSpec> =
+        Object.keys(secretData).length > 0
+          ? pulumi.secret(pulumi.all(secretData as Record<string, pulumi.Input<Record<string, string>>>).apply((d) => withSecretData(spec, d)))
+          : hasSecrets
+            ? pulumi.secret(spec)
+            : spec;
+      this.disasterRecovery = new DisasterRecovery(
+        `${name}-dr`,
+        {
+          spec: drSpec,
+          generation,
+          namespace: this.namespace,
+          kubeconfig: args.kubeconfig as pulumi.Input<string> | undefined,
+          context: args.context as pulumi.Input<string> | undefined,
+          timeoutSeconds: args.drTimeoutSeconds,
+        },
+        { parent: this },
+      );
+    }
+
+    const dependsOn = this.disasterRecovery ? [this.disasterRecovery] : [];
+    const feName = feStatefulSetName(spec.name);
+    this.resources = full.map((obj) =>
+      kubernetesResource(
+        withPulumiApplyAnnotations(obj, feName, generation),
+        { parent: this, provider: this.provider, dependsOn },
+        obj.kind === 'Secret' ? secretData[obj.metadata.name] : undefined,
+      ),
+    );
+    this.objectNames = full.map((o) => `${o.kind}/${o.metadata.name}`);
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      objects: this.objectNames,
+      disasterRecovery: this.disasterRecovery ? this.drOutputs() : undefined,
+    });
+  }
+
+  /** The recovery's phase and timestamps, or undefined when none is requested. */
+  drOutputs(): DisasterRecoveryOutputs | undefined {
+    const dr = this.disasterRecovery;
+    if (!dr) return undefined;
+    return {
+      phase: dr.phase,
+      reason: dr.reason,
+      observedGeneration: dr.observedGeneration,
+      startTimestamp: dr.startTimestamp,
+      endTimestamp: dr.endTimestamp,
+    };
+  }
+}
