@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isRetryable, retryAfterMs, toUserError } from './errors';
 
 export interface RetryPolicy {
-  /** Give up after this long. @default 60000 */
+  /** Give up after this long. @default 15000 */
   readonly deadlineMs?: number;
   /** @default 100 */
   readonly initialDelayMs?: number;
@@ -21,7 +21,7 @@ export async function withRetry<T>(
   policy: RetryPolicy = {},
   signal?: AbortSignal,
 ): Promise<T> {
-  const deadline = Date.now() + (policy.deadlineMs ?? 60_000);
+  const deadline = Date.now() + (policy.deadlineMs ?? 15_000);
   let backoff = policy.initialDelayMs ?? 100;
   const maxDelay = policy.maxDelayMs ?? 5_000;
   for (;;) {

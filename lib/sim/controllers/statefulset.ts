@@ -175,7 +175,7 @@ export class StatefulSetController extends QueueController {
     if (slots.some((s) => !s)) return;
     for (let t = replicas - 1; t >= partition; t--) {
       const p = slots[t];
-      if (revOf(p) !== update.metadata.name.slice(name.length + 1) && !isTerminating(p)) {
+      if (revOf(p) !== update.metadata.name && !isTerminating(p)) {
         this.deletePod(sts, p);
         return;
       }
@@ -222,14 +222,16 @@ export class StatefulSetController extends QueueController {
     if (volumes.length) spec.volumes = volumes;
     spec.hostname = podName;
     if (sts.spec.serviceName) spec.subdomain = sts.spec.serviceName;
-    const hash = rev.metadata.name.slice(sts.metadata.name.length + 1);
+    // As the real controller: the label carries the ControllerRevision's name (`<sts>-<hash>`), the value
+    // status.currentRevision / updateRevision hold.
+    const revisionName = rev.metadata.name;
     const pod = {
       metadata: {
         name: podName,
         namespace: ns,
         labels: {
           ...(template.metadata?.labels ?? {}),
-          'controller-revision-hash': hash,
+          'controller-revision-hash': revisionName,
           'statefulset.kubernetes.io/pod-name': podName,
           'apps.kubernetes.io/pod-index': String(ordinal),
         },
@@ -251,9 +253,8 @@ export class StatefulSetController extends QueueController {
     const sts = this.registry.store.get(STS, sts0.metadata.namespace, sts0.metadata.name);
     if (!sts || sts.metadata.uid !== sts0.metadata.uid) return;
     const pods = this.registry.store.list(POD, sts.metadata.namespace).filter((p) => (p.metadata.ownerReferences ?? []).some((r: any) => r.uid === sts.metadata.uid && r.controller));
-    const name = sts.metadata.name;
-    const curHash = current.metadata.name.slice(name.length + 1);
-    const updHash = update.metadata.name.slice(name.length + 1);
+    const curHash = current.metadata.name;
+    const updHash = update.metadata.name;
     const replicas = pods.length;
     const ready = pods.filter(isRunningAndReady).length;
     let currentReplicas = pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] === curHash).length;
