@@ -1,0 +1,33 @@
+/** Shared inputs for the Pulumi tests: the reference cluster, the DR provider's inputs, small helpers. */
+import * as path from 'node:path';
+import type { StarRocksClusterSpec } from '../../lib/model/types';
+import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
+import type { DrInputs } from '../../lib/pulumi/dr-operations';
+
+/** The project root: where Pulumi.yaml is, and where the dynamic-provider host runs. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The reference cluster with its DR override (snapshot ConfigMap mounted into the FE). */
+export function referenceSpec(): StarRocksClusterSpec {
+  return loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+}
+
+export function drInputs(kubeconfig: string, generation: number, extra: Partial<DrInputs> = {}): DrInputs {
+  return { spec: referenceSpec(), generation, namespace: 'default', kubeconfig, timeoutSeconds: 120, ...extra };
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+type Env = { name: string; value?: string };
+type Container = { name: string; env?: Env[]; readinessProbe?: Record<string, unknown>; startupProbe?: unknown; livenessProbe?: unknown };
+
+/** The `fe` container of a StatefulSet as the simulator stores it. */
+export function feContainer(sts: any): Container {
+  return (sts.spec.template.spec.containers as Container[]).find((c) => c.name === 'fe')!;
+}
+
+export function restoreEnv(sts: any): Env[] {
+  return (feContainer(sts).env ?? []).filter((e) => e.name.startsWith('RESTORE_'));
+}

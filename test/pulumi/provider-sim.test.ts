@@ -1,0 +1,136 @@
+/**
+ * The DisasterRecovery provider's methods, called directly (as the host would after deserializing them) against the
+ * Kubernetes simulator: create, diff, update, read, delete, a timeout, check.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
+import type { DrOutputs } from '../../lib/pulumi/dr-operations';
+import { startSimulator, type Simulator } from '../../lib/sim';
+import { drInputs, nowSeconds, referenceSpec, restoreEnv } from './fixtures';
+
+const RECORD = 'kube-starrocks-disaster-recovery';
+
+describe('DisasterRecovery provider on the simulator', () => {
+  let sim: Simulator;
+  let gen1: DrOutputs;
+  before(async () => {
+    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+  });
+  after(async () => sim.stop());
+
+  it('create for generation 1 restores the FE and records done, leaving the full form to Pulumi', async () => {
+    const before = nowSeconds();
+    const { id, outs } = await provider.create!(drInputs(sim.kubeConfigYaml(), 1));
+    const afterwards = nowSeconds();
+    gen1 = outs as DrOutputs;
+    assert.equal(id, 'default/kube-starrocks');
+    assert.equal(gen1.phase, 'done');
+    assert.equal(gen1.reason, 'disaster recovery is done');
+    assert.equal(gen1.observedGeneration, 1);
+    assert.ok(gen1.startTimestamp >= before && gen1.startTimestamp <= afterwards, `start ${gen1.startTimestamp} in [${before}, ${afterwards}]`);
+    assert.ok(gen1.endTimestamp! >= gen1.startTimestamp && gen1.endTimestamp! <= afterwards);
+    // The record in the cluster says the same.
+    const cm = sim.get('ConfigMap', 'default', RECORD);
+    assert.equal(cm.data.phase, 'done');
+    assert.equal(Number(cm.data.startTimestamp), gen1.startTimestamp);
+    // Stopped at done: the FE still runs the restore form (1 replica, restore env); no CN yet.
+    const sts = sim.get('StatefulSet', 'default', 'kube-starrocks-fe');
+    assert.equal(sts.spec.replicas, 1);
+    assert.deepEqual(restoreEnv(sts).map((e) => `${e.name}=${e.value}`), ['RESTORE_CLUSTER_GENERATION=1', 'RESTORE_CLUSTER_SNAPSHOT=true']);
+    assert.equal(sim.get('StatefulSet', 'default', 'kube-starrocks-cn'), undefined);
+  });
+
+  it('diff: the same generation is no change, a higher one is', async () => {
+    const same = await provider.diff!('default/kube-starrocks', gen1, drInputs(sim.kubeConfigYaml(), 1));
+    assert.equal(same.changes, false);
+    assert.deepEqual(same.replaces, []);
+    const higher = await provider.diff!('default/kube-starrocks', gen1, drInputs(sim.kubeConfigYaml(), 2));
+    assert.equal(higher.changes, true);
+    assert.deepEqual(higher.replaces, []);
+    // An unfinished run of the same generation (a partial create) is a change: the next up resumes it.
+    const partial = await provider.diff!('default/kube-starrocks', { ...gen1, phase: 'doing' }, drInputs(sim.kubeConfigYaml(), 1));
+    assert.equal(partial.changes, true);
+  });
+
+  it('read reports the recorded status', async () => {
+    const { id, props } = await provider.read!('default/kube-starrocks', gen1);
+    assert.equal(id, 'default/kube-starrocks');
+    assert.equal(props.phase, 'done');
+    assert.equal(props.startTimestamp, gen1.startTimestamp);
+    assert.equal(props.endTimestamp, gen1.endTimestamp);
+  });
+
+  it('update to generation 2 runs a new recovery', async () => {
+    const { outs } = await provider.update!('default/kube-starrocks', gen1, drInputs(sim.kubeConfigYaml(), 2));
+    assert.equal(outs.phase, 'done');
+    assert.equal(outs.observedGeneration, 2);
+    assert.ok(outs.startTimestamp >= gen1.endTimestamp!, 'a new startTimestamp');
+    const sts = sim.get('StatefulSet', 'default', 'kube-starrocks-fe');
+    assert.equal(restoreEnv(sts).find((e) => e.name === 'RESTORE_CLUSTER_GENERATION')?.value, '2');
+    const pod = sim.get('Pod', 'default', 'kube-starrocks-fe-0');
+    const fe = (pod.spec.containers as Array<{ name: string; env?: Array<{ name: string; value?: string }> }>).find((c) => c.name === 'fe')!;
+    assert.equal(fe.env!.find((e) => e.name === 'RESTORE_CLUSTER_GENERATION')?.value, '2');
+  });
+
+  it('delete removes only the status record', async () => {
+    const status = (await provider.read!('default/kube-starrocks', gen1)).props as DrOutputs;
+    await provider.delete!('default/kube-starrocks', status);
+    assert.equal(sim.get('ConfigMap', 'default', RECORD), undefined);
+    assert.ok(sim.get('StatefulSet', 'default', 'kube-starrocks-fe'));
+    assert.ok(sim.list('PersistentVolumeClaim', 'default').length > 0);
+  });
+});
+
+describe('DisasterRecovery provider: timeout', () => {
+  let sim: Simulator;
+  before(async () => {
+    // The FE needs 1000 simulated seconds (20 s real) to restore; the provider waits 1 s.
+    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 1000 });
+  });
+  after(async () => sim.stop());
+
+  it('leaves phase doing and fails with an error that says how to resume', async () => {
+    const err = await provider.create!(drInputs(sim.kubeConfigYaml(), 1, { timeoutSeconds: 1 })).then(
+      () => assert.fail('create should time out'),
+      (e: Error & { id?: string; properties?: DrOutputs }) => e,
+    );
+    assert.match(err.message, /recorded as phase doing \(generation 1/);
+    assert.match(err.message, /run pulumi up again to resume/);
+    // id + properties: the engine keeps a partially created resource, so the next up updates it.
+    assert.equal(err.id, 'default/kube-starrocks');
+    assert.equal(err.properties?.phase, 'doing');
+    assert.equal(sim.get('ConfigMap', 'default', RECORD).data.phase, 'doing');
+  });
+});
+
+describe('DisasterRecovery provider: check', () => {
+  it('accepts the reference cluster and defaults the timeout', async () => {
+    const { inputs, failures } = await provider.check!({}, { ...drInputs('unused', 1), timeoutSeconds: undefined });
+    assert.deepEqual(failures, []);
+    assert.equal(inputs.timeoutSeconds, 1800);
+  });
+
+  it('refuses a lower generation than the last one, saying which values to use', async () => {
+    const { failures } = await provider.check!(drInputs('unused', 3), drInputs('unused', 2));
+    assert.equal(failures!.length, 1);
+    assert.equal(failures![0].property, 'generation');
+    assert.match(failures![0].reason, /drGeneration 2 is lower than generation 3/);
+    assert.match(failures![0].reason, /drGeneration 3 .* or 4 to run a new one/);
+  });
+
+  it('refuses a cluster that is not shared-data, with the engine preflight message', async () => {
+    const spec = referenceSpec();
+    const notShared = { ...spec, starRocksFeSpec: { ...spec.starRocksFeSpec, config: spec.starRocksFeSpec.config!.replace(/run_mode = shared_data/, 'run_mode = shared_nothing') } };
+    const { failures } = await provider.check!({}, drInputs('unused', 1, { spec: notShared }));
+    assert.equal(failures![0].property, 'spec');
+    assert.match(failures![0].reason, /run_mode = shared_data/);
+  });
+
+  it('refuses a generation that is not a positive whole number', async () => {
+    for (const generation of [0, -1, 1.5]) {
+      const { failures } = await provider.check!({}, drInputs('unused', generation));
+      assert.equal(failures![0].property, 'generation', String(generation));
+    }
+  });
+});
