@@ -3,18 +3,29 @@
  * byte-identical YAML. Layouts:
  * - `file` (default): `<out>/<cluster>.k8s.yaml`, every object one YAML document, in apply order;
  * - `objects`: `<out>/<cluster>/<Kind>.<name>.k8s.yaml`, one file per object (GitOps-friendly diffs), plus
- *   `kustomization.yaml` listing them in apply order when `--kustomize` is given.
+ *   `kustomization.yaml` listing them in apply order when `--kustomize` is given. Files a previous synth wrote for
+ *   objects that are gone are removed, so the folder is exactly the tree (git shows the deletions).
+ * `--gitops argocd|flux|both` adds the annotations that make committing the restore form safe (lib/gitops).
+ * `--dr-phase auto` reads the recorded recovery status from the cluster and writes the form that comes next.
+ * `--target operator` writes the StarRocksCluster custom resource and its ConfigMaps/Secrets instead.
  * Nothing is written when the input is invalid.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { App, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
+import { readStatus } from '../dr/executor';
+import { namespaceOf } from '../dr/plan';
+import { addGitOpsAnnotations, kustomizationYaml, KUSTOMIZATION_FILE, nextForm, objectFileName, removeStaleFiles, renderOperatorResources, type GitOpsEngine } from '../gitops';
+import { KubeClient } from '../kube/client';
 import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
 import { collect, loadInput, parseGeneration, withGeneration } from './inputs';
 
 export type Layout = 'file' | 'objects';
+
+/** What to synthesize: the Kubernetes objects themselves, or the operator's custom resource. */
+export type Target = 'cluster' | 'operator';
 
 export interface SynthOptions {
   readonly outdir: string;
@@ -23,6 +34,10 @@ export interface SynthOptions {
   readonly kustomize?: boolean;
   /** @default 'full' */
   readonly form?: DrPhaseForm;
+  /** GitOps engines whose annotations to add (target `cluster`). @default - none */
+  readonly gitops?: readonly GitOpsEngine[];
+  /** @default 'cluster' */
+  readonly target?: Target;
 }
 
 /** Synthesize one cluster into `outdir`; returns the files written, relative to `outdir`. */
@@ -32,17 +47,34 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
     outdir: opts.outdir,
     yamlOutputType: layout === 'objects' ? YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE : YamlOutputType.FILE_PER_CHART,
   });
-  const chart = new StarRocksClusterChart(app, spec.name, { spec, namespace: opts.namespace, form: opts.form });
+  let chart: Chart;
+  if ((opts.target ?? 'cluster') === 'operator') {
+    chart = new Chart(app, spec.name, { namespace: opts.namespace });
+    renderOperatorResources(spec, { namespace: namespaceOf(spec, opts.namespace) }).forEach((obj) => new ApiObject(chart, `${obj.kind}-${obj.metadata.name}`, obj));
+  } else {
+    const clusterChart = new StarRocksClusterChart(app, spec.name, { spec, namespace: opts.namespace, form: opts.form });
+    addGitOpsAnnotations(clusterChart.cluster, spec, opts.gitops ?? []);
+    chart = clusterChart;
+  }
   app.synth();
   if (layout === 'file') return [`${spec.name}.k8s.yaml`];
-  const files = chart.toJson().map((o: { kind: string; metadata: { name: string } }) => `${o.kind}.${o.metadata.name}.k8s.yaml`);
+  const dir = join(opts.outdir, spec.name);
+  const files = chart.toJson().map((o: { kind: string; metadata: { name: string } }) => objectFileName(o));
   if (opts.kustomize) {
-    const body = ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...files.map((f) => `  - ${f}`), ''].join('\n');
-    mkdirSync(join(opts.outdir, spec.name), { recursive: true });
-    writeFileSync(join(opts.outdir, spec.name, 'kustomization.yaml'), body);
-    files.push('kustomization.yaml');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, KUSTOMIZATION_FILE), kustomizationYaml(files));
+    files.push(KUSTOMIZATION_FILE);
   }
+  removeStaleFiles(dir, files);
   return files.map((f) => `${spec.name}/${f}`);
+}
+
+/** `--dr-phase auto`: the form that comes next for the recorded status of the cluster. */
+export async function autoForm(spec: StarRocksClusterSpec, conn: { kubeconfig?: string; context?: string; namespace?: string; client?: KubeClient }): Promise<{ form: DrPhaseForm; reason: string }> {
+  const client = conn.client ?? KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
+  const recorded = await readStatus(client, spec.name, namespaceOf(spec, conn.namespace));
+  const dr = spec.disasterRecovery;
+  return nextForm({ enabled: dr?.enabled ?? false, generation: dr?.generation, recorded });
 }
 
 interface SynthFlags {
@@ -52,7 +84,11 @@ interface SynthFlags {
   layout: Layout;
   kustomize?: boolean;
   generation?: number;
-  drPhase: DrPhaseForm;
+  drPhase: DrPhaseForm | 'auto';
+  kubeconfig?: string;
+  context?: string;
+  gitops?: 'argocd' | 'flux' | 'both';
+  target: Target;
 }
 
 export function synthCommand(): Command {
@@ -64,15 +100,27 @@ export function synthCommand(): Command {
     .addOption(new Option('--layout <layout>', 'file: one multi-document file per cluster; objects: one file per object').choices(['file', 'objects']).default('file'))
     .option('--kustomize', 'with --layout objects: also write kustomization.yaml')
     .addOption(
-      new Option('--dr-phase <form>', 'full: the normal topology; restore: the disaster-recovery restore topology (FE only, restore env)')
-        .choices(['full', 'restore'])
+      new Option('--dr-phase <form>', 'full: the normal topology; restore: the disaster-recovery restore topology (FE only, restore env); auto: read the recorded status from the cluster and write the form that comes next')
+        .choices(['full', 'restore', 'auto'])
         .default('full'),
     )
     .option('--generation <n>', 'override disasterRecovery.generation', parseGeneration)
-    .action((flags: SynthFlags) => {
-      const { spec, notices } = loadInput(flags.values);
+    .option('--kubeconfig <file>', 'with --dr-phase auto: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'with --dr-phase auto: kubeconfig context (default: the current context)')
+    .addOption(new Option('--gitops <engine>', 'add the annotations that keep CN/BE from being pruned while the restore form is committed (and Argo CD sync waves)').choices(['argocd', 'flux', 'both']))
+    .addOption(new Option('--target <target>', 'cluster: the Kubernetes objects; operator: the StarRocksCluster custom resource and its ConfigMaps/Secrets, for the StarRocks operator').choices(['cluster', 'operator']).default('cluster'))
+    .action(async (flags: SynthFlags) => {
+      const { spec: loaded, notices } = loadInput(flags.values);
       for (const n of notices) process.stderr.write(`notice: ${n}\n`);
-      const files = synthToDir(withGeneration(spec, flags.generation), { outdir: flags.out, namespace: flags.namespace, layout: flags.layout, kustomize: flags.kustomize, form: flags.drPhase });
+      const spec = withGeneration(loaded, flags.generation);
+      let form: DrPhaseForm;
+      if (flags.drPhase === 'auto') {
+        const next = await autoForm(spec, flags);
+        process.stderr.write(`notice: --dr-phase auto: ${next.form} form (${next.reason})\n`);
+        form = next.form;
+      } else form = flags.drPhase;
+      const gitops: GitOpsEngine[] = flags.gitops === 'both' ? ['argocd', 'flux'] : flags.gitops ? [flags.gitops] : [];
+      const files = synthToDir(spec, { outdir: flags.out, namespace: flags.namespace, layout: flags.layout, kustomize: flags.kustomize, form, gitops, target: flags.target });
       for (const f of files) process.stdout.write(`${join(flags.out, f)}\n`);
     });
 }

@@ -1,0 +1,40 @@
+/**
+ * `synth --dr-phase auto`: which form comes next, from the recorded recovery status. A pure decision (the CLI reads
+ * the status with `readStatus`), following the operator's rule for entering disaster recovery
+ * (`fe_disaster_recovery.go`): no status, a newer generation, or a phase other than `done` ─▶ restore.
+ */
+import { StarRocksDrError } from '../errors';
+import type { DisasterRecoveryStatus } from '../dr/status';
+import type { DrPhaseForm } from '../model/types';
+
+export interface NextFormInput {
+  /** `disasterRecovery.enabled` of the spec. */
+  readonly enabled: boolean;
+  /** The requested recovery generation (`disasterRecovery.generation`, or `--generation`). */
+  readonly generation?: number;
+  /** The recorded status (`<cluster>-disaster-recovery`), undefined when none was ever recorded. */
+  readonly recorded?: DisasterRecoveryStatus;
+}
+
+export interface NextForm {
+  readonly form: DrPhaseForm;
+  /** One sentence for people: why this form. */
+  readonly reason: string;
+}
+
+export function nextForm(input: NextFormInput): NextForm {
+  const { enabled, generation, recorded } = input;
+  if (!enabled || generation === undefined) return { form: 'full', reason: 'disaster recovery is not enabled' };
+  if (!recorded) return { form: 'restore', reason: `no recovery recorded yet; generation ${generation} starts with the restore form` };
+  if (generation < recorded.observedGeneration) {
+    throw new StarRocksDrError('InvalidInput', `generation ${generation} is below the recorded generation ${recorded.observedGeneration}`, {
+      field: 'disasterRecovery.generation',
+      fix: `set disasterRecovery.generation to ${recorded.observedGeneration} (the recovery already recorded) or ${recorded.observedGeneration + 1} (a new recovery)`,
+    });
+  }
+  if (generation > recorded.observedGeneration) {
+    return { form: 'restore', reason: `generation ${generation} is newer than the recorded generation ${recorded.observedGeneration}` };
+  }
+  if (recorded.phase !== 'done') return { form: 'restore', reason: `the recovery of generation ${generation} is ${recorded.phase}, not done` };
+  return { form: 'full', reason: `the recovery of generation ${generation} is done` };
+}
