@@ -74,6 +74,16 @@ describe('sim: server-side apply', () => {
     assert.equal(out.metadata.generation, 2);
   });
 
+  it('removes a map (a probe) a manager stops applying whole, with the fields the server defaulted inside it', async () => {
+    const withProbe = sts('ssa-probe', [{ name: 'TZ', value: 'UTC' }]);
+    withProbe.spec.template.spec.containers[0].livenessProbe = { httpGet: { path: '/api/health', port: 8030 }, periodSeconds: 5 };
+    await apply(withProbe, 'dr');
+    const defaulted = c.sim.get('StatefulSet', NS, 'ssa-probe').spec.template.spec.containers[0].livenessProbe;
+    assert.equal(defaulted.httpGet.path, '/api/health');
+    const out: any = await apply(sts('ssa-probe', [{ name: 'TZ', value: 'UTC' }]), 'dr');
+    assert.equal(out.spec.template.spec.containers[0].livenessProbe, undefined);
+  });
+
   it('a conflicting apply without force is a 409 naming the manager; with force ownership moves', async () => {
     await apply(cm('ssa-conf', { owner: 'a-value' }), 'A');
     const r = await failure(apply(cm('ssa-conf', { owner: 'b-value' }), 'B'));

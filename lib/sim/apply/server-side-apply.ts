@@ -36,6 +36,8 @@ export function serverSideApply(input: ApplyInput): any {
   const conflicts: { entry: ManagerEntry; path: string }[] = [];
   for (const p of newSet) {
     if (p.split(SEP).pop()!.startsWith('k:')) continue;
+    const av = lookup(kind, applied, p).value;
+    if (isPlainObject(av) && Object.keys(av).length > 0) continue; // a map node: its leaves are compared
     const l = lookup(kind, base, p);
     if (!l.found || deepEqual(l.value, lookup(kind, applied, p).value)) continue;
     for (const e of entries) if (e.manager !== manager && e.fields.has(p)) conflicts.push({ entry: e, path: p });
@@ -47,7 +49,11 @@ export function serverSideApply(input: ApplyInput): any {
   let merged = mergeObject(kind, base, applied, [], scope);
   const others = entries.filter((e) => !sameEntry(e, manager, 'Apply', subresource));
   const ownedByOthers = (p: string) => others.some((e) => e.fields.has(p) || [...e.fields].some((q) => isPrefixOf(p, q)));
-  const gone = [...oldSet].filter((p) => !newSet.has(p) && !ownedByOthers(p));
+  // As the API server's prune does (structured-merge-diff `EnsureNamedFieldsAreMembers`), a map the applier set
+  // before and sets no more is removed whole, with what the server defaulted inside it (a probe's scheme, ...).
+  const newNodes = mapNodes(newSet);
+  const goneNodes = [...mapNodes(oldSet)].filter((p) => !newNodes.has(p) && !newSet.has(p) && !ownedByOthers(p));
+  const gone = [...[...oldSet].filter((p) => !newSet.has(p) && !ownedByOthers(p)), ...goneNodes];
   // Shallow first: a removed list item takes its fields with it (they no longer resolve afterwards).
   gone.sort((a, b) => a.split(SEP).length - b.split(SEP).length);
   for (const p of gone) merged = removePath(kind, merged, p, (q) => others.some((e) => e.fields.has(q)) || newSet.has(q));
@@ -59,6 +65,16 @@ export function serverSideApply(input: ApplyInput): any {
   if (mf) merged.metadata.managedFields = mf;
   else delete merged.metadata.managedFields;
   return merged;
+}
+
+/** The map fields (`f:` elements below the top level) that the paths of `set` pass through. */
+function mapNodes(set: FieldSet): Set<string> {
+  const nodes = new Set<string>();
+  for (const p of set) {
+    const els = p.split(SEP);
+    for (let i = 2; i < els.length; i++) if (els[i - 1].startsWith('f:')) nodes.add(els.slice(0, i).join(SEP));
+  }
+  return nodes;
 }
 
 function conflictError(input: ApplyInput, conflicts: { entry: ManagerEntry; path: string }[]): ApiStatusError {
