@@ -114,7 +114,10 @@ export function synthCommand(): Command {
       for (const n of notices) process.stderr.write(`notice: ${n}\n`);
       const spec = withGeneration(loaded, flags.generation);
       let form: DrPhaseForm;
-      if (flags.drPhase === 'auto') {
+      if (flags.target === 'operator' && flags.drPhase !== 'full') {
+        process.stderr.write('notice: --dr-phase is ignored with --target operator: the operator runs the recovery from spec.disasterRecovery\n');
+        form = 'full';
+      } else if (flags.drPhase === 'auto') {
         const next = await autoForm(spec, flags);
         process.stderr.write(`notice: --dr-phase auto: ${next.form} form (${next.reason})\n`);
         form = next.form;
