@@ -98,6 +98,7 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
   };
 
   for (;;) {
+    if (opts.signal?.aborted) throw new Error('aborted');
     const decision: Decision = decide({ generation, snapshotMounted: plan.snapshotMounted, recorded, feStatefulSet: sts, fePods: pods, now: clock() });
     await record(decision.status);
     if (decision.error) throw decision.error;

@@ -84,6 +84,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
       );
     }, opts.timeoutMs);
     const onAbort = () => finish(new Error('aborted'));
+    if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort);
 
     watches.forEach((w) => {
