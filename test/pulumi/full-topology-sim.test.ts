@@ -1,0 +1,114 @@
+/**
+ * The Kubernetes provider binary cannot run here, so this replays on the simulator the requests it would send for
+ * the full topology after the DR provider's restore step: one server-side apply per object, with the field manager
+ * and force read from the `pulumi.com/patchFieldManager` / `pulumi.com/patchForce` annotations the program puts on
+ * every object (the k8s.Provider runs with enableServerSideApply and upsertExistingObjects, so an existing object is
+ * patched, not refused).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { KubeClient, type KObject } from '../../lib/kube/client';
+import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
+import type { DrOutputs } from '../../lib/pulumi/dr-operations';
+import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations, DR_GENERATION_ANNOTATION } from '../../lib/pulumi/kubernetes-resources';
+import { renderCluster } from '../../lib/render/cluster';
+import { startSimulator, type Simulator } from '../../lib/sim';
+import { drInputs, feContainer, referenceSpec, restoreEnv } from './fixtures';
+
+const FE = 'kube-starrocks-fe';
+
+/** What pulumi-kubernetes sends for each typed resource of the full topology. */
+async function pulumiApplyFullTopology(client: KubeClient, generation: number, fieldManagerOverride?: string): Promise<void> {
+  for (const obj of renderCluster(referenceSpec(), { namespace: 'default' })) {
+    const annotated = withPulumiApplyAnnotations(obj, FE, generation);
+    const manager = fieldManagerOverride ?? annotated.metadata.annotations![PATCH_FIELD_MANAGER_ANNOTATION];
+    await client.apply(annotated as KObject, manager, annotated.metadata.annotations![PATCH_FORCE_ANNOTATION] === 'true');
+  }
+}
+
+function pvcUids(sim: Simulator): Record<string, string> {
+  return Object.fromEntries(sim.list('PersistentVolumeClaim', 'default').map((p) => [p.metadata.name, p.metadata.uid]));
+}
+
+function rolledOutFull(sim: Simulator): boolean {
+  const sts = sim.get('StatefulSet', 'default', FE);
+  const s = sts?.status ?? {};
+  return (
+    sts?.spec.replicas === 3 &&
+    s.observedGeneration >= sts.metadata.generation &&
+    s.readyReplicas === 3 &&
+    s.updatedReplicas === 3 &&
+    s.currentRevision === s.updateRevision
+  );
+}
+
+describe('restore by the DR provider, then the full topology as Pulumi applies it', () => {
+  let sim: Simulator;
+  let client: KubeClient;
+  before(async () => {
+    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+    client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
+  });
+  after(async () => sim.stop());
+
+  it('turns the restore-form FE into the full form in place: no RESTORE_* env, same StatefulSet, same PVCs', async () => {
+    const { outs } = await provider.create!(drInputs(sim.kubeConfigYaml(), 1));
+    assert.equal((outs as DrOutputs).phase, 'done');
+    const restored = sim.get('StatefulSet', 'default', FE);
+    assert.equal(restoreEnv(restored).length, 2);
+    const pvcsBefore = pvcUids(sim);
+    assert.ok(pvcsBefore['fe-storage-meta-kube-starrocks-fe-0']);
+
+    await pulumiApplyFullTopology(client, 1);
+    await sim.waitFor(() => rolledOutFull(sim), 60_000);
+
+    const full = sim.get('StatefulSet', 'default', FE);
+    assert.equal(full.metadata.uid, restored.metadata.uid, 'the same StatefulSet: no replacement');
+    assert.equal(full.spec.replicas, 3);
+    assert.deepEqual(restoreEnv(full), []);
+    const fe = feContainer(full);
+    assert.ok(fe.readinessProbe?.httpGet, 'the HTTP readiness probe is back');
+    assert.equal(fe.readinessProbe?.tcpSocket, undefined, 'the restore TCP probe is gone');
+    assert.ok(fe.startupProbe && fe.livenessProbe);
+    assert.equal(full.metadata.annotations[DR_GENERATION_ANNOTATION], '1');
+    // Every pod runs the full form, and the PVCs the restore wrote to are the same objects.
+    for (const pod of sim.list('Pod', 'default').filter((p) => p.metadata.name.startsWith(`${FE}-`))) {
+      const env = (pod.spec.containers.find((c: { name: string }) => c.name === 'fe').env ?? []) as Array<{ name: string }>;
+      assert.deepEqual(env.filter((e) => e.name.startsWith('RESTORE_')), [], pod.metadata.name);
+    }
+    const pvcsAfter = pvcUids(sim);
+    for (const [name, uid] of Object.entries(pvcsBefore)) assert.equal(pvcsAfter[name], uid, name);
+    // One field manager applied both forms.
+    const appliers = (full.metadata.managedFields as Array<{ manager: string; operation: string }>).filter((m) => m.operation === 'Apply').map((m) => m.manager);
+    assert.deepEqual(appliers, ['starrocks-dr']);
+    // CN is created by the full topology only.
+    assert.ok(sim.get('StatefulSet', 'default', 'kube-starrocks-cn'));
+  });
+
+  it('a second recovery (generation 2) goes through the same cycle', async () => {
+    const uid = sim.get('StatefulSet', 'default', FE).metadata.uid;
+    const pvcsBefore = pvcUids(sim);
+    const { outs } = await provider.update!('default/kube-starrocks', {} as never, drInputs(sim.kubeConfigYaml(), 2));
+    assert.equal((outs as DrOutputs).observedGeneration, 2);
+    assert.equal(restoreEnv(sim.get('StatefulSet', 'default', FE)).find((e) => e.name === 'RESTORE_CLUSTER_GENERATION')?.value, '2');
+
+    await pulumiApplyFullTopology(client, 2);
+    await sim.waitFor(() => rolledOutFull(sim), 60_000);
+    const full = sim.get('StatefulSet', 'default', FE);
+    assert.equal(full.metadata.uid, uid);
+    assert.deepEqual(restoreEnv(full), []);
+    assert.equal(full.metadata.annotations[DR_GENERATION_ANNOTATION], '2');
+    assert.deepEqual(pvcUids(sim), pvcsBefore);
+  });
+
+  it('why the field manager matters: applied under another manager, the restore env stays behind', async () => {
+    await provider.update!('default/kube-starrocks', {} as never, drInputs(sim.kubeConfigYaml(), 3));
+    // pulumi-kubernetes without the annotation would use a random manager kept in state.
+    await pulumiApplyFullTopology(client, 3, 'pulumi-kubernetes-0a1b2c3d');
+    const leftover = sim.get('StatefulSet', 'default', FE);
+    assert.deepEqual(restoreEnv(leftover).map((e) => e.name), ['RESTORE_CLUSTER_GENERATION', 'RESTORE_CLUSTER_SNAPSHOT']);
+    // The planned manager cleans it up.
+    await pulumiApplyFullTopology(client, 3);
+    assert.deepEqual(restoreEnv(sim.get('StatefulSet', 'default', FE)), []);
+  });
+});
