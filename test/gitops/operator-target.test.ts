@@ -1,0 +1,120 @@
+/**
+ * `synth --target operator`: the StarRocksCluster resource from the same model. Field names are checked against the
+ * operator's CRD schema when its source is on this machine (/work/operator-src, read only; skipped elsewhere).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { renderOperatorResources, OPERATOR_KIND } from '../../lib/gitops';
+import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
+import { renderCluster } from '../../lib/render/cluster';
+import type { StarRocksClusterSpec } from '../../lib/model/types';
+
+const CRD = '/work/operator-src/config/crd/bases/starrocks.com_starrocksclusters.yaml';
+const reference = () => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+
+/** A spec that uses most component fields, so the schema check covers them. */
+function wideSpec(): StarRocksClusterSpec {
+  const base = reference();
+  return {
+    ...base,
+    annotations: { team: 'data' },
+    timeZone: 'UTC',
+    starRocksFeSpec: {
+      ...base.starRocksFeSpec,
+      maxUnavailablePods: 1,
+      secrets: [{ name: 's3-keys', mountPath: '/opt/keys' }],
+      nodeSelector: { pool: 'db' },
+      tolerations: [{ key: 'db', operator: 'Exists' }],
+      podLabels: { tier: 'fe' },
+      annotations: { 'example.com/a': 'b' },
+      serviceAccount: 'starrocks',
+      startupProbeFailureSeconds: 600,
+      hostAliases: [{ ip: '10.0.0.1', hostnames: ['s3.local'] }],
+      sidecars: [{ name: 'log', image: 'busybox' }],
+      imagePullSecrets: [{ name: 'regcred' }],
+      runAsNonRoot: true,
+    },
+  };
+}
+
+interface Schema { type?: string; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: Schema | boolean; 'x-kubernetes-preserve-unknown-fields'?: boolean; 'x-kubernetes-int-or-string'?: boolean }
+
+/** Every key of `value` must be a property of the schema (where the schema lists properties), types must match. */
+function checkAgainst(schema: Schema, value: unknown, path: string, problems: string[]): void {
+  if (schema['x-kubernetes-preserve-unknown-fields'] || schema['x-kubernetes-int-or-string']) return;
+  const t = schema.type;
+  if (t === 'object') {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`${path}: expected an object`);
+    for (const [k, v] of Object.entries(value)) {
+      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      if (!sub) problems.push(`${path}.${k}: not in the CRD`);
+      else checkAgainst(sub, v, `${path}.${k}`, problems);
+    }
+  } else if (t === 'array') {
+    if (!Array.isArray(value)) return void problems.push(`${path}: expected an array`);
+    value.forEach((v, i) => checkAgainst(schema.items ?? {}, v, `${path}[${i}]`, problems));
+  } else if (t === 'integer' && !Number.isInteger(value)) problems.push(`${path}: expected an integer`);
+  else if (t === 'string' && typeof value !== 'string') problems.push(`${path}: expected a string`);
+  else if (t === 'boolean' && typeof value !== 'boolean') problems.push(`${path}: expected a boolean`);
+}
+
+test('the StarRocksCluster spec only uses fields of the operator CRD, with their types', { skip: !existsSync(CRD) && 'operator source not present' }, () => {
+  const crd = parse(readFileSync(CRD, 'utf8'));
+  const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1');
+  const specSchema: Schema = version.schema.openAPIV3Schema.properties.spec;
+  for (const s of [reference(), wideSpec()]) {
+    const cr = renderOperatorResources(s).find((o) => o.kind === OPERATOR_KIND)!;
+    const problems: string[] = [];
+    checkAgainst(specSchema, cr.spec, 'spec', problems);
+    assert.deepEqual(problems, []);
+  }
+  // the check is real: a misspelt field and a wrong type are caught
+  const bad: string[] = [];
+  checkAgainst(specSchema, { starRocksFeSpec: { image: 'x', replica: 3, replicas: '3' } }, 'spec', bad);
+  assert.deepEqual(bad, ['spec.starRocksFeSpec.replica: not in the CRD', 'spec.starRocksFeSpec.replicas: expected an integer']);
+});
+
+test('the resource carries the model: images, replicas, env with the chart TZ first, DR, config hash', () => {
+  const s = wideSpec();
+  const objects = renderOperatorResources(s, { namespace: 'sr' });
+  const cr = objects.at(-1)! as any;
+  assert.equal(cr.apiVersion, 'starrocks.com/v1');
+  assert.equal(cr.kind, 'StarRocksCluster');
+  assert.equal(cr.metadata.name, s.name);
+  assert.equal(cr.metadata.namespace, 'sr');
+  assert.deepEqual(cr.metadata.annotations, { team: 'data' });
+  assert.deepEqual(cr.spec.disasterRecovery, s.disasterRecovery);
+  const fe = cr.spec.starRocksFeSpec;
+  assert.equal(fe.image, s.starRocksFeSpec.image);
+  assert.equal(fe.replicas, s.starRocksFeSpec.replicas);
+  assert.deepEqual(fe.feEnvVars, [{ name: 'TZ', value: 'UTC' }, ...(s.starRocksFeSpec.envVars ?? [])]);
+  assert.deepEqual(fe.updateStrategy, { rollingUpdate: { maxUnavailable: 1 } });
+  assert.deepEqual(fe.configMaps, s.starRocksFeSpec.configMaps);
+  assert.deepEqual(fe.storageVolumes, s.starRocksFeSpec.storageVolumes);
+  const cn = cr.spec.starRocksCnSpec;
+  assert.equal(cn.cnEnvVars[0].name, 'TZ');
+  assert.equal(cr.spec.starRocksBeSpec, undefined);
+  // the config hash the chart writes, the one the rendered pod template carries
+  const rendered = renderCluster(s, { namespace: 'sr' });
+  const feSts = rendered.find((o) => o.kind === 'StatefulSet' && o.metadata.name === `${s.name}-fe`) as any;
+  const hashKey = Object.keys(fe.annotations).find((k) => k.endsWith('fe-config-hash'))!;
+  assert.equal(fe.annotations[hashKey], feSts.spec.template.metadata.annotations[hashKey]);
+  assert.equal(fe.annotations['example.com/a'], 'b');
+});
+
+test('configMapInfo points at a ConfigMap in the output that holds the resolve key; user ConfigMaps come along', () => {
+  const s = reference();
+  const objects = renderOperatorResources(s);
+  const cr = objects.at(-1)! as any;
+  for (const key of ['starRocksFeSpec', 'starRocksCnSpec']) {
+    const info = cr.spec[key].configMapInfo;
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === info.configMapName) as any;
+    assert.ok(cm, `${info.configMapName} is written`);
+    assert.equal(typeof cm.data[info.resolveKey], 'string');
+  }
+  assert.ok(objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'cluster-snapshot'));
+  assert.ok(!objects.some((o) => o.kind === 'StatefulSet' || o.kind === 'Service'), 'the operator renders those itself');
+  assert.deepEqual(renderOperatorResources(s), objects, 'pure: same spec, same objects');
+});
