@@ -31,3 +31,14 @@ export function feContainer(sts: any): Container {
 export function restoreEnv(sts: any): Env[] {
   return (feContainer(sts).env ?? []).filter((e) => e.name.startsWith('RESTORE_'));
 }
+
+/** Object names the operator gives the reference cluster (design.md section 2), per Pulumi resource type. */
+export const REFERENCE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
+  'kubernetes:core/v1:ConfigMap': ['kube-starrocks-fe-cm', 'kube-starrocks-cn-cm'],
+  'kubernetes:core/v1:Service': ['kube-starrocks-fe-service', 'kube-starrocks-fe-search', 'kube-starrocks-cn-service', 'kube-starrocks-cn-search'],
+  'kubernetes:apps/v1:StatefulSet': ['kube-starrocks-fe', 'kube-starrocks-cn'],
+};
+
+export const DR_TYPE = 'pulumi-nodejs:dynamic/starrocks:DisasterRecovery';
+export const COMPONENT_TYPE = 'starrocks:index:StarRocksClusterStack';
+export const VALUES = JSON.stringify(['examples/starrocks-values.yaml']);

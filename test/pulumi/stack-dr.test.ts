@@ -1,0 +1,84 @@
+/** The stack program under Pulumi mocks with `drGeneration` set: the DR resource first, everything else after it. */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { disasterRecoveryProvider } from '../../lib/pulumi/disaster-recovery-provider';
+import { isSecret, resolveOutput, serializeProvider, setupPulumiMocks, type PulumiMocks, type RecordedResource } from '../../lib/pulumi/testing';
+import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
+import { COMPONENT_TYPE, DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
+
+const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
+
+describe('stack program with drGeneration 2', () => {
+  let mocks: PulumiMocks;
+  let outputs: StackOutputs;
+  let dr: RecordedResource;
+  let k8sObjects: RecordedResource[];
+
+  before(async () => {
+    mocks = await setupPulumiMocks({
+      project: 'starrocks-dr',
+      config: { valuesFiles: VALUES, drGeneration: '2', snapshotSecretName: 'cluster-snapshot', 'kubernetes:kubeconfig': KUBECONFIG, 'kubernetes:context': 'recovery' },
+      secretConfigKeys: ['kubernetes:kubeconfig'],
+      newResource: (args) =>
+        args.type === DR_TYPE
+          ? { id: 'default/kube-starrocks', state: { ...args.inputs, phase: 'done', reason: 'disaster recovery is done', observedGeneration: 2, startTimestamp: 1700000000, endTimestamp: 1700000123 } }
+          : { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs },
+    });
+    outputs = starRocksStack(PROJECT_ROOT);
+    await resolveOutput(outputs.disasterRecovery!);
+    await mocks.settled();
+    dr = mocks.get('kube-starrocks-dr', DR_TYPE);
+    k8sObjects = mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && !r.type.startsWith('pulumi:providers'));
+  });
+
+  it('registers one DisasterRecovery resource under the component, with the generation and namespace', () => {
+    assert.equal(mocks.ofType(DR_TYPE).length, 1);
+    assert.equal(dr.parent, mocks.get('kube-starrocks', COMPONENT_TYPE).urn);
+    assert.equal(dr.inputs.generation, 2);
+    assert.equal(dr.inputs.namespace, 'default');
+    assert.equal((dr.inputs.spec as { name: string }).name, 'kube-starrocks');
+  });
+
+  it('stores the serialized provider, the text the host will load', async () => {
+    assert.equal(dr.inputs.__provider, await serializeProvider(disasterRecoveryProvider));
+  });
+
+  it('registers one typed Kubernetes resource per rendered object', () => {
+    const byType: Record<string, string[]> = {};
+    for (const r of k8sObjects) (byType[r.type] ??= []).push(r.name);
+    for (const names of Object.values(byType)) names.sort();
+    const expected = Object.fromEntries(Object.entries(REFERENCE_OBJECTS).map(([t, n]) => [t, [...n].sort()]));
+    assert.deepEqual(byType, expected);
+  });
+
+  it('makes every full-topology resource depend on the DR resource', () => {
+    for (const r of k8sObjects) assert.ok(r.dependencies.includes(dr.urn), `${r.type} ${r.name} depends on ${dr.urn}`);
+  });
+
+  it('applies through one provider with server-side apply and upserts, as the DR field manager, forced', () => {
+    const [provider] = mocks.ofType('pulumi:providers:kubernetes');
+    assert.equal(String(provider.inputs.enableServerSideApply), 'true');
+    assert.equal(String(provider.inputs.upsertExistingObjects), 'true');
+    assert.equal(provider.inputs.context, 'recovery');
+    for (const r of k8sObjects) {
+      assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.name} uses the explicit provider`);
+      const annotations = (r.inputs.metadata as { annotations: Record<string, string> }).annotations;
+      assert.equal(annotations['pulumi.com/patchFieldManager'], 'starrocks-dr', r.name);
+      assert.equal(annotations['pulumi.com/patchForce'], 'true', r.name);
+    }
+    const fe = mocks.get('kube-starrocks-fe', 'kubernetes:apps/v1:StatefulSet');
+    assert.equal((fe.inputs.metadata as { annotations: Record<string, string> }).annotations['starrocks.com/dr-generation'], '2');
+  });
+
+  it('keeps the kubeconfig secret in the DR resource', () => {
+    assert.ok(isSecret(dr.inputs.kubeconfig));
+    assert.ok(dr.additionalSecretOutputs.includes('kubeconfig'));
+  });
+
+  it('exports the phase and timestamps', async () => {
+    const out = await resolveOutput(outputs.disasterRecovery!);
+    assert.deepEqual(out.value, { phase: 'done', reason: 'disaster recovery is done', observedGeneration: 2, startTimestamp: 1700000000, endTimestamp: 1700000123 });
+    assert.equal(outputs.cluster, 'kube-starrocks');
+    assert.equal(outputs.feQueryEndpoint, 'kube-starrocks-fe-service.default.svc:9030');
+  });
+});
