@@ -45,7 +45,7 @@ describe('stack program with S3 keys in secret config', () => {
   it('builds cluster_snapshot.yaml into a Secret whose data is secret', () => {
     const secret = mocks.get('kube-starrocks-cluster-snapshot', 'kubernetes:core/v1:Secret');
     assert.ok(isSecret(secret.inputs.data));
-    const data = stripSecrets(secret.inputs.data) as Record<string, string>;
+    const data = stripSecrets(secret.inputs.data as unknown) as Record<string, string>;
     const file = parse(Buffer.from(data['cluster_snapshot.yaml'], 'base64').toString('utf8'));
     assert.equal(file.cluster_snapshot.cluster_snapshot_path, SNAPSHOT.path);
     const props = Object.fromEntries(file.storage_volumes[0].properties.map((p: { key: string; value: string }) => [p.key, p.value]));
@@ -64,7 +64,7 @@ describe('stack program with S3 keys in secret config', () => {
   it('passes the spec to the DR resource as a secret, with the real file in it', () => {
     const dr = mocks.get('kube-starrocks-dr', DR_TYPE);
     assert.ok(isSecret(dr.inputs.spec));
-    const spec = stripSecrets(dr.inputs.spec) as { secrets: Array<{ name: string; data: Record<string, string> }> };
+    const spec = stripSecrets(dr.inputs.spec as unknown) as { secrets: Array<{ name: string; data: Record<string, string> }> };
     assert.match(spec.secrets.find((s) => s.name === 'kube-starrocks-cluster-snapshot')!.data['cluster_snapshot.yaml'], new RegExp(ACCESS));
   });
 
