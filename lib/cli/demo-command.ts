@@ -26,13 +26,16 @@ export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = pro
     const progress = progressPrinter();
     for (const w of preflight.warnings) progress({ type: 'warning', message: w });
     const client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
+    let printed = '';
     const final = await runRecovery(plan, {
       client,
       timeoutMs: 5 * 60_000,
       onProgress: (event) => {
         progress(event);
-        if (event.type === 'status') {
+        // One line per phase/reason change (condition updates in between are not news here).
+        if (event.type === 'status' && `${event.status.phase}|${event.status.reason}` !== printed) {
           const s = event.status;
+          printed = `${s.phase}|${s.reason}`;
           out.write(`phase=${s.phase} reason="${s.reason}" observedGeneration=${s.observedGeneration} startTimestamp=${s.startTimestamp}${s.endTimestamp ? ` endTimestamp=${s.endTimestamp}` : ''}\n`);
         }
       },
