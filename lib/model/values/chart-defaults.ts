@@ -30,6 +30,7 @@ export const DEFAULT_FE_CONFIG = [
 /** The CN config the chart ships. */
 export const DEFAULT_CN_CONFIG = [
   'sys_log_level = INFO',
+  '# ports for admin, web, heartbeat service',
   'thrift_port = 9060',
   'webserver_port = 8040',
   'heartbeat_service_port = 9050',
