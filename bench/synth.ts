@@ -1,0 +1,180 @@
+/**
+ * Synth cost.
+ * - Warm, in-process: one cdk8s App holding the reference cluster's `StarRocksClusterChart`, synthesized to YAML in
+ *   memory (`app.synthYaml()`, no file I/O), full and restore forms; median over many repetitions after a warm-up.
+ * - Scaling: 1, 10, 100, 1000 clusters (named sr-0001, ...) in one App, total time / clusters.
+ * - Cold: the whole `npx tsx lib/cli/main.ts synth -o <tmp>` process against `npx tsx bench/cdk8s-plus-app.ts <tmp>`
+ *   (a plain cdk8s-plus-28 app with the same object count), alternating, median wall time of each.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { App } from 'cdk8s';
+import { StarRocksClusterChart } from '../lib/constructs';
+import type { DrPhaseForm, StarRocksClusterSpec } from '../lib/model/types';
+import type { CompiledTree } from './compiled';
+import { PlainChart } from './cdk8s-plus-app';
+import { referenceSpec } from './reference';
+import { info, type Row } from './row';
+import { median, round } from './stats';
+
+const ROOT = join(__dirname, '..');
+
+export function clusterName(i: number): string {
+  return `sr-${String(i).padStart(4, '0')}`;
+}
+
+/** Builds an App with `n` copies of the cluster and synthesizes it to YAML in memory; returns ms and objects. */
+export function synthClusters(spec: StarRocksClusterSpec, n: number, form: DrPhaseForm): { ms: number; objects: number } {
+  const t0 = performance.now();
+  const app = new App();
+  for (let i = 1; i <= n; i++) {
+    const name = clusterName(i);
+    new StarRocksClusterChart(app, name, { spec: { ...spec, name }, namespace: 'starrocks', form });
+  }
+  const yaml = app.synthYaml();
+  const ms = performance.now() - t0;
+  return { ms, objects: countDocuments(yaml) };
+}
+
+function countDocuments(yaml: string): number {
+  return yaml.split(/^kind: /m).length - 1;
+}
+
+export interface SynthOptions {
+  /** Repetitions for the one-cluster warm median. @default 200 */
+  readonly warmRuns?: number;
+  /** Repetitions of each cold process. @default 5 */
+  readonly coldRuns?: number;
+  /** Cluster counts for the scaling run. @default [1, 10, 100, 1000] */
+  readonly scale?: readonly number[];
+  /** Also time the CLI compiled to JS under plain node (a what-if row). */
+  readonly compiled?: CompiledTree;
+  readonly log?: (line: string) => void;
+}
+
+export function benchWarm(opts: SynthOptions = {}): Row[] {
+  const spec = referenceSpec();
+  const runs = opts.warmRuns ?? 200;
+  const rows: Row[] = [];
+  for (const form of ['full', 'restore'] as const) {
+    for (let i = 0; i < 50; i++) synthClusters(spec, 1, form);
+    const samples: number[] = [];
+    let objects = 0;
+    for (let i = 0; i < runs; i++) {
+      const r = synthClusters(spec, 1, form);
+      samples.push(r.ms);
+      objects = r.objects;
+    }
+    const m = median(samples);
+    opts.log?.(`  synth warm ${form}: median ${m.toFixed(3)} ms (${objects} objects, ${runs} runs)`);
+    rows.push({ metric: `synth warm, one cluster, ${form} form (${objects} objects), median of ${runs}`, value: round(m), unit: 'ms', target: '<= 5 ms', met: m <= 5 });
+  }
+
+  const perCluster = new Map<number, number>();
+  for (const n of opts.scale ?? [1, 10, 100, 1000]) {
+    const reps = Math.max(3, Math.min(30, Math.round(2000 / n)));
+    synthClusters(spec, n, 'full');
+    const samples: number[] = [];
+    for (let i = 0; i < reps; i++) samples.push(synthClusters(spec, n, 'full').ms / n);
+    const m = median(samples);
+    perCluster.set(n, m);
+    opts.log?.(`  synth ${n} clusters in one app: ${m.toFixed(3)} ms per cluster (median of ${reps})`);
+    rows.push({ metric: `synth warm, ${n} cluster(s) in one app, per cluster (median of ${reps})`, value: round(m), unit: 'ms', target: '<= 5 ms', met: m <= 5 });
+  }
+  const ten = perCluster.get(10);
+  const thousand = perCluster.get(1000);
+  if (ten !== undefined && thousand !== undefined) {
+    const ratio = thousand / ten;
+    rows.push({ metric: 'synth linearity: per-cluster cost at 1000 / at 10', value: round(ratio), unit: 'x', target: '<= 1.2x', met: ratio <= 1.2, ratio: round(ratio) });
+    // What-if: the same 1000 clusters, one App each (cdk8s's App-level passes then see one cluster at a time).
+    const apart: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      let total = 0;
+      for (let i = 0; i < 1000; i++) total += synthClusters(spec, 1, 'full').ms;
+      apart.push(total / 1000);
+    }
+    rows.push(info('synth warm, 1000 clusters, one App each, per cluster (what-if); ratio = vs 10 in one app', round(median(apart)), 'ms', round(median(apart) / ten)));
+  }
+  // Context: the same scaling for the plain cdk8s-plus-28 app (10 and 100 charts; 1000 takes about a minute).
+  const plainPer = (n: number) => {
+    const t0 = performance.now();
+    const app = new App();
+    for (let i = 0; i < n; i++) new PlainChart(app, `plain-${i}`);
+    app.synthYaml();
+    return (performance.now() - t0) / n;
+  };
+  plainPer(10);
+  const p10 = median([plainPer(10), plainPer(10), plainPer(10)]);
+  const p100 = median([plainPer(100), plainPer(100), plainPer(100)]);
+  rows.push(info('cdk8s-plus-28 app, warm, per chart at 10 in one app', round(p10), 'ms'));
+  rows.push(info('cdk8s-plus-28 app, warm, per chart at 100 in one app; ratio = vs 10', round(p100), 'ms', round(p100 / p10)));
+  return rows;
+}
+
+function timeProcess(cmd: string, args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`))));
+  });
+}
+
+function objectsIn(dir: string): number {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .reduce((n, f) => n + countDocuments(readFileSync(join(dir, f), 'utf8')), 0);
+}
+
+export async function benchCold(opts: SynthOptions = {}): Promise<Row[]> {
+  const runs = opts.coldRuns ?? 5;
+  const dir = mkdtempSync(join(tmpdir(), 'sr-bench-synth-'));
+  try {
+    const ours: number[] = [];
+    const plain: number[] = [];
+    // Alternate so both see the same machine load; the first pair also warms tsx's transform cache and the disk cache.
+    for (let i = -1; i < runs; i++) {
+      const a = await timeProcess('npx', ['tsx', 'lib/cli/main.ts', 'synth', '-o', join(dir, 'ours')]);
+      const b = await timeProcess('npx', ['tsx', 'bench/cdk8s-plus-app.ts', join(dir, 'plain')]);
+      if (i < 0) continue;
+      ours.push(a);
+      plain.push(b);
+    }
+    const nOurs = objectsIn(join(dir, 'ours'));
+    const nPlain = objectsIn(join(dir, 'plain'));
+    if (nOurs !== nPlain) throw new Error(`object counts differ: npm run synth wrote ${nOurs}, the cdk8s-plus app ${nPlain}`);
+    const mo = median(ours);
+    const mp = median(plain);
+    opts.log?.(`  cold synth: ours ${ours.map((x) => Math.round(x)).join(', ')} ms; cdk8s-plus ${plain.map((x) => Math.round(x)).join(', ')} ms`);
+    const ratio = mo / mp;
+    const rows: Row[] = [
+      { metric: `cold \`synth\` process (npx tsx lib/cli/main.ts synth, ${nOurs} objects), median of ${runs}; ratio = ours / cdk8s-plus`, value: Math.round(mo), unit: 'ms', target: '<= 1.5x cdk8s-plus', met: ratio <= 1.5, ratio: round(ratio) },
+      { metric: `cold cdk8s-plus-28 app process (npx tsx bench/cdk8s-plus-app.ts, ${nPlain} objects), median of ${runs}`, value: Math.round(mp), unit: 'ms', target: null, met: true },
+    ];
+    const compiled = opts.compiled;
+    if (compiled) {
+      const js: number[] = [];
+      for (let i = -1; i < runs; i++) {
+        const t = await timeProcess('node', [compiled.cli, 'synth', '-o', join(dir, 'js'), compiled.valuesArgs[0], compiled.valuesArgs[1]]);
+        if (i >= 0) js.push(t);
+      }
+      const mj = median(js);
+      opts.log?.(`  cold synth, compiled JS under node: ${js.map((x) => Math.round(x)).join(', ')} ms`);
+      rows.push(info(`cold \`synth\` compiled to JS under plain node (what-if), median of ${runs}; ratio = vs cdk8s-plus`, Math.round(mj), 'ms', round(mj / mp)));
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const log = console.log;
+  const rows = benchWarm({ log });
+  void benchCold({ coldRuns: Number(process.argv[2] ?? 3), log }).then((cold) => console.table([...rows, ...cold]));
+}
