@@ -80,8 +80,9 @@ async function main(): Promise<void> {
   }
   process.stdout.write('\n');
   printTable(rows);
-  const missed = rows.filter((r) => !r.met);
-  process.stdout.write(`\n${rows.length - missed.length}/${rows.length} rows met; missed: ${missed.map((r) => r.metric).join('; ') || 'none'}\n`);
+  const targeted = rows.filter((r) => r.target !== null);
+  const missed = targeted.filter((r) => !r.met);
+  process.stdout.write(`\n${targeted.length - missed.length}/${targeted.length} targets met; missed:\n${missed.map((r) => `  - ${r.metric}`).join('\n') || '  none'}\n`);
   process.stdout.write(`finished in ${Math.round((performance.now() - started) / 1000)} s\n`);
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
