@@ -4,11 +4,7 @@
  * `starrocks-values.yaml` + `override.yaml`, print each phase with its unix timestamp, then the pods and PVCs.
  */
 import { Command } from 'commander';
-import { KubeClient } from '../kube/client';
-import { runRecovery } from '../dr/executor';
-import { planRecovery } from '../dr/plan';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
-import { startSimulator } from '../sim';
 import { loadInput } from './inputs';
 import { progressPrinter } from './progress';
 
@@ -18,6 +14,13 @@ interface DemoFlags {
 }
 
 export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  // Loaded here, not at the top: the CLI's other commands should not pay for the client and the simulator.
+  const [{ startSimulator }, { KubeClient }, { runRecovery }, { planRecovery }] = await Promise.all([
+    import('../sim'),
+    import('../kube/client'),
+    import('../dr/executor'),
+    import('../dr/plan'),
+  ]);
   const sim = await startSimulator({ timeScale: flags.timeScale, feRestoreSeconds: flags.restoreSeconds });
   try {
     out.write(`Simulated Kubernetes API at ${sim.url} (time scale ${flags.timeScale}, FE restore ${flags.restoreSeconds}s simulated)\n`);

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { startSimulator, Simulator } from '../sim';
+import type { Simulator } from '../sim';
 
 export interface SimCommandOptions {
   /** @default 0 (a free port) */
@@ -33,6 +33,7 @@ function num(name: string, min: number, integer = false) {
  * `log` receives the lines the command prints.
  */
 export async function serveSimulator(opts: SimCommandOptions, log: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
+  const { startSimulator } = await import('../sim');
   const sim: Simulator = await startSimulator({ port: opts.port ?? 0, timeScale: opts.timeScale ?? 0.5, feRestoreSeconds: opts.feRestoreSeconds ?? 10 });
   if (opts.kubeconfigOut) {
     writeFileSync(opts.kubeconfigOut, sim.kubeConfigYaml());

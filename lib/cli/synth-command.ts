@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
-import { readStatus } from '../dr/executor';
 import { namespaceOf } from '../dr/plan';
 import { addGitOpsAnnotations, kustomizationYaml, KUSTOMIZATION_FILE, nextForm, objectFileName, removeStaleFiles, renderOperatorResources, type GitOpsEngine } from '../gitops';
-import { KubeClient } from '../kube/client';
+import type { KubeClient } from '../kube/client';
 import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
 import { collect, loadInput, parseGeneration, withGeneration } from './inputs';
 
@@ -71,6 +70,8 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
 
 /** `--dr-phase auto`: the form that comes next for the recorded status of the cluster. */
 export async function autoForm(spec: StarRocksClusterSpec, conn: { kubeconfig?: string; context?: string; namespace?: string; client?: KubeClient }): Promise<{ form: DrPhaseForm; reason: string }> {
+  // Loaded on demand: only --dr-phase auto talks to a cluster.
+  const [{ KubeClient }, { readStatus }] = await Promise.all([import('../kube/client'), import('../dr/executor')]);
   const client = conn.client ?? KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
   const recorded = await readStatus(client, spec.name, namespaceOf(spec, conn.namespace));
   const dr = spec.disasterRecovery;

@@ -5,8 +5,7 @@
 import type { StarRocksClusterSpec } from '../model/types';
 import { renderCluster } from '../render/cluster';
 import { restoreForm } from '../render/restore';
-import type { KObject } from '../kube/client';
-import { KubeClient } from '../kube/client';
+import type { KObject, KubeClient } from '../kube/client';
 import { preflight, type PreflightResult } from './preflight';
 import { findSnapshotSource, snapshotTextFromSpec } from './snapshot';
 import type { RecoveryPlan } from './executor';

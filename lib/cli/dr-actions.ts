@@ -1,0 +1,113 @@
+/**
+ * What `starrocks-dr dr run|status|wait` do. Loaded only when a `dr` command runs (dr-command.ts), so `synth` does
+ * not pay for the Kubernetes client.
+ */
+import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { KubeClient } from '../kube/client';
+import { fePodSelector, feStatefulSetName, readStatus, rolledOut, runRecovery } from '../dr/executor';
+import { namespaceOf, planRecoveryLive } from '../dr/plan';
+import { feReadiness, isRestoreForm } from '../dr/readiness';
+import type { DisasterRecoveryStatus } from '../dr/status';
+import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
+import { loadInput, withGeneration } from './inputs';
+import { progressPrinter } from './progress';
+
+export interface DrFlags {
+  values?: string[];
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  generation?: number;
+  timeout: number;
+  output: 'text' | 'json';
+}
+
+const DEFAULT_INPUT = [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
+
+/** The status as JSON (the operator's field names plus conditions). */
+function statusJson(status: DisasterRecoveryStatus | undefined): Record<string, unknown> {
+  return status ? { ...status } : { phase: '', reason: 'no recovery recorded' };
+}
+
+function printStatus(status: DisasterRecoveryStatus | undefined, output: DrFlags['output']): void {
+  if (output === 'json') {
+    process.stdout.write(`${JSON.stringify(statusJson(status))}\n`);
+    return;
+  }
+  if (!status) {
+    process.stdout.write('Disaster recovery: none recorded\n');
+    return;
+  }
+  const time = (s?: number) => (s === undefined ? '-' : `${s} (${new Date(s * 1000).toISOString()})`);
+  const lines = [
+    `Disaster recovery`,
+    `  phase:              ${status.phase}`,
+    `  reason:             ${status.reason || '-'}`,
+    `  observedGeneration: ${status.observedGeneration}`,
+    `  startTimestamp:     ${time(status.startTimestamp)}`,
+    `  endTimestamp:       ${time(status.endTimestamp)}`,
+  ];
+  if (status.endTimestamp !== undefined) lines.push(`  duration:           ${status.endTimestamp - status.startTimestamp}s`);
+  for (const c of status.conditions) lines.push(`  ${c.type}: ${c.status} ${c.reason} - ${c.message} (since ${c.lastTransitionTime})`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promise<void> {
+  const input = loadInput(flags.values, DEFAULT_INPUT);
+  const spec = withGeneration(input.spec, flags.generation);
+  const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const { plan, preflight } = await planRecoveryLive(client, spec, flags.namespace);
+  const progress = progressPrinter();
+  for (const w of [...input.notices, ...preflight.warnings]) progress({ type: 'warning', message: w });
+  try {
+    const final = await runRecovery(plan, {
+      client,
+      mode,
+      timeoutMs: flags.timeout,
+      onProgress: (event) => {
+        progress(event);
+        if (flags.output === 'json' && event.type === 'status') process.stdout.write(`${JSON.stringify(statusJson(event.status))}\n`);
+      },
+    });
+    progress.close();
+    if (flags.output === 'json') process.stdout.write(`${JSON.stringify(statusJson(final))}\n`);
+    else printStatus(final, 'text');
+  } finally {
+    progress.close();
+  }
+}
+
+export async function status(flags: DrFlags): Promise<void> {
+  const { spec } = loadInput(flags.values, DEFAULT_INPUT);
+  const namespace = namespaceOf(spec, flags.namespace);
+  const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const recorded = await readStatus(client, spec.name, namespace);
+  const sts = (await client.get('StatefulSet', namespace, feStatefulSetName(spec.name))) as V1StatefulSet | undefined;
+  const pods = (await client.list('Pod', namespace, fePodSelector(spec.name))).items as V1Pod[];
+  const generation = flags.generation ?? recorded?.observedGeneration ?? spec.disasterRecovery?.generation ?? 1;
+  const fe = feReadiness(sts, pods, generation);
+  const cluster = {
+    feStatefulSet: sts
+      ? { replicas: sts.spec?.replicas ?? 1, readyReplicas: sts.status?.readyReplicas ?? 0, rolledOut: rolledOut(sts), restoreForm: isRestoreForm(sts) }
+      : null,
+    fePods: pods.map((p) => ({
+      name: p.metadata?.name,
+      phase: p.status?.phase,
+      ready: p.status?.containerStatuses?.find((c) => c.name === 'fe')?.ready ?? false,
+      waiting: p.status?.containerStatuses?.find((c) => c.name === 'fe')?.state?.waiting?.reason,
+      restarts: p.status?.containerStatuses?.find((c) => c.name === 'fe')?.restartCount ?? 0,
+    })),
+    fe: fe.message,
+  };
+  if (flags.output === 'json') {
+    process.stdout.write(`${JSON.stringify({ ...statusJson(recorded), cluster })}\n`);
+    return;
+  }
+  printStatus(recorded, 'text');
+  const lines = [`Cluster ${spec.name} in ${namespace}`];
+  lines.push(cluster.feStatefulSet ? `  FE StatefulSet: ${cluster.feStatefulSet.readyReplicas}/${cluster.feStatefulSet.replicas} ready${cluster.feStatefulSet.rolledOut ? ', rolled out' : ''}` : '  FE StatefulSet: absent');
+  for (const p of cluster.fePods) lines.push(`  ${p.name}: ${p.phase ?? '?'}, ${p.ready ? 'ready' : 'not ready'}${p.waiting ? `, ${p.waiting}` : ''}, ${p.restarts} restarts`);
+  lines.push(`  ${cluster.fe}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
