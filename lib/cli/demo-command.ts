@@ -15,12 +15,11 @@ interface DemoFlags {
 
 export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   // Loaded here, not at the top: the CLI's other commands should not pay for the client and the simulator.
-  const [{ startSimulator }, { KubeClient }, { runRecovery }, { planRecovery }] = await Promise.all([
-    import('../sim'),
-    import('../kube/client'),
-    import('../dr/executor'),
-    import('../dr/plan'),
-  ]);
+  // (require, not import(): the CLI runs under tsx's CommonJS hook, which dynamic import() bypasses.)
+  const { startSimulator } = require('../sim') as typeof import('../sim');
+  const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
+  const { runRecovery } = require('../dr/executor') as typeof import('../dr/executor');
+  const { planRecovery } = require('../dr/plan') as typeof import('../dr/plan');
   const sim = await startSimulator({ timeScale: flags.timeScale, feRestoreSeconds: flags.restoreSeconds });
   try {
     out.write(`Simulated Kubernetes API at ${sim.url} (time scale ${flags.timeScale}, FE restore ${flags.restoreSeconds}s simulated)\n`);

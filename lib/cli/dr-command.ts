@@ -8,6 +8,9 @@ import type { DrFlags } from './dr-actions';
 import { parseDuration } from './durations';
 import { collect, parseGeneration } from './inputs';
 
+/** The command bodies, loaded when a `dr` command runs (require: the CLI runs under tsx's CommonJS hook). */
+const actions = () => require('./dr-actions') as typeof import('./dr-actions');
+
 function withCommonOptions(cmd: Command): Command {
   return cmd
     .option('-f, --values <file>', 'a kube-starrocks values file; repeat to merge like helm -f a -f b (default: the built-in reference example with its DR override)', collect)
@@ -23,12 +26,12 @@ export function drCommand(): Command {
   const dr = new Command('dr').description('disaster recovery from a cluster snapshot, against a live cluster');
   withCommonOptions(dr.command('run'))
     .description('run the recovery: apply the restore form, wait for the FE of the generation, record done, apply the full topology')
-    .action(async (flags: DrFlags) => (await import('./dr-actions')).recover(flags, 'apply'));
+    .action((flags: DrFlags) => actions().recover(flags, 'apply'));
   withCommonOptions(dr.command('status'))
     .description('print the recorded status and what the cluster shows now')
-    .action(async (flags: DrFlags) => (await import('./dr-actions')).status(flags));
+    .action((flags: DrFlags) => actions().status(flags));
   withCommonOptions(dr.command('wait'))
     .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored (applies nothing)')
-    .action(async (flags: DrFlags) => (await import('./dr-actions')).recover(flags, 'observe'));
+    .action((flags: DrFlags) => actions().recover(flags, 'observe'));
   return dr;
 }

@@ -33,7 +33,7 @@ function num(name: string, min: number, integer = false) {
  * `log` receives the lines the command prints.
  */
 export async function serveSimulator(opts: SimCommandOptions, log: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
-  const { startSimulator } = await import('../sim');
+  const { startSimulator } = require('../sim') as typeof import('../sim'); // loaded on demand
   const sim: Simulator = await startSimulator({ port: opts.port ?? 0, timeScale: opts.timeScale ?? 0.5, feRestoreSeconds: opts.feRestoreSeconds ?? 10 });
   if (opts.kubeconfigOut) {
     writeFileSync(opts.kubeconfigOut, sim.kubeConfigYaml());

@@ -71,7 +71,8 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
 /** `--dr-phase auto`: the form that comes next for the recorded status of the cluster. */
 export async function autoForm(spec: StarRocksClusterSpec, conn: { kubeconfig?: string; context?: string; namespace?: string; client?: KubeClient }): Promise<{ form: DrPhaseForm; reason: string }> {
   // Loaded on demand: only --dr-phase auto talks to a cluster.
-  const [{ KubeClient }, { readStatus }] = await Promise.all([import('../kube/client'), import('../dr/executor')]);
+  const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
+  const { readStatus } = require('../dr/executor') as typeof import('../dr/executor');
   const client = conn.client ?? KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
   const recorded = await readStatus(client, spec.name, namespaceOf(spec, conn.namespace));
   const dr = spec.disasterRecovery;
