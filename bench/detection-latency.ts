@@ -81,7 +81,14 @@ export async function measureDetection(opts: DetectionOptions = {}): Promise<Det
       }
       samples.executorMs.push(doneAt - readyTime);
       samples.pollScaledMs.push((await scaled) - readyTime);
-      background.push(unscaled.then((t) => void samples.pollUnscaledMs.push(t - readyTime)));
+      // Once the last poller has seen it, stop this run's FE: otherwise every finished run leaves a pod probing
+      // every few (scaled) milliseconds in this same process, and later samples measure that load, not the executor.
+      background.push(
+        unscaled.then(async (t) => {
+          samples.pollUnscaledMs.push(t - readyTime);
+          await client.delete('StatefulSet', plan.namespace, `${plan.cluster}-fe`);
+        }),
+      );
       if ((i + 1) % 10 === 0) log(`  detection: ${i + 1}/${runs} recoveries`);
     }
     await Promise.all(background);

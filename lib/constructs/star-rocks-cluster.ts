@@ -54,7 +54,7 @@ export class StarRocksCluster extends Construct {
     this.rendered = props.form === 'restore' ? restoreForm(full, props.spec, restoreGeneration(props)) : full;
     this.objects = this.rendered.map((obj) => {
       const key = objectKey(obj.kind, obj.metadata.name);
-      const apiObject = new ApiObject(this, key, structuredClone(obj));
+      const apiObject = new ApiObject(this, key, obj); // ApiObject copies on toJson(); it never mutates its props
       this.byKey.set(key, apiObject);
       return apiObject;
     });
