@@ -11,8 +11,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { App } from 'cdk8s';
-import { StarRocksClusterChart } from '../lib/constructs';
+import { App, Chart } from 'cdk8s';
+import { StarRocksCluster, StarRocksClusterChart } from '../lib/constructs';
 import type { DrPhaseForm, StarRocksClusterSpec } from '../lib/model/types';
 import type { CompiledTree } from './compiled';
 import { PlainChart } from './cdk8s-plus-app';
@@ -37,6 +37,19 @@ export function synthClusters(spec: StarRocksClusterSpec, n: number, form: DrPha
   const yaml = app.synthYaml();
   const ms = performance.now() - t0;
   return { ms, objects: countDocuments(yaml) };
+}
+
+/** The same, but `n` StarRocksCluster constructs inside one Chart (cdk8s then synthesizes one chart, once). */
+export function synthConstructs(spec: StarRocksClusterSpec, n: number): number {
+  const t0 = performance.now();
+  const app = new App();
+  const chart = new Chart(app, 'clusters');
+  for (let i = 1; i <= n; i++) {
+    const name = clusterName(i);
+    new StarRocksCluster(chart, name, { spec: { ...spec, name }, namespace: 'starrocks' });
+  }
+  app.synthYaml();
+  return performance.now() - t0;
 }
 
 function countDocuments(yaml: string): number {
@@ -97,6 +110,17 @@ export function benchWarm(opts: SynthOptions = {}): Row[] {
       apart.push(total / 1000);
     }
     rows.push(info('synth warm, 1000 clusters, one App each, per cluster (what-if); ratio = vs 10 in one app', round(median(apart)), 'ms', round(median(apart) / ten)));
+    // What-if: 10 and 1000 StarRocksCluster constructs in one Chart of one App. cdk8s's Chart.toJson() re-runs the
+    // App-wide dependency and validation passes for every chart (App._synthChart), which is what makes N charts in
+    // one App grow faster than N; one chart avoids it.
+    const inOneChart = (n: number, reps: number) => {
+      synthConstructs(spec, n);
+      return median(Array.from({ length: reps }, () => synthConstructs(spec, n) / n));
+    };
+    const c10 = inOneChart(10, 30);
+    const c1000 = inOneChart(1000, 3);
+    rows.push(info('synth warm, 10 clusters as constructs in one chart, per cluster (what-if)', round(c10), 'ms'));
+    rows.push(info('synth warm, 1000 clusters as constructs in one chart, per cluster (what-if); ratio = vs 10', round(c1000), 'ms', round(c1000 / c10)));
   }
   // Context: the same scaling for the plain cdk8s-plus-28 app (10 and 100 charts; 1000 takes about a minute).
   const plainPer = (n: number) => {
