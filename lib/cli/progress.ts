@@ -13,6 +13,7 @@ export interface ProgressPrinter {
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, started = Date.now()): ProgressPrinter {
   const tty = stream.isTTY === true;
   let phase = '-';
+  let lastStatus = '';
   let open = false;
   const line = (text: string) => {
     const elapsed = `${Math.round((Date.now() - started) / 1000)}s`;
@@ -29,6 +30,9 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, sta
   const print = ((event: ProgressEvent) => {
     switch (event.type) {
       case 'status':
+        // One line per phase/reason change; condition-only updates show up as `waiting` messages.
+        if (`${event.status.phase}|${event.status.reason}` === lastStatus) break;
+        lastStatus = `${event.status.phase}|${event.status.reason}`;
         phase = event.status.phase;
         if (tty && open) stream.write('\n');
         line(`${event.status.phase}: ${event.status.reason || 'recorded'} (generation ${event.status.observedGeneration})`);
