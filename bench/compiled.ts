@@ -27,6 +27,9 @@ export async function compileProject(): Promise<CompiledTree> {
   });
   // tsc still emits when other files have type errors; only a missing entry is fatal.
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  // The loader finds the built-in example from its own location (lib/project-root.ts): give the tree one.
+  symlinkSync(join(ROOT, 'examples'), join(dir, 'examples'));
+  symlinkSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   const cli = join(dir, 'lib', 'cli', 'main.js');
   if (!existsSync(cli)) throw new Error(`tsc did not emit ${cli} (exit ${code})`);
   return {

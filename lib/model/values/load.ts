@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StarRocksDrError } from '../../errors';
+import { projectRoot } from '../../project-root';
 import { isPlainObject } from '../checks';
 import type { StarRocksClusterSpec } from '../types';
 import { checkSpec, formatPath, type SpecPath } from '../validate';
@@ -29,7 +30,7 @@ export interface ValuesSource {
   readonly text: string;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const REPO_ROOT = projectRoot(__dirname);
 /** Absolute path of the reference values file shipped with the project. */
 export const BUILTIN_EXAMPLE_VALUES: string = path.join(REPO_ROOT, 'examples', 'starrocks-values.yaml');
 /** Absolute path of the reference disaster-recovery override (snapshot ConfigMap, FE mount, DR generation 1). */
