@@ -12,12 +12,16 @@
  *   and returns once the FE of the generation is restored.
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { StarRocksDrError } from '../errors';
 import { KubeClient, type KObject } from '../kube/client';
 import { waitUntil } from '../kube/wait';
 import { decide, type Decision } from './decide';
 import { feReadiness, isRestoreForm, RESTORE_GENERATION_ENV } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
 import { STATUS_FIELD_MANAGER, statusFromConfigMap, statusRecordName, statusToConfigMap } from './status-record';
+
+/** How often one run may apply the same form before it concludes that something else keeps undoing it. */
+const MAX_APPLIES_PER_FORM = 3;
 
 /** The field manager that applies both forms of every object, so the full form removes the restore-only fields. */
 export const FIELD_MANAGER = 'starrocks-dr';
@@ -89,26 +93,36 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
     recorded = status;
     emit({ type: 'status', status });
   };
-  // What this run has applied, so the full form does not send again the objects the restore form already applied
-  // unchanged (ConfigMaps, Secrets, FE Services): fewer requests, same result.
-  const appliedThisRun = new Map<string, string>();
+  // What the restore form applied in this run, so the full form does not send again the objects it applied
+  // unchanged (ConfigMaps, Secrets, FE Services): fewer requests, same result. StatefulSets are always sent, and a
+  // restore form that decide() asks for again is always sent whole: each apply then makes progress.
+  const restoreApplied = new Map<string, string>();
+  const keyOf = (obj: KObject) => `${obj.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
   const applyAll = async (form: 'restore' | 'full', objects: readonly KObject[]) => {
     emit({ type: 'apply', form, objects: objects.length });
     for (const obj of objects) {
-      const key = `${obj.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
       const body = JSON.stringify(obj);
-      if (appliedThisRun.get(key) === body) continue;
+      if (form === 'full' && obj.kind !== 'StatefulSet' && restoreApplied.get(keyOf(obj)) === body) continue;
       const applied = await client.apply(obj, FIELD_MANAGER);
-      appliedThisRun.set(key, body);
+      if (form === 'restore') restoreApplied.set(keyOf(obj), body);
       if (applied.kind === 'StatefulSet' && applied.metadata?.name === stsName) sts = applied as V1StatefulSet;
     }
   };
 
+  // How often each form was applied in this run: a form that does not stick (another controller rewriting the FE
+  // StatefulSet) must end in an error that says so, not in an apply/wait tug of war until the timeout.
+  const applies = { applyRestore: 0, applyFull: 0 };
   for (;;) {
     if (opts.signal?.aborted) throw new Error('aborted');
     const decision: Decision = decide({ generation, snapshotMounted: plan.snapshotMounted, recorded, feStatefulSet: sts, fePods: pods, now: clock() });
     await record(decision.status);
     if (decision.error) throw decision.error;
+    if (mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull') && ++applies[decision.action] > MAX_APPLIES_PER_FORM) {
+      throw new StarRocksDrError('ApiError', `the ${decision.action === 'applyRestore' ? 'restore' : 'full'} form did not stick after ${MAX_APPLIES_PER_FORM} applies`, {
+        field: `StatefulSet/${stsName}`,
+        fix: 'something else is rewriting the FE StatefulSet (a GitOps auto-sync, the StarRocks operator, another tool): pause it, then run the same command again: it resumes',
+      });
+    }
     switch (decision.action) {
       case 'none':
         if (mode === 'apply' && opts.waitForRollout !== false) await waitForRollout(plan, opts, timeoutMs);
@@ -125,6 +139,8 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
         const status = recorded!;
         ({ sts, pods } = await waitForFe(plan, opts, timeoutMs, `the FE of generation ${generation} to become Ready`, (s, p) => {
           // Leaving the restore form (someone applied another form) also ends the wait: decide() re-applies it.
+          // A StatefulSet not seen (yet) is no such sign: its list may still be retrying after an API restart.
+          if (!s) return false;
           return !restoreFormFor(s, generation) || feReadiness(s, p, generation).ready;
         }, async (s, p) => {
           // Keep the recorded cause current (e.g. CrashLoopBackOff) so `dr status` shows why it is stuck.

@@ -9,6 +9,7 @@ import { StarRocksDrError } from '../../lib/errors';
 import { assertFullTopology, clientFor, NS, CLUSTER, pvcUids, recordedStatus, recover, referenceSpec, startSim, untilPhase } from './support';
 import { planRecovery } from '../../lib/dr/plan';
 import { runRecovery } from '../../lib/dr/executor';
+import { AppsV1Api } from '@kubernetes/client-node';
 
 describe('dr run on the simulator', () => {
   let sim: Simulator;
@@ -119,5 +120,36 @@ describe('dr run on the simulator', () => {
     const { status } = await recover(sim, referenceSpec(1));
     assert.equal(status.startTimestamp, interrupted.startTimestamp);
     assertFullTopology(sim);
+  });
+});
+
+describe('dr run against a controller that keeps rewriting the FE StatefulSet', () => {
+  it('stops with an error that names the StatefulSet and says what to pause, status left recorded', async () => {
+    const sim = await startSim();
+    try {
+      const { plan } = planRecovery(referenceSpec(1));
+      const full = plan.fullObjects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === `${CLUSTER}-fe`)!;
+      const apps = sim.kubeConfig().makeApiClient(AppsV1Api);
+      let stop = false;
+      // A stand-in for an auto-syncing GitOps engine: whenever the restore env shows up, put the full form back.
+      const fighter = (async () => {
+        while (!stop) {
+          await sim.waitFor(() => stop || JSON.stringify(sim.get('StatefulSet', NS, `${CLUSTER}-fe`) ?? {}).includes('RESTORE_CLUSTER_GENERATION'), 30_000).catch(() => undefined);
+          if (stop) break;
+          const live = sim.get('StatefulSet', NS, `${CLUSTER}-fe`);
+          await apps.replaceNamespacedStatefulSet({ name: live.metadata.name, namespace: NS, body: { ...full, metadata: { ...full.metadata, resourceVersion: live.metadata.resourceVersion } } as never }).catch(() => undefined);
+        }
+      })();
+      await assert.rejects(runRecovery(plan, { client: clientFor(sim), timeoutMs: 20_000 }), (err: unknown) => {
+        assert.ok(err instanceof StarRocksDrError);
+        assert.match(err.message, /StatefulSet\/kube-starrocks-fe: the restore form did not stick.*Fix: something else is rewriting/);
+        return true;
+      });
+      stop = true;
+      await fighter;
+      assert.ok(recordedStatus(sim), 'where it stopped is recorded');
+    } finally {
+      await sim.stop();
+    }
   });
 });
