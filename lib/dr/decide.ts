@@ -17,7 +17,7 @@
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
-import { feReadiness, isRestoreForm, RESTORE_GENERATION_ENV } from './readiness';
+import { feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import {
   DrConditionType,
   DrReason,
@@ -51,12 +51,6 @@ export interface Decision {
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
-function restoreFormOf(sts: V1StatefulSet | undefined, generation: number): boolean {
-  if (!isRestoreForm(sts)) return false;
-  const fe = sts!.spec!.template.spec!.containers.find((c) => c.name === 'fe');
-  return fe?.env?.find((e) => e.name === RESTORE_GENERATION_ENV)?.value === String(generation) && (sts!.spec!.replicas ?? 1) === 1;
-}
-
 export function decide(input: DecideInput): Decision {
   const { generation, recorded, now } = input;
   if (recorded && recorded.observedGeneration > generation) {
@@ -71,7 +65,7 @@ export function decide(input: DecideInput): Decision {
     };
   }
   const status = !recorded || generation > recorded.observedGeneration ? newStatus(generation, unix(now)) : recorded;
-  const inRestoreForm = restoreFormOf(input.feStatefulSet, generation);
+  const inRestoreForm = isRestoreFormOf(input.feStatefulSet, generation);
 
   switch (status.phase) {
     case 'todo': {

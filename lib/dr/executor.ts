@@ -16,7 +16,7 @@ import { StarRocksDrError } from '../errors';
 import { KubeClient, type KObject } from '../kube/client';
 import { waitUntil } from '../kube/wait';
 import { decide, type Decision } from './decide';
-import { feReadiness, isRestoreForm, RESTORE_GENERATION_ENV } from './readiness';
+import { feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
 import { STATUS_FIELD_MANAGER, statusFromConfigMap, statusRecordName, statusToConfigMap } from './status-record';
 
@@ -129,7 +129,7 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
         return recorded!;
       case 'applyRestore':
         if (mode === 'apply') await applyAll('restore', plan.restoreObjects);
-        else ({ sts, pods } = await waitForFe(plan, opts, timeoutMs, 'the GitOps engine to apply the restore form', (s) => restoreFormFor(s, generation)));
+        else ({ sts, pods } = await waitForFe(plan, opts, timeoutMs, 'the GitOps engine to apply the restore form', (s) => isRestoreFormOf(s, generation)));
         break;
       case 'applyFull':
         if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
@@ -141,7 +141,7 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
           // Leaving the restore form (someone applied another form) also ends the wait: decide() re-applies it.
           // A StatefulSet not seen (yet) is no such sign: its list may still be retrying after an API restart.
           if (!s) return false;
-          return !restoreFormFor(s, generation) || feReadiness(s, p, generation).ready;
+          return !isRestoreFormOf(s, generation) || feReadiness(s, p, generation).ready;
         }, async (s, p) => {
           // Keep the recorded cause current (e.g. CrashLoopBackOff) so `dr status` shows why it is stuck.
           const next = decide({ generation, snapshotMounted: true, recorded: status, feStatefulSet: s, fePods: p, now: clock() });
@@ -151,11 +151,6 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
       }
     }
   }
-}
-
-function restoreFormFor(sts: V1StatefulSet | undefined, generation: number): boolean {
-  const fe = sts?.spec?.template.spec?.containers.find((c) => c.name === 'fe');
-  return isRestoreForm(sts) && fe?.env?.find((e) => e.name === RESTORE_GENERATION_ENV)?.value === String(generation);
 }
 
 /** Watch the FE StatefulSet and pods until `until` holds; `onChange` sees every new observation. */

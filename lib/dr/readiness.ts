@@ -69,3 +69,10 @@ export function isRestoreForm(sts: V1StatefulSet | undefined, containerName = 'f
   const c = sts?.spec?.template.spec?.containers.find((x) => x.name === containerName);
   return !!c?.env?.some((e) => e.name === RESTORE_GENERATION_ENV || e.name === RESTORE_SNAPSHOT_ENV);
 }
+
+/** True when a FE StatefulSet is the restore form of `generation`: restore env of that generation, one replica. */
+export function isRestoreFormOf(sts: V1StatefulSet | undefined, generation: number, containerName = 'fe'): boolean {
+  if (!isRestoreForm(sts, containerName)) return false;
+  const fe = sts!.spec!.template.spec!.containers.find((c) => c.name === containerName);
+  return fe?.env?.find((e) => e.name === RESTORE_GENERATION_ENV)?.value === String(generation) && (sts!.spec!.replicas ?? 1) === 1;
+}
