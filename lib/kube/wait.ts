@@ -41,13 +41,14 @@ export interface WaitOptions<T> {
 
 export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
   const { client } = opts;
+  const gate = new WatchGate(new Watch(client.kubeConfig));
   const watches = opts.sources.map((s) => {
     const listFn = async (): Promise<KubernetesListObject<KObject>> => {
       const list = await client.list(s.kind, s.namespace, s.labelSelector);
       const items = s.fieldSelector ? list.items.filter(fieldMatcher(s.fieldSelector)) : list.items;
       return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: list.resourceVersion } };
     };
-    return new ListWatch<KObject>(KubeClient.collectionPath(s.kind, s.namespace), new Watch(client.kubeConfig), listFn, false, s.labelSelector, s.fieldSelector);
+    return new ListWatch<KObject>(KubeClient.collectionPath(s.kind, s.namespace), gate as unknown as Watch, listFn, false, s.labelSelector, s.fieldSelector);
   });
   const view: WatchView = { objects: (i) => watches[i].list() };
   let lastProgress = '';
@@ -55,12 +56,17 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
 
   return new Promise<T>((resolve, reject) => {
     let finished = false;
+    // Aborted when the wait ends, so no retry timer outlives it either.
+    const retries = new AbortController();
+    const run = (w: ListWatch<KObject>) => w.start().catch(() => undefined);
     const finish = (err: Error | undefined, value?: T) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      retries.abort();
       opts.signal?.removeEventListener('abort', onAbort);
       for (const w of watches) void w.stop();
+      gate.close();
       if (err) reject(err);
       else resolve(value as T);
     };
@@ -98,12 +104,42 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
         lastError = apiMessage(err);
         const wait = backoff;
         backoff = Math.min(backoff * 2, 5_000);
-        void delay(wait).then(() => (finished ? undefined : restart(w)));
+        void delay(wait, undefined, { signal: retries.signal }).then(() => (finished ? undefined : run(w)), () => undefined);
       });
     });
-    const restart = (w: ListWatch<KObject>) => w.start().then(evaluate, () => undefined);
-    void Promise.all(watches.map((w) => w.start())).then(evaluate, () => undefined);
+    void Promise.all(watches.map(run)).then(evaluate, () => undefined);
   });
+}
+
+/**
+ * The watches of one wait, so that none outlives it. client-node 1.4's `ListWatch.doneHandler` checks `stopped`
+ * only before its list, then opens the watch whatever happened meanwhile (dist/cache.js, `doneHandler`): a wait that
+ * finished inside the list's callbacks (the condition already held) left that watch open, and the process alive on
+ * its socket. Every watch request goes through here: once closed, none is opened and every open one is aborted.
+ */
+class WatchGate {
+  private closed = false;
+  private readonly open = new Set<AbortController>();
+
+  constructor(private readonly inner: Watch) {}
+
+  async watch(path: string, params: Record<string, string | number | boolean | undefined>, onEvent: (phase: string, obj: any, watchObj?: any) => void, done: (err: any) => void): Promise<AbortController> {
+    if (this.closed) return new AbortController();
+    let controller: AbortController | undefined;
+    controller = await this.inner.watch(path, params, onEvent, (err) => {
+      if (controller) this.open.delete(controller);
+      if (!this.closed) done(err);
+    });
+    if (this.closed) controller.abort();
+    else this.open.add(controller);
+    return controller;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.open) c.abort();
+    this.open.clear();
+  }
 }
 
 /** Client-side filter for the simple `a.b=value` field selectors we use (the server filters too). */
