@@ -1,38 +1,25 @@
 #!/usr/bin/env node
-// The CLI entry. It runs the compiled JavaScript under build/ (`npm run build`, also run by `npm ci` through
-// `prepare`) when that is at least as new as every TypeScript file under lib/: it starts in a fraction of the time
-// and memory. Otherwise (no build, or lib/ edited since) it runs the TypeScript through tsx, so it is never stale.
+// The CLI entry. It runs the compiled JavaScript under build/ (`npm run build`; `npm ci` runs it through `prepare`,
+// and the published package ships it). Developers run the TypeScript instead, explicitly, with
+// STARROCKS_DR_FROM_SOURCE=1 (needs the dev dependency tsx). Nothing guesses by file times.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const compiled = path.join(root, 'build', 'lib', 'cli', 'main.js');
-
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function useCompiled() {
-  if (process.env.STARROCKS_DR_FROM_SOURCE === '1') return false;
-  try {
-    return fs.statSync(compiled).mtimeMs >= newestSource(path.join(root, 'lib'));
-  } catch {
-    return false;
-  }
-}
-
 let entry;
-if (useCompiled()) {
-  entry = require(compiled);
-} else {
+if (process.env.STARROCKS_DR_FROM_SOURCE === '1') {
   require('tsx/cjs');
   entry = require('../lib/cli/main.ts');
+} else {
+  const compiled = path.join(root, 'build', 'lib', 'cli', 'main.js');
+  if (!fs.existsSync(compiled)) {
+    process.stderr.write(
+      `error: starrocks-dr: ${path.relative(process.cwd(), compiled) || compiled} is missing: the CLI runs the compiled JavaScript. ` +
+        'Fix: run `npm run build` in the starrocks-dr folder (`npm ci` does it), or set STARROCKS_DR_FROM_SOURCE=1 to run the TypeScript through tsx\n',
+    );
+    process.exit(2);
+  }
+  entry = require(compiled);
 }
 entry.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
