@@ -82,6 +82,16 @@ export function backendPorts(conf: ConfFile, kind: Exclude<ComponentKind, 'fe'>)
   };
 }
 
+/**
+ * `arrow_flight_port` (operator v1.11 `GetPort(config, ARROW_FLIGHT_PORT)`, `pkg/common/resource_utils/configmap.go`):
+ * the port when the config sets a non-zero number, else undefined (the operator has no default for it, so it adds
+ * no Arrow Flight Service port).
+ */
+export function arrowFlightPort(conf: ConfFile): number | undefined {
+  const value = conf.get('arrow_flight_port');
+  return value !== undefined && /^\d+$/.test(value) && Number(value) !== 0 ? Number(value) : undefined;
+}
+
 /** True when the FE config runs the cluster in shared-data mode (the operator's `IsRunInSharedDataMode`). */
 export function isSharedData(conf: ConfFile): boolean {
   return (conf.get('run_mode') ?? '').includes('shared_data');

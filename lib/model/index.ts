@@ -3,3 +3,4 @@ export * from './conf';
 export * from './checks';
 export * from './validate';
 export * from './values';
+export * from './operator-version';

@@ -1,7 +1,8 @@
 /**
  * The typed model of a StarRocks shared-data cluster.
  *
- * Field names follow the StarRocksCluster custom resource (`starrocks.com/v1`, operator v1.10.x):
+ * Field names follow the StarRocksCluster custom resource (`starrocks.com/v1`, operator v1.11.x; `operatorVersion`
+ * picks the operator line whose output is rendered):
  * `starRocksFeSpec`, `starRocksCnSpec`, `starRocksBeSpec`, `disasterRecovery`, and inside a component the
  * operator's `StarRocksComponentSpec` names (`replicas`, `image`, `storageVolumes`, `configMaps`, ...).
  *
@@ -27,6 +28,9 @@ import type {
   V1Toleration,
   V1TopologySpreadConstraint,
 } from '@kubernetes/client-node';
+import type { OperatorVersion } from './operator-version';
+
+export type { OperatorVersion } from './operator-version';
 
 /** The three StarRocks components this product renders. */
 export type ComponentKind = 'fe' | 'cn' | 'be';
@@ -102,11 +106,34 @@ export enum ImagePullPolicy {
   NEVER = 'Never',
 }
 
+/** StatefulSet `podManagementPolicy` values (the Kubernetes strings). */
+export type PodManagementPolicy = 'OrderedReady' | 'Parallel';
+
+/** What happens to a StatefulSet's PVCs (the Kubernetes strings). */
+export type PvcRetention = 'Retain' | 'Delete';
+
+/** The StatefulSet's `persistentVolumeClaimRetentionPolicy` (operator v1.11+). */
+export interface PvcRetentionPolicy {
+  /**
+   * Delete the PVCs when the StatefulSet is deleted. On the FE this deletes the cluster metadata with it.
+   * @default 'Retain' (the API server's default)
+   */
+  readonly whenDeleted?: PvcRetention;
+  /**
+   * Delete the PVCs of pods removed by a scale-down. The operator keeps it for CN only (FE/BE drop it).
+   * @default 'Retain'
+   */
+  readonly whenScaled?: PvcRetention;
+}
+
 /** What FE, CN and BE share: the operator's `StarRocksComponentSpec` plus the config text. */
 export interface ComponentSpec {
   /** Full image reference, `repository:tag`. */
   readonly image: string;
-  /** @default 1 for FE and BE, 1 for CN */
+  /**
+   * @default 1 (operator v1.11: the CRD defaults every component to 1; operator v1.10: FE/BE 1, CN left to
+   * Kubernetes, which also runs 1)
+   */
   readonly replicas?: number;
   /** @default ImagePullPolicy.IF_NOT_PRESENT */
   readonly imagePullPolicy?: ImagePullPolicy;
@@ -160,6 +187,20 @@ export interface ComponentSpec {
   readonly shareProcessNamespace?: boolean;
   /** `updateStrategy.rollingUpdate.maxUnavailable` of the StatefulSet. */
   readonly maxUnavailablePods?: number | string;
+  /**
+   * The StatefulSet's `podManagementPolicy` (operator v1.11+). Kubernetes does not allow changing it on an existing
+   * StatefulSet: the StatefulSet has to be deleted (orphaning its pods) and applied again.
+   * @default 'Parallel'
+   */
+  readonly podManagementPolicy?: PodManagementPolicy;
+  /**
+   * The StatefulSet's `minReadySeconds`, written only when above 0 (operator v1.11+). Takes effect on rollouts
+   * with `podManagementPolicy: OrderedReady`.
+   * @default 0
+   */
+  readonly minReadySeconds?: number;
+  /** The StatefulSet's PVC retention policy (operator v1.11+). @default - none (Kubernetes retains the PVCs) */
+  readonly persistentVolumeClaimRetentionPolicy?: PvcRetentionPolicy;
 }
 
 /** Disaster recovery request: the CRD's `spec.disasterRecovery`. */
@@ -194,6 +235,19 @@ export interface StarRocksClusterSpec {
   /** @default - no BE (shared-data clusters use CN) */
   readonly starRocksBeSpec?: ComponentSpec;
   readonly disasterRecovery?: DisasterRecoverySpec;
+  /**
+   * The CRD's `spec.waitForFullRollout` (operator v1.11+): CN and BE are updated only once the FE StatefulSet is fully
+   * rolled out (all replicas ready, current revision = update revision). Every route keeps that order: `dr run`'s
+   * full apply, the Pulumi component (CN/BE depend on the FE StatefulSet), Argo CD sync waves, Flux `dependsOn`.
+   * @default false (CN/BE go ahead once any FE pod is ready)
+   */
+  readonly waitForFullRollout?: boolean;
+  /**
+   * The StarRocks operator line whose output is rendered (`'1.10'` or `'1.11'`), so a team on an older operator can
+   * move without every pod restarting on day one. See lib/render/README.md for what differs.
+   * @default '1.11' (the newest)
+   */
+  readonly operatorVersion?: OperatorVersion;
   readonly configMaps?: readonly ExtraObject[];
   readonly secrets?: readonly ExtraObject[];
 }

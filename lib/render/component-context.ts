@@ -4,8 +4,10 @@
  * StarRocks root path (`STARROCKS_ROOT` in the component's env moves scripts and default volume paths).
  */
 import { backendPorts, fePorts, parseConf, type BackendPorts, type ConfFile, type FePorts } from '../model/conf';
+import { specOperatorVersion, type OperatorVersion } from '../model/operator-version';
 import type { ComponentKind, ComponentSpec, StarRocksClusterSpec } from '../model/types';
-import { DEFAULT_CONFIG, DEFAULT_TIME_ZONE } from './chart-defaults';
+import { defaultConfig, DEFAULT_TIME_ZONE } from './chart-defaults';
+import { rulesFor, type OperatorRules } from './operator-rules';
 
 export interface ComponentContext {
   readonly cluster: string;
@@ -21,6 +23,8 @@ export interface ComponentContext {
   readonly backend?: BackendPorts;
   /** `/opt/starrocks` unless the env sets `STARROCKS_ROOT` (`pod/spec.go` GetStarRocksRootPath). */
   readonly rootPath: string;
+  /** What the targeted operator line renders (`operator-rules.ts`). */
+  readonly rules: OperatorRules;
 }
 
 export const DEFAULT_ROOT_PATH = '/opt/starrocks';
@@ -37,8 +41,9 @@ export function componentSpecOf(spec: StarRocksClusterSpec, kind: ComponentKind)
   }
 }
 
-export function configTextOf(spec: ComponentSpec, kind: ComponentKind): string {
-  return spec.config ?? DEFAULT_CONFIG[kind];
+/** The component's config text: its own, else the default of the chart that goes with the operator line. */
+export function configTextOf(spec: ComponentSpec, kind: ComponentKind, version?: OperatorVersion): string {
+  return spec.config ?? defaultConfig(kind, version);
 }
 
 export function componentContext(
@@ -48,9 +53,10 @@ export function componentContext(
 ): ComponentContext | undefined {
   const comp = componentSpecOf(spec, kind);
   if (comp === undefined) return undefined;
-  const configText = configTextOf(comp, kind);
+  const version = specOperatorVersion(spec);
+  const configText = configTextOf(comp, kind, version);
   const conf = parseConf(configText);
-  const feConf = kind === 'fe' ? conf : parseConf(configTextOf(spec.starRocksFeSpec, 'fe'));
+  const feConf = kind === 'fe' ? conf : parseConf(configTextOf(spec.starRocksFeSpec, 'fe', version));
   const rootEnv = (comp.envVars ?? []).find((e) => e.name.toLowerCase() === 'starrocks_root');
   return {
     cluster: spec.name,
@@ -63,5 +69,6 @@ export function componentContext(
     fe: fePorts(feConf),
     backend: kind === 'fe' ? undefined : backendPorts(conf, kind),
     rootPath: rootEnv ? (rootEnv.value ?? '') : DEFAULT_ROOT_PATH,
+    rules: rulesFor(spec),
   };
 }

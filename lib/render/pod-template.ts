@@ -18,6 +18,7 @@ import {
   serviceName,
 } from './names';
 import { compact, nonEmptyList, nonEmptyMap, plain } from './plain';
+import { preStopCommand } from './pre-stop';
 
 type Json = Record<string, unknown>;
 
@@ -193,8 +194,9 @@ export function podVolumes(ctx: ComponentContext): Mounts {
   return { volumes, volumeMounts };
 }
 
+/** `LifeCycle`: the user's postStart; the user's preStop, else the operator line's default (`pre-stop.ts`). */
 function lifecycle(ctx: ComponentContext): Json {
-  const preStop = { exec: { command: [`${ctx.rootPath}/${ctx.kind}_prestop.sh`] } };
+  const preStop = { exec: { command: preStopCommand(ctx.rules, ctx.kind, ctx.spec.image, ctx.rootPath) } };
   const user = ctx.spec.lifecycle;
   return compact({ postStart: plain(user?.postStart), preStop: user?.preStop ? plain(user.preStop) : preStop });
 }
@@ -254,9 +256,10 @@ export function buildPodTemplate(ctx: ComponentContext): Json {
   const { volumes, volumeMounts } = podVolumes(ctx);
   const id = nonRootIds(ctx);
   return {
-    // The operator names the template and gives it the namespace (it feeds its change-detection hash).
+    // The operator names the template and gives it the namespace (it feeds its change-detection hash); v1.11 no
+    // longer names the CN's (`cn_pod.go`).
     metadata: {
-      name: componentResourceName(ctx.cluster, ctx.kind),
+      ...((ctx.kind !== 'cn' || ctx.rules.cnTemplateName) && { name: componentResourceName(ctx.cluster, ctx.kind) }),
       namespace: ctx.namespace,
       labels: podLabels(ctx),
       annotations: podAnnotations(ctx),

@@ -10,6 +10,7 @@
  * volumeClaimTemplates, name) are untouched, so the restore and full forms are one object over time.
  */
 import { fePorts, parseConf } from '../model/conf';
+import { specOperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
 import { configTextOf } from './component-context';
 import type { KubeObject } from './kube-object';
@@ -58,7 +59,7 @@ function backendObjectKeys(cluster: string): Set<string> {
 export function restoreForm(full: readonly KubeObject[], spec: StarRocksClusterSpec, generation: number): KubeObject[] {
   const backend = backendObjectKeys(spec.name);
   const feName = componentResourceName(spec.name, 'fe');
-  const queryPort = fePorts(parseConf(configTextOf(spec.starRocksFeSpec, 'fe'))).query;
+  const queryPort = fePorts(parseConf(configTextOf(spec.starRocksFeSpec, 'fe', specOperatorVersion(spec)))).query;
   return full
     .filter((o) => !backend.has(`${o.kind}/${o.metadata.name}`))
     .map((o) => (o.kind === 'StatefulSet' && o.metadata.name === feName ? rewriteFeForRestore(o, generation, queryPort) : o));

@@ -2,13 +2,20 @@
  * The external and the headless ("search") Service of a component
  * (`pkg/common/resource_utils/service.go` BuildExternalService, `pkg/k8sutils/templates/service/spec.go`).
  * Deliberate difference: no ownerReferences (there is no StarRocksCluster CR).
+ * Operator v1.11: a non-zero `arrow_flight_port` in the config adds an `arrow-flight` port to the FE's external
+ * Service (`service.go` getFeServicePorts) and to the CN/BE search Service (`generateInternalService` in
+ * `cn_controller.go` / `GenerateInternalService` in `be_controller.go`); no other Service and no container gets one.
  */
+import { arrowFlightPort } from '../model/conf';
 import type { ComponentKind, ServicePort, StarRocksClusterSpec } from '../model/types';
 import { componentContext, type ComponentContext } from './component-context';
 import { serviceResourceHash, type HashedServicePort } from './hashes';
 import type { KubeObject } from './kube-object';
 import { componentLabels, componentSelector, RESOURCE_HASH_ANNOTATION, searchServiceName, serviceName } from './names';
 import { compact, plain } from './plain';
+
+/** The operator's name for the Arrow Flight Service port (`FEArrowFlightPortName`, `CnArrowFlightPortName`, ...). */
+export const ARROW_FLIGHT_PORT_NAME = 'arrow-flight';
 
 /** `mergePort`: a user port matched by container port (else by name) overrides `port` and `nodePort`. */
 function mergePort(user: readonly ServicePort[] | undefined, name: string, port: number): HashedServicePort {
@@ -27,11 +34,13 @@ function externalPorts(ctx: ComponentContext): HashedServicePort[] {
   const user = ctx.spec.service?.ports;
   if (ctx.kind === 'fe') {
     const f = ctx.fe;
+    const arrow = ctx.rules.arrowFlightPorts ? arrowFlightPort(ctx.conf) : undefined;
     return [
       mergePort(user, 'http', f.http),
       mergePort(user, 'rpc', f.rpc),
       mergePort(user, 'query', f.query),
       mergePort(user, 'edit-log', f.editLog),
+      ...(arrow === undefined ? [] : [mergePort(user, ARROW_FLIGHT_PORT_NAME, arrow)]),
     ];
   }
   const b = ctx.backend!;
@@ -90,6 +99,7 @@ export function searchServiceFromContext(ctx: ComponentContext): KubeObject {
     ctx.kind === 'fe'
       ? { name: 'query-port', appProtocol: 'mysql', port: ctx.fe.query, targetPort: ctx.fe.query }
       : { name: 'heartbeat', port: ctx.backend!.heartbeat, targetPort: ctx.backend!.heartbeat };
+  const arrow = ctx.kind !== 'fe' && ctx.rules.arrowFlightPorts ? arrowFlightPort(ctx.conf) : undefined;
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -99,7 +109,7 @@ export function searchServiceFromContext(ctx: ComponentContext): KubeObject {
       labels: componentLabels(ctx.cluster, ctx.kind),
     },
     spec: {
-      ports: [port],
+      ports: arrow === undefined ? [port] : [port, { name: ARROW_FLIGHT_PORT_NAME, port: arrow, targetPort: arrow }],
       selector: componentSelector(ctx.cluster, ctx.kind),
       clusterIP: 'None',
       publishNotReadyAddresses: true,

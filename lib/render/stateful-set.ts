@@ -1,9 +1,12 @@
 /**
  * The component StatefulSet (`pkg/k8sutils/templates/statefulset/spec.go` MakeStatefulset).
  * Deliberate differences (README): no ownerReferences (there is no StarRocksCluster CR), no
- * `app.starrocks.components/hash` annotation (the operator adds it on a later reconcile, for its own change detection).
+ * `app.starrocks.components/hash` annotation (the operator adds it on a later reconcile, for its own change detection),
+ * claim templates carry `apiVersion: v1` / `kind: PersistentVolumeClaim` (the API server returns them so; without
+ * them GitOps tools show a permanent diff, argo-cd#11143).
+ * Operator v1.11 adds `podManagementPolicy` from the spec, `minReadySeconds` (> 0 only) and the PVC retention policy.
  */
-import type { ComponentKind, StarRocksClusterSpec, StorageVolume } from '../model/types';
+import type { ComponentKind, PvcRetentionPolicy, StarRocksClusterSpec, StorageVolume } from '../model/types';
 import { componentContext, type ComponentContext } from './component-context';
 import type { KubeObject } from './kube-object';
 import { componentLabels, componentResourceName, componentSelector, searchServiceName } from './names';
@@ -15,6 +18,8 @@ export function volumeClaimTemplates(volumes: readonly StorageVolume[] | undefin
   return (volumes ?? [])
     .filter((sv) => specialStorageClass(sv) === '' && !(sv.storageSize ?? '').startsWith('0'))
     .map((sv) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: sv.name },
       spec: compact({
         accessModes: ['ReadWriteOnce'],
@@ -37,7 +42,26 @@ function updateStrategy(ctx: ComponentContext): Record<string, unknown> {
  * leaves the field out (Kubernetes then runs 1, and an autoscaler may own it).
  */
 function replicas(ctx: ComponentContext): number | undefined {
-  return ctx.spec.replicas ?? (ctx.kind === 'cn' ? undefined : 1);
+  return ctx.spec.replicas ?? (ctx.kind === 'cn' ? ctx.rules.cnReplicasDefault : 1);
+}
+
+/** v1.11: the spec's policy, else Parallel (`GetPodManagementPolicy`); v1.10: always Parallel. */
+function podManagementPolicy(ctx: ComponentContext): string {
+  return (ctx.rules.podManagementPolicyFromSpec && ctx.spec.podManagementPolicy) || 'Parallel';
+}
+
+/** v1.11: written only when above 0. */
+function minReadySeconds(ctx: ComponentContext): number | undefined {
+  const value = ctx.spec.minReadySeconds;
+  return ctx.rules.statefulSetPolicies && value !== undefined && value > 0 ? value : undefined;
+}
+
+/** v1.11: CN keeps the whole policy; FE and BE keep only `whenDeleted` (whenScaled is a CN feature). */
+function pvcRetentionPolicy(ctx: ComponentContext): PvcRetentionPolicy | undefined {
+  const policy = ctx.spec.persistentVolumeClaimRetentionPolicy;
+  if (!ctx.rules.statefulSetPolicies || policy === undefined) return undefined;
+  if (ctx.kind === 'cn') return compact({ whenDeleted: policy.whenDeleted, whenScaled: policy.whenScaled });
+  return compact({ whenDeleted: policy.whenDeleted });
 }
 
 export function statefulSetFromContext(ctx: ComponentContext): KubeObject {
@@ -56,8 +80,10 @@ export function statefulSetFromContext(ctx: ComponentContext): KubeObject {
       template: buildPodTemplate(ctx),
       volumeClaimTemplates: claims.length > 0 ? claims : undefined,
       serviceName: searchServiceName(ctx.cluster, ctx.kind),
-      podManagementPolicy: 'Parallel',
+      podManagementPolicy: podManagementPolicy(ctx),
       updateStrategy: updateStrategy(ctx),
+      minReadySeconds: minReadySeconds(ctx),
+      persistentVolumeClaimRetentionPolicy: pvcRetentionPolicy(ctx),
     }),
   };
 }

@@ -66,7 +66,10 @@ test('STARROCKS_ROOT moves entrypoint, prestop, default volume paths and sets wo
   };
   const fe = mainContainer(find(renderCluster(moved), 'StatefulSet', 'kube-starrocks-fe'));
   assert.deepEqual(fe.command, ['/srv/sr/fe_entrypoint.sh']);
-  assert.deepEqual(fe.lifecycle, { preStop: { exec: { command: ['/srv/sr/fe_prestop.sh'] } } });
+  // v1.11.5 pkg/k8sutils/templates/pod/spec.go:388 (stop_fe.sh under the root); v1.10.2 GetPreStopScriptPath.
+  assert.deepEqual(fe.lifecycle, { preStop: { exec: { command: ['/bin/bash', '-c', '/srv/sr/fe/bin/stop_fe.sh -g'] } } });
+  const fe110 = mainContainer(find(renderCluster({ ...moved, operatorVersion: '1.10' }), 'StatefulSet', 'kube-starrocks-fe'));
+  assert.deepEqual(fe110.lifecycle, { preStop: { exec: { command: ['/srv/sr/fe_prestop.sh'] } } });
   assert.equal(fe.workingDir, '/srv/sr');
   assert.deepEqual(
     fe.volumeMounts.map((m: { mountPath: string }) => m.mountPath),

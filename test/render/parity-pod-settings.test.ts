@@ -15,7 +15,19 @@ const objects = renderCluster(referenceSpec());
 const feSts = find(objects, 'StatefulSet', 'kube-starrocks-fe');
 const cnSts = find(objects, 'StatefulSet', 'kube-starrocks-cn');
 
+const objects110 = renderCluster({ ...referenceSpec(), operatorVersion: '1.10' });
+
 test('command, args and preStop are the image scripts; image and pull policy as given', () => {
+  // preStop: v1.11.5 pod/spec.go:382-403 GetPreStopCommand (FE always -g; CN 3.4.1 < 3.4.6 has no -g);
+  // v1.10.2 pod/spec.go GetPreStopScriptPath (<root>/<c>_prestop.sh).
+  const preStop11: Record<string, string[]> = {
+    fe: ['/bin/bash', '-c', '/opt/starrocks/fe/bin/stop_fe.sh -g'],
+    cn: ['/bin/bash', '-c', '/opt/starrocks/cn/bin/stop_cn.sh'],
+  };
+  for (const kind of ['fe', 'cn']) {
+    const c = mainContainer(find(objects110, 'StatefulSet', `kube-starrocks-${kind}`));
+    assert.deepEqual(c.lifecycle, { preStop: { exec: { command: [`/opt/starrocks/${kind}_prestop.sh`] } } });
+  }
   for (const [sts, kind, image] of [[feSts, 'fe', 'starrocks/fe-ubuntu:3.4.1'], [cnSts, 'cn', 'starrocks/cn-ubuntu:3.4.1']]) {
     const c = mainContainer(sts);
     assert.equal(c.name, kind);
@@ -23,7 +35,7 @@ test('command, args and preStop are the image scripts; image and pull policy as 
     assert.equal(c.imagePullPolicy, 'IfNotPresent');
     assert.deepEqual(c.command, [`/opt/starrocks/${kind}_entrypoint.sh`]);
     assert.deepEqual(c.args, ['$(FE_SERVICE_NAME)']);
-    assert.deepEqual(c.lifecycle, { preStop: { exec: { command: [`/opt/starrocks/${kind}_prestop.sh`] } } });
+    assert.deepEqual(c.lifecycle, { preStop: { exec: { command: preStop11[kind] } } });
     assert.deepEqual(c.securityContext, { readOnlyRootFilesystem: false, allowPrivilegeEscalation: false });
     assert.equal(c.workingDir, undefined);
   }
@@ -79,10 +91,12 @@ test('runAsNonRoot runs as 1000:1000 with fsGroup 1000; maxUnavailablePods becom
   assert.deepEqual(sts.spec.updateStrategy, { rollingUpdate: { maxUnavailable: 1 } });
 });
 
-test('an unset CN replica count is left out, as the chart leaves it out', () => {
+test('an unset CN replica count: left out under v1.10 (the chart leaves it out), 1 under v1.11 (the CRD default)', () => {
   const spec = referenceSpec();
   const noCount = { ...spec, starRocksCnSpec: { ...spec.starRocksCnSpec!, replicas: undefined } };
-  assert.equal('replicas' in find(renderCluster(noCount), 'StatefulSet', 'kube-starrocks-cn').spec, false);
+  assert.equal('replicas' in find(renderCluster({ ...noCount, operatorVersion: '1.10' }), 'StatefulSet', 'kube-starrocks-cn').spec, false);
+  // v1.11.5 deploy/starrocks.com_starrocksclusters.yaml:6435 (`default: 1` under starRocksCnSpec.replicas).
+  assert.equal(find(renderCluster(noCount), 'StatefulSet', 'kube-starrocks-cn').spec.replicas, 1);
 });
 
 test('user pod settings pass through: labels, annotations, sidecars, tolerations, service account, lifecycle postStart', () => {
@@ -111,6 +125,6 @@ test('user pod settings pass through: labels, annotations, sidecars, tolerations
   assert.equal(sts.spec.template.spec.serviceAccountName, 'starrocks');
   assert.deepEqual(mainContainer(sts).lifecycle, {
     postStart: { exec: { command: ['/bin/true'] } },
-    preStop: { exec: { command: ['/opt/starrocks/fe_prestop.sh'] } },
+    preStop: { exec: { command: ['/bin/bash', '-c', '/opt/starrocks/fe/bin/stop_fe.sh -g'] } },
   });
 });

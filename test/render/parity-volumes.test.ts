@@ -1,7 +1,8 @@
 /**
  * Parity, volumes, mounts and claim templates. Sources: pkg/k8sutils/templates/pod/mount.go (MountStorageVolumes,
  * MountConfigMapInfo, MountConfigMaps, MountSecrets, getVolumeName with --volume-name-with-hash=true),
- * templates/statefulset/spec.go (PVCList), fe_pod.go / cn_pod.go (default emptyDirs, config mount path).
+ * templates/statefulset/spec.go (PVCList), fe_pod.go / cn_pod.go (default emptyDirs, config mount path). Claim
+ * templates carry apiVersion/kind as the API server returns them (deliberate difference, argo-cd#11143).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -25,8 +26,8 @@ test('FE: meta and log claims, the config ConfigMap mounted at /etc/starrocks/fe
     { name: 'kube-starrocks-fe-cm', mountPath: '/etc/starrocks/fe/conf' },
   ]);
   assert.deepEqual(feSts.spec.volumeClaimTemplates, [
-    { metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } },
-    { metadata: { name: 'fe-storage-log' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-log' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
   ]);
 });
 
@@ -101,7 +102,7 @@ test('storage class and emptyDir / hostPath storage volumes', () => {
   };
   const sts = find(renderCluster(classes), 'StatefulSet', 'kube-starrocks-fe');
   assert.deepEqual(sts.spec.volumeClaimTemplates, [
-    { metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '10Gi' } } } },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '10Gi' } } } },
   ]);
   assert.deepEqual(sts.spec.template.spec.volumes.slice(1, 3), [
     { name: 'scratch', emptyDir: {} },
