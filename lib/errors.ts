@@ -9,7 +9,10 @@ export type ErrorCode =
   | 'GenerationWentDown' // a DR generation lower than the recorded one
   | 'Unreachable' // the Kubernetes API could not be reached
   | 'Timeout' // a wait ran out of time
-  | 'ApiError'; // the Kubernetes API refused a request
+  | 'ApiError' // the Kubernetes API refused a request
+  | 'Refused' // the request would restore over a live cluster, or the record describes another cluster
+  | 'Contended' // another actor holds the cluster's lease past the timeout, or keeps undoing what we apply
+  | 'Interrupted'; // the user interrupted the command (Ctrl-C, SIGTERM)
 
 export interface StarRocksDrErrorOptions {
   /** Key path or object the error is about. */

@@ -5,6 +5,7 @@
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client';
 import { fePodSelector, feStatefulSetName, readStatus, rolledOut, runRecovery } from '../dr/executor';
+import { CLIENT_GO_TIMINGS, leaseName, type LeaseTimings } from '../dr/lease';
 import { namespaceOf, planRecoveryLive } from '../dr/plan';
 import { feReadiness, isRestoreForm } from '../dr/readiness';
 import type { DisasterRecoveryStatus } from '../dr/status';
@@ -20,6 +21,10 @@ export interface DrFlags {
   generation?: number;
   timeout: number;
   output: 'text' | 'json';
+  /** Restore even where the guard refuses (no record on a live cluster, a record of another cluster). */
+  forceRestore?: boolean;
+  /** The cluster Lease's duration (client-go's `--leader-elect-lease-duration`). @default 15 s */
+  leaseDuration?: number;
 }
 
 const DEFAULT_INPUT = [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
@@ -59,10 +64,22 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
   const { plan, preflight } = await planRecoveryLive(client, spec, flags.namespace);
   const progress = progressPrinter();
   for (const w of [...input.notices, ...preflight.warnings]) progress({ type: 'warning', message: w });
+  // Ctrl-C / SIGTERM: stop acting, hand the lease back, exit 130; the record says where it stopped. A second one
+  // exits at once.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const final = await runRecovery(plan, {
       client,
       mode,
+      signal: interrupt.signal,
+      force: flags.forceRestore,
+      leaseTimings: leaseTimings(flags.leaseDuration),
       timeoutMs: flags.timeout,
       onProgress: (event) => {
         progress(event);
@@ -74,7 +91,15 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
     else printStatus(final, 'text');
   } finally {
     progress.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+/** client-go's timings scaled to the lease duration asked for (renew deadline 2/3 of it, retry 2/15). */
+function leaseTimings(durationMs: number | undefined): LeaseTimings {
+  if (durationMs === undefined) return CLIENT_GO_TIMINGS;
+  return { durationMs, renewDeadlineMs: Math.round((durationMs * 2) / 3), retryMs: Math.max(50, Math.round((durationMs * 2) / 15)) };
 }
 
 export async function status(flags: DrFlags): Promise<void> {
@@ -84,6 +109,8 @@ export async function status(flags: DrFlags): Promise<void> {
   const recorded = await readStatus(client, spec.name, namespace);
   const sts = (await client.get('StatefulSet', namespace, feStatefulSetName(spec.name))) as V1StatefulSet | undefined;
   const pods = (await client.list('Pod', namespace, fePodSelector(spec.name))).items as V1Pod[];
+  const lease = await client.get('Lease', namespace, leaseName(spec.name));
+  const heldBy = ((lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '') || null;
   const generation = flags.generation ?? recorded?.observedGeneration ?? spec.disasterRecovery?.generation ?? 1;
   const fe = feReadiness(sts, pods, generation);
   const cluster = {
@@ -98,6 +125,7 @@ export async function status(flags: DrFlags): Promise<void> {
       restarts: p.status?.containerStatuses?.find((c) => c.name === 'fe')?.restartCount ?? 0,
     })),
     fe: fe.message,
+    leaseHeldBy: heldBy,
   };
   if (flags.output === 'json') {
     process.stdout.write(`${JSON.stringify({ ...statusJson(recorded), cluster })}\n`);
@@ -108,6 +136,7 @@ export async function status(flags: DrFlags): Promise<void> {
   lines.push(cluster.feStatefulSet ? `  FE StatefulSet: ${cluster.feStatefulSet.readyReplicas}/${cluster.feStatefulSet.replicas} ready${cluster.feStatefulSet.rolledOut ? ', rolled out' : ''}` : '  FE StatefulSet: absent');
   for (const p of cluster.fePods) lines.push(`  ${p.name}: ${p.phase ?? '?'}, ${p.ready ? 'ready' : 'not ready'}${p.waiting ? `, ${p.waiting}` : ''}, ${p.restarts} restarts`);
   lines.push(`  ${cluster.fe}`);
+  lines.push(`  lease: ${heldBy ? `held by ${heldBy}` : 'free (no run is acting)'}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

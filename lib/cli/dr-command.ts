@@ -18,7 +18,8 @@ function withCommonOptions(cmd: Command): Command {
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('-n, --namespace <ns>', "namespace (default: the values' starrocksCluster.namespace, else default)")
     .option('--generation <n>', 'recovery generation; overrides disasterRecovery.generation in the values', parseGeneration)
-    .option('--timeout <duration>', 'longest wait, e.g. 90s, 15m, 1h', parseDuration, 30 * 60_000)
+    .option('--timeout <duration>', 'longest wait, e.g. 90s, 15m, 1h (waiting for another run\'s lease counts too)', parseDuration, 30 * 60_000)
+    .option('--lease-duration <duration>', "how long a run that stopped renewing keeps the cluster's lease (client-go's leader-election default)", parseDuration, 15_000)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 
@@ -26,11 +27,13 @@ export function drCommand(): Command {
   const dr = new Command('dr').description('disaster recovery from a cluster snapshot, against a live cluster');
   withCommonOptions(dr.command('run'))
     .description('run the recovery: apply the restore form, wait for the FE of the generation, record done, apply the full topology')
+    .option('--force-restore', 'restore even over a cluster that runs the full topology without a record, or whose record describes another cluster (data written since the snapshot is lost)')
     .action((flags: DrFlags) => actions().recover(flags, 'apply'));
   withCommonOptions(dr.command('status'))
     .description('print the recorded status and what the cluster shows now')
     .action((flags: DrFlags) => actions().status(flags));
   withCommonOptions(dr.command('wait'))
+    .option('--force-restore', 'record the recovery even where the record describes another cluster')
     .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored (applies nothing)')
     .action((flags: DrFlags) => actions().recover(flags, 'observe'));
   return dr;

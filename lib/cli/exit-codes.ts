@@ -12,6 +12,10 @@ export const ExitCode = {
   TIMEOUT: 3,
   /** The Kubernetes API was unreachable or refused a request; a rerun resumes. */
   API: 4,
+  /** Another actor contends: the cluster's lease stayed held past the timeout, or something keeps undoing the form. */
+  CONTENDED: 5,
+  /** Interrupted by the user (SIGINT / SIGTERM); the status record says where it stopped and a rerun resumes. */
+  INTERRUPTED: 130,
 } as const;
 
 export function exitCodeFor(err: unknown): number {
@@ -20,7 +24,12 @@ export function exitCodeFor(err: unknown): number {
     case 'InvalidInput':
     case 'InvalidSnapshot':
     case 'GenerationWentDown':
+    case 'Refused':
       return ExitCode.INVALID_INPUT;
+    case 'Contended':
+      return ExitCode.CONTENDED;
+    case 'Interrupted':
+      return ExitCode.INTERRUPTED;
     case 'Timeout':
       return ExitCode.TIMEOUT;
     case 'Unreachable':

@@ -11,17 +11,16 @@
  * - `observe` (`dr wait`, GitOps): a GitOps engine applies the forms; this records the status as the cluster moves
  *   and returns once the FE of the generation is restored.
  */
-import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { StarRocksDrError } from '../errors';
+import type { V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient, type KObject } from '../kube/client';
 import { waitUntil } from '../kube/wait';
 import { decide, type Decision } from './decide';
+import { guard, liveIdentity, mergeIdentity } from './guard';
+import { acquireLease, holderIdentity, interrupted, type HeldLease, type LeaseTimings } from './lease';
+import { applyLimitError, feWaitEnds, rolledOut } from './policy';
 import { feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
-import { STATUS_FIELD_MANAGER, statusFromConfigMap, statusRecordName, statusToConfigMap } from './status-record';
-
-/** How often one run may apply the same form before it concludes that something else keeps undoing it. */
-const MAX_APPLIES_PER_FORM = 3;
+import { NO_IDENTITY, RecordConflict, readRecord, statusFromConfigMap, statusRecordName, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
 
 /** The field manager that applies both forms of every object, so the full form removes the restore-only fields. */
 export const FIELD_MANAGER = 'starrocks-dr';
@@ -31,6 +30,8 @@ export interface RecoveryPlan {
   readonly namespace: string;
   readonly generation: number;
   readonly snapshotMounted: boolean;
+  /** `cluster_snapshot_path` of the snapshot this recovery restores, when known; recorded in the record's identity. */
+  readonly snapshotPath?: string;
   /** The restore topology (FE in restore form, no CN/BE), in apply order. */
   readonly restoreObjects: readonly KObject[];
   /** The full topology, in apply order. */
@@ -57,7 +58,14 @@ export interface ExecutorOptions {
   readonly stopAt?: 'done';
   readonly clock?: () => Date;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Abort (Ctrl-C): the run stops, hands the lease back and fails with `Interrupted`. */
   readonly signal?: AbortSignal;
+  /** Restore even where the guard refuses (no record on a live cluster, a record of another cluster). */
+  readonly force?: boolean;
+  /** `holderIdentity` of the cluster's Lease. @default `dr run|dr wait@<host>/pid-<pid>/<random>` */
+  readonly holder?: string;
+  /** Lease timings. @default client-go's (15 s lease, 10 s renew deadline, 2 s retry) */
+  readonly leaseTimings?: LeaseTimings;
 }
 
 export function feStatefulSetName(cluster: string): string {
@@ -74,24 +82,77 @@ export async function readStatus(client: KubeClient, cluster: string, namespace:
   return cm ? statusFromConfigMap(cm) : undefined;
 }
 
+/**
+ * Run one recovery, holding the cluster's Lease the whole time (lease.ts): a second run waits for it (within its
+ * timeout) and says who holds it; a run that loses it stops acting. Ends with the final status, or an error: never
+ * hangs past `timeoutMs` (the lease wait counts against it too).
+ */
 export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Promise<DisasterRecoveryStatus> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  const mode = opts.mode ?? 'apply';
+  const lease = await acquireLease({
+    client: opts.client,
+    cluster: plan.cluster,
+    namespace: plan.namespace,
+    identity: opts.holder ?? holderIdentity(mode === 'apply' ? 'dr run' : 'dr wait'),
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    timings: opts.leaseTimings,
+    signal: opts.signal,
+    onWaiting: (holder) => opts.onProgress?.({ type: 'waiting', message: `waiting for the cluster's lease, held by ${holder}` }),
+  });
+  const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
+  try {
+    return await recoverHoldingLease(plan, { ...opts, signal, timeoutMs: Math.max(1, deadline - Date.now()) }, lease);
+  } catch (err) {
+    if (lease.lost.aborted) throw lease.lost.reason;
+    if (opts.signal?.aborted) throw interrupted();
+    throw err;
+  } finally {
+    await lease.release();
+  }
+}
+
+async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, lease: HeldLease): Promise<DisasterRecoveryStatus> {
   const { client } = opts;
   const mode = opts.mode ?? 'apply';
   const clock = opts.clock ?? (() => new Date());
-  const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
+  const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  const remaining = () => Math.max(1, deadline - Date.now());
   const emit = opts.onProgress ?? (() => undefined);
   const { cluster, namespace, generation } = plan;
   const stsName = feStatefulSetName(cluster);
+  const observePvcs = async () => (await client.list('PersistentVolumeClaim', namespace)).items as V1PersistentVolumeClaim[];
 
-  let recorded = await readStatus(client, cluster, namespace);
+  // Read everything fresh now that the lease is ours: a run that waited for it sees what the other run left.
+  let record: RecoveryRecord | undefined = await readRecord(client, cluster, namespace);
   let sts = (await client.get('StatefulSet', namespace, stsName)) as V1StatefulSet | undefined;
   let pods = (await client.list('Pod', namespace, fePodSelector(cluster))).items as V1Pod[];
+  let pvcs = await observePvcs();
 
-  const record = async (status: DisasterRecoveryStatus) => {
-    if (JSON.stringify(status) === JSON.stringify(recorded)) return;
-    await client.apply(statusToConfigMap(cluster, namespace, status), STATUS_FIELD_MANAGER);
+  const verdict = guard({ cluster, generation, recorded: record, feStatefulSet: sts, live: liveIdentity(sts, pvcs, plan.snapshotPath), force: !!opts.force });
+  for (const message of verdict.warnings) emit({ type: 'warning', message });
+  // A forced restart: decide() sees no record and starts the generation over; the record is still replaced, not recreated.
+  let recorded: DisasterRecoveryStatus | undefined = verdict.go === 'restart' ? undefined : record?.status;
+  let identity: RecordIdentity = verdict.go === 'restart' ? liveIdentity(sts, pvcs, plan.snapshotPath) : mergeIdentity(record?.identity ?? NO_IDENTITY, liveIdentity(sts, pvcs, plan.snapshotPath));
+
+  /** Record `status` as a compare-and-swap on the version read; false when someone else wrote first (re-read, re-decide). */
+  const writeStatus = async (status: DisasterRecoveryStatus): Promise<boolean> => {
+    const nextIdentity = mergeIdentity(identity, liveIdentity(sts, pvcs, plan.snapshotPath));
+    if (JSON.stringify(status) === JSON.stringify(recorded) && JSON.stringify(nextIdentity) === JSON.stringify(record?.identity)) return true;
+    try {
+      record = await writeRecord(client, cluster, namespace, status, nextIdentity, record);
+    } catch (err) {
+      if (!(err instanceof RecordConflict)) throw err;
+      record = await readRecord(client, cluster, namespace);
+      recorded = record?.status;
+      identity = mergeIdentity(record?.identity ?? NO_IDENTITY, identity);
+      return false;
+    }
+    identity = nextIdentity;
+    const changed = JSON.stringify(status) !== JSON.stringify(recorded);
     recorded = status;
-    emit({ type: 'status', status });
+    if (changed) emit({ type: 'status', status });
+    return true;
   };
   // What the restore form applied in this run, so the full form does not send again the objects it applied
   // unchanged (ConfigMaps, Secrets, FE Services): fewer requests, same result. StatefulSets are always sent, and a
@@ -99,6 +160,8 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
   const restoreApplied = new Map<string, string>();
   const keyOf = (obj: KObject) => `${obj.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
   const applyAll = async (form: 'restore' | 'full', objects: readonly KObject[]) => {
+    // Prove the lease is still ours right before changing the cluster (a run paused past the lease must not act).
+    await lease.confirm();
     emit({ type: 'apply', form, objects: objects.length });
     for (const obj of objects) {
       const body = JSON.stringify(obj);
@@ -113,40 +176,35 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
   // StatefulSet) must end in an error that says so, not in an apply/wait tug of war until the timeout.
   const applies = { applyRestore: 0, applyFull: 0 };
   for (;;) {
-    if (opts.signal?.aborted) throw new Error('aborted');
+    if (opts.signal?.aborted) throw interrupted();
     const decision: Decision = decide({ generation, snapshotMounted: plan.snapshotMounted, recorded, feStatefulSet: sts, fePods: pods, now: clock() });
-    await record(decision.status);
+    if (!(await writeStatus(decision.status))) continue; // lost a race on the record: decide again from what it says now
     if (decision.error) throw decision.error;
-    if (mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull') && ++applies[decision.action] > MAX_APPLIES_PER_FORM) {
-      throw new StarRocksDrError('ApiError', `the ${decision.action === 'applyRestore' ? 'restore' : 'full'} form did not stick after ${MAX_APPLIES_PER_FORM} applies`, {
-        field: `StatefulSet/${stsName}`,
-        fix: 'something else is rewriting the FE StatefulSet (a GitOps auto-sync, the StarRocks operator, another tool): pause it, then run the same command again: it resumes',
-      });
+    if (mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull')) {
+      const tooMany = applyLimitError(decision.action === 'applyRestore' ? 'restore' : 'full', ++applies[decision.action], stsName);
+      if (tooMany) throw tooMany;
     }
     switch (decision.action) {
       case 'none':
-        if (mode === 'apply' && opts.waitForRollout !== false) await waitForRollout(plan, opts, timeoutMs);
+        if (mode === 'apply' && opts.waitForRollout !== false) await waitForRollout(plan, opts, remaining());
         return recorded!;
       case 'applyRestore':
         if (mode === 'apply') await applyAll('restore', plan.restoreObjects);
-        else ({ sts, pods } = await waitForFe(plan, opts, timeoutMs, 'the GitOps engine to apply the restore form', (s) => isRestoreFormOf(s, generation)));
+        else ({ sts, pods } = await waitForFe(plan, opts, remaining(), 'the GitOps engine to apply the restore form', (s) => isRestoreFormOf(s, generation)));
+        pvcs = await observePvcs();
         break;
       case 'applyFull':
         if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
         await applyAll('full', plan.fullObjects);
         break;
       case 'wait': {
-        const status = recorded!;
-        ({ sts, pods } = await waitForFe(plan, opts, timeoutMs, `the FE of generation ${generation} to become Ready`, (s, p) => {
-          // Leaving the restore form (someone applied another form) also ends the wait: decide() re-applies it.
-          // A StatefulSet not seen (yet) is no such sign: its list may still be retrying after an API restart.
-          if (!s) return false;
-          return !isRestoreFormOf(s, generation) || feReadiness(s, p, generation).ready;
-        }, async (s, p) => {
-          // Keep the recorded cause current (e.g. CrashLoopBackOff) so `dr status` shows why it is stuck.
-          const next = decide({ generation, snapshotMounted: true, recorded: status, feStatefulSet: s, fePods: p, now: clock() });
-          if (next.status.phase === 'doing') await record(next.status);
+        ({ sts, pods } = await waitForFe(plan, opts, remaining(), `the FE of generation ${generation} to become Ready`, (s, p) => feWaitEnds(s, p, generation), async (s, p) => {
+          // Keep the recorded cause current (e.g. CrashLoopBackOff) so `dr status` shows why it is stuck. A lost race
+          // here is harmless: the loop re-reads the record after the wait.
+          const next = decide({ generation, snapshotMounted: true, recorded, feStatefulSet: s, fePods: p, now: clock() });
+          if (next.status.phase === 'doing') await writeStatus(next.status);
         }));
+        pvcs = await observePvcs();
         break;
       }
     }
@@ -212,16 +270,4 @@ async function waitForRollout(plan: RecoveryPlan, opts: ExecutorOptions, timeout
   });
 }
 
-/** The `kubectl rollout status` rule for StatefulSets. */
-export function rolledOut(sts: V1StatefulSet | undefined): boolean {
-  if (!sts?.status) return false;
-  const replicas = sts.spec?.replicas ?? 1;
-  return (
-    (sts.status.observedGeneration ?? 0) >= (sts.metadata?.generation ?? 0) &&
-    (sts.status.readyReplicas ?? 0) >= replicas &&
-    (sts.status.updatedReplicas ?? 0) >= replicas &&
-    sts.status.updateRevision === sts.status.currentRevision
-  );
-}
-
-export { isRestoreForm, KubeClient };
+export { isRestoreForm, KubeClient, rolledOut };

@@ -31,6 +31,7 @@ export function planRecovery(spec: StarRocksClusterSpec, namespace?: string, sna
       namespace: ns,
       generation: checked.generation,
       snapshotMounted: true,
+      ...(checked.snapshot ? { snapshotPath: checked.snapshot.clusterSnapshotPath } : {}),
       restoreObjects: restoreForm(full, spec, checked.generation) as KObject[],
       fullObjects: full as KObject[],
     },

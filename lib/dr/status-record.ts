@@ -5,7 +5,8 @@
  * The keys mirror the operator's `disasterRecoveryStatus` fields; numbers are decimal strings, conditions JSON.
  */
 import { StarRocksDrError } from '../errors';
-import type { KObject } from '../kube/client';
+import type { KObject, KubeClient } from '../kube/client';
+import { isConflict } from '../kube/errors';
 import { DR_PHASES, type DisasterRecoveryStatus, type DrCondition, type DrPhase } from './status';
 
 export const STATUS_FIELD_MANAGER = 'starrocks-dr-status';
@@ -14,7 +15,27 @@ export function statusRecordName(cluster: string): string {
   return `${cluster}-disaster-recovery`;
 }
 
-export function statusToConfigMap(cluster: string, namespace: string, status: DisasterRecoveryStatus): KObject {
+/**
+ * What the record is about, so that it cannot be taken for another cluster's: the uids of the FE metadata PVCs (they
+ * survive a StatefulSet re-created, and a cluster re-created from scratch gets new ones) and the snapshot restored.
+ */
+export interface RecordIdentity {
+  /** uid of each FE metadata PVC, by PVC name; empty until the restore form has created them. */
+  readonly feMetaPvcUids: Readonly<Record<string, string>>;
+  /** `cluster_snapshot_path` of the snapshot restored, when it was known. */
+  readonly snapshotPath?: string;
+}
+
+export const NO_IDENTITY: RecordIdentity = { feMetaPvcUids: {} };
+
+/** The record as read: status, identity and the resourceVersion every write is conditioned on. */
+export interface RecoveryRecord {
+  readonly status: DisasterRecoveryStatus;
+  readonly identity: RecordIdentity;
+  readonly resourceVersion: string;
+}
+
+export function statusToConfigMap(cluster: string, namespace: string, status: DisasterRecoveryStatus, identity: RecordIdentity = NO_IDENTITY): KObject {
   const data: Record<string, string> = {
     phase: status.phase,
     reason: status.reason,
@@ -23,6 +44,8 @@ export function statusToConfigMap(cluster: string, namespace: string, status: Di
     conditions: JSON.stringify(status.conditions),
   };
   if (status.endTimestamp !== undefined) data.endTimestamp = String(status.endTimestamp);
+  if (Object.keys(identity.feMetaPvcUids).length > 0) data.feMetaPvcUids = JSON.stringify(identity.feMetaPvcUids);
+  if (identity.snapshotPath !== undefined) data.snapshotPath = identity.snapshotPath;
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -46,7 +69,7 @@ export function statusFromConfigMap(cm: KObject): DisasterRecoveryStatus {
   const bad = (key: string, what: string): never => {
     throw new StarRocksDrError('ApiError', `the recorded status has an invalid ${key} (${what})`, {
       field: `${where} data.${key}`,
-      fix: `repair the key, or delete ${where} to start the recovery over (its PVCs and data are untouched)`,
+      fix: `repair the key (kubectl edit configmap ${cm.metadata?.name}); do not delete it: it is what keeps a finished recovery from running again`,
     });
   };
   const int = (key: string, required: boolean): number | undefined => {
@@ -70,4 +93,61 @@ export function statusFromConfigMap(cm: KObject): DisasterRecoveryStatus {
     endTimestamp: int('endTimestamp', false),
     conditions,
   };
+}
+
+/** The identity a record carries; a record written before identities existed has none (an empty map). */
+export function identityFromConfigMap(cm: KObject): RecordIdentity {
+  const data = (cm.data ?? {}) as Record<string, string>;
+  let uids: Record<string, string> = {};
+  if (data.feMetaPvcUids) {
+    try {
+      const parsed = JSON.parse(data.feMetaPvcUids) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) uids = parsed as Record<string, string>;
+    } catch {
+      throw new StarRocksDrError('ApiError', 'the recorded status has an invalid feMetaPvcUids (not JSON)', {
+        field: `ConfigMap/${cm.metadata?.name} data.feMetaPvcUids`,
+        fix: 'repair the key (a JSON map of PVC name to uid) or remove it; the next run records it again',
+      });
+    }
+  }
+  return { feMetaPvcUids: uids, ...(data.snapshotPath ? { snapshotPath: data.snapshotPath } : {}) };
+}
+
+/** The record of `cluster`, or undefined when none was ever written. */
+export async function readRecord(client: KubeClient, cluster: string, namespace: string): Promise<RecoveryRecord | undefined> {
+  const cm = await client.get('ConfigMap', namespace, statusRecordName(cluster));
+  if (!cm) return undefined;
+  return { status: statusFromConfigMap(cm), identity: identityFromConfigMap(cm), resourceVersion: cm.metadata?.resourceVersion ?? '' };
+}
+
+/** A write lost a race: the record changed since it was read. Re-read and decide again. */
+export class RecordConflict extends Error {
+  constructor() {
+    super('the status record changed since it was read');
+  }
+}
+
+/**
+ * Write the record as a compare-and-swap on the version read (`previous`): create it when there was none, replace
+ * it with `metadata.resourceVersion` otherwise. Either fails with `RecordConflict` when someone else wrote first,
+ * so a run acting on a stale view never overwrites a newer record (two runs at once, a run resumed after a pause).
+ */
+export async function writeRecord(
+  client: KubeClient,
+  cluster: string,
+  namespace: string,
+  status: DisasterRecoveryStatus,
+  identity: RecordIdentity,
+  previous: RecoveryRecord | undefined,
+): Promise<RecoveryRecord> {
+  const cm = statusToConfigMap(cluster, namespace, status, identity);
+  try {
+    const written = previous
+      ? await client.replace({ ...cm, metadata: { ...cm.metadata, resourceVersion: previous.resourceVersion } }, STATUS_FIELD_MANAGER)
+      : await client.create(cm, STATUS_FIELD_MANAGER);
+    return { status, identity, resourceVersion: written.metadata?.resourceVersion ?? '' };
+  } catch (err) {
+    if (isConflict(err)) throw new RecordConflict();
+    throw err;
+  }
 }

@@ -34,6 +34,7 @@ const RESOURCES: Record<string, { readonly apiVersion: string; readonly plural: 
   Pod: { apiVersion: 'v1', plural: 'pods' },
   PersistentVolumeClaim: { apiVersion: 'v1', plural: 'persistentvolumeclaims' },
   StatefulSet: { apiVersion: 'apps/v1', plural: 'statefulsets' },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' },
 };
 
 export type KnownKind = keyof typeof RESOURCES;
@@ -89,6 +90,19 @@ export class KubeClient {
     return this.call(`${obj.kind}/${obj.metadata?.name}`, () =>
       this.objects.patch(obj, undefined, undefined, fieldManager, force, PatchStrategy.ServerSideApply),
     ) as Promise<KObject>;
+  }
+
+  /** Create `obj`; a 409 (it exists already) is an error `isConflict` recognises. */
+  async create(obj: KObject, fieldManager: string): Promise<KObject> {
+    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.create(obj, undefined, undefined, fieldManager)) as Promise<KObject>;
+  }
+
+  /**
+   * Replace `obj` (PUT). With `metadata.resourceVersion` set this is a compare-and-swap: the API server answers 409
+   * Conflict when the object changed since that version (`isConflict`), so a stale writer never overwrites.
+   */
+  async replace(obj: KObject, fieldManager: string): Promise<KObject> {
+    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.replace(obj, undefined, undefined, fieldManager)) as Promise<KObject>;
   }
 
   /** The object, or undefined when it does not exist. */

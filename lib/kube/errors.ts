@@ -11,6 +11,11 @@ export function statusCodeOf(err: unknown): number | undefined {
   return undefined;
 }
 
+/** A write refused with 409: a stale resourceVersion, or a create of an object that exists. */
+export function isConflict(err: unknown): boolean {
+  return statusCodeOf(err instanceof StarRocksDrError ? err.cause : err) === 409;
+}
+
 /** Network failures and overload answers are worth another try; a 4xx other than 429 is not. */
 export function isRetryable(err: unknown): boolean {
   const status = statusCodeOf(err);

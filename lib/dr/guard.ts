@@ -1,0 +1,123 @@
+/**
+ * The guard against restoring over a live cluster, as one pure function. A restore replaces the FE metadata with the
+ * snapshot's: run over a cluster that is already serving, it throws away everything written since the snapshot. The
+ * status record is what says "this generation is done here"; the guard makes sure the record and the cluster are the
+ * same cluster, and that a missing record is not taken as "nothing was ever restored":
+ *
+ *   no record, FE StatefulSet live in its full form      ─▶ refuse (the record was lost, or this cluster was never
+ *                                                           recovered: either way a restore would overwrite it)
+ *   record of this generation, FE metadata PVCs differ    ─▶ refuse (the record is from an earlier cluster whose PVCs
+ *                                                           were deleted: its `done` must not skip a needed restore)
+ *   record of this generation, another snapshot path      ─▶ refuse while todo/doing; warn once done
+ *   a higher generation                                   ─▶ go: a new recovery was asked for by name
+ *   `force`                                               ─▶ go, starting the generation over
+ */
+import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import { StarRocksDrError } from '../errors';
+import { isRestoreForm } from './readiness';
+import type { RecordIdentity, RecoveryRecord } from './status-record';
+
+/** How a user asks to restore anyway, per route (named in the errors). */
+export const FORCE_HINT = '--force-restore (Pulumi: `pulumi config set forceRestore true`)';
+
+export interface GuardInput {
+  readonly cluster: string;
+  readonly generation: number;
+  readonly recorded?: RecoveryRecord;
+  readonly feStatefulSet?: V1StatefulSet;
+  /** The live identity (FE metadata PVC uids now, and the snapshot path this run would restore). */
+  readonly live: RecordIdentity;
+  readonly force: boolean;
+}
+
+export type GuardVerdict =
+  /** Go on with the record as it is. */
+  | { readonly go: 'resume'; readonly warnings: readonly string[] }
+  /** Go on as if no record existed: a new status for this generation (forced). */
+  | { readonly go: 'restart'; readonly warnings: readonly string[] };
+
+export function guard(input: GuardInput): GuardVerdict {
+  const { cluster, generation, recorded, live, force } = input;
+  const recordName = `ConfigMap/${cluster}-disaster-recovery`;
+  if (!recorded) {
+    const sts = input.feStatefulSet;
+    if (sts && !isRestoreForm(sts)) {
+      if (force) return { go: 'restart', warnings: [`restoring over the running cluster ${cluster} as asked (${FORCE_HINT}): data written since the snapshot is lost`] };
+      throw new StarRocksDrError('Refused', `StatefulSet/${cluster}-fe runs the full topology but no recovery is recorded (${recordName} is missing): restoring now would overwrite a live cluster with the snapshot`, {
+        field: recordName,
+        fix: `if this cluster was already recovered and its record was lost, do not restore: deploy without disasterRecovery (plain synth / drGeneration 0). To restore over it anyway, losing what was written since the snapshot, pass ${FORCE_HINT}`,
+      });
+    }
+    return { go: 'resume', warnings: [] };
+  }
+  if (generation !== recorded.status.observedGeneration) return { go: 'resume', warnings: [] };
+
+  const mismatch = pvcMismatch(recorded.identity, live);
+  if (mismatch) {
+    if (force) return { go: 'restart', warnings: [`generation ${generation} runs again as asked (${FORCE_HINT}): ${mismatch}`] };
+    throw new StarRocksDrError('Refused', `${recordName} records generation ${generation} as ${recorded.status.phase} for another cluster: ${mismatch}`, {
+      field: recordName,
+      fix: `to restore this cluster, raise the generation to ${generation + 1}, or pass ${FORCE_HINT} to run generation ${generation} again`,
+    });
+  }
+
+  const was = recorded.identity.snapshotPath;
+  const now = live.snapshotPath;
+  if (was !== undefined && now !== undefined && was !== now) {
+    if (recorded.status.phase === 'done') {
+      return { go: 'resume', warnings: [`generation ${generation} was restored from another snapshot than the one now mounted; nothing is restored again (raise the generation to ${generation + 1} to restore the new one)`] };
+    }
+    if (force) return { go: 'restart', warnings: [`generation ${generation} starts over from the snapshot now mounted, as asked (${FORCE_HINT})`] };
+    throw new StarRocksDrError('Refused', `the recovery of generation ${generation} is ${recorded.status.phase} from another snapshot than the one now mounted`, {
+      field: 'cluster_snapshot.yaml cluster_snapshot_path',
+      fix: `put back the snapshot path this recovery started with (${recordName} data.snapshotPath), or raise the generation to ${generation + 1} to restore the new snapshot`,
+    });
+  }
+  return { go: 'resume', warnings: [] };
+}
+
+/** Why the recorded PVCs are not the live ones, or undefined when they match (or nothing was recorded yet). */
+function pvcMismatch(recorded: RecordIdentity, live: RecordIdentity): string | undefined {
+  const names = Object.keys(recorded.feMetaPvcUids);
+  if (names.length === 0) return undefined;
+  const present = names.filter((n) => live.feMetaPvcUids[n] !== undefined);
+  if (present.length === 0) return `its FE metadata PVCs (${names.join(', ')}) no longer exist`;
+  const changed = present.filter((n) => live.feMetaPvcUids[n] !== recorded.feMetaPvcUids[n]);
+  if (changed.length > 0) return `the FE metadata PVCs ${changed.join(', ')} were re-created (their uids differ from the record's)`;
+  return undefined;
+}
+
+/**
+ * The name prefix of the FE metadata PVCs: `<claim>-<cluster>-fe-` for the volume claim template mounted at the FE
+ * meta directory (PVC names are `<template>-<statefulset>-<ordinal>`, the StatefulSet controller's rule).
+ */
+export function feMetaPvcPrefix(fe: V1StatefulSet | undefined): string | undefined {
+  const container = fe?.spec?.template.spec?.containers.find((c) => c.name === 'fe');
+  const claims = new Set((fe?.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name));
+  const mount = container?.volumeMounts?.find((m) => claims.has(m.name) && /\/fe\/meta\/?$/.test(m.mountPath));
+  return mount ? `${mount.name}-${fe!.metadata!.name}-` : undefined;
+}
+
+/** The identity a cluster shows now: its FE metadata PVCs' uids. */
+export function liveIdentity(fe: V1StatefulSet | undefined, pvcs: readonly V1PersistentVolumeClaim[], snapshotPath?: string): RecordIdentity {
+  const prefix = feMetaPvcPrefix(fe);
+  const uids: Record<string, string> = {};
+  if (prefix) {
+    for (const p of pvcs) {
+      const name = p.metadata?.name ?? '';
+      if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)) && p.metadata?.uid) uids[name] = p.metadata.uid;
+    }
+  }
+  return { feMetaPvcUids: uids, ...(snapshotPath !== undefined ? { snapshotPath } : {}) };
+}
+
+/**
+ * The identity to record: the first PVC uids seen are kept (they are what the recovery restored into); PVCs created
+ * later (scale-up to the full replica count) are added.
+ */
+export function mergeIdentity(recorded: RecordIdentity, live: RecordIdentity): RecordIdentity {
+  return {
+    feMetaPvcUids: { ...live.feMetaPvcUids, ...recorded.feMetaPvcUids },
+    ...(recorded.snapshotPath ?? live.snapshotPath ? { snapshotPath: recorded.snapshotPath ?? live.snapshotPath } : {}),
+  };
+}
