@@ -60,16 +60,24 @@ export function suggestKey(key: string, candidates: readonly string[]): string {
   return lower !== undefined || distance(key, best) <= limit ? ` (did you mean \`${best}\`?)` : '';
 }
 
-/** Describes a value's type for error messages (`a list`, `a string "abc"`). */
+/**
+ * Describes a value's type for error messages (`a list`, `a string`, `a number`), never the value itself: the same
+ * words serve keys that may hold a password. Messages about keys that are never secret may add `show(value)`.
+ */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  return `the ${typeof value} ${String(value)}`;
+  if (typeof value === 'boolean') return `the boolean ${String(value)}`;
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'string') return 'a string';
+  return `a ${typeof value}`;
 }
 
-/** A value as the user wrote it, for "X is not valid" messages: strings quoted, empty for null. */
+/**
+ * A value as the user wrote it, for "X is not valid" messages about keys that never hold secrets (names, images,
+ * paths, policies): strings quoted, empty for null.
+ */
 export function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '(empty)';
   return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? describeValue(value) : String(value);

@@ -21,6 +21,9 @@ import {
   show,
   suggestKey,
 } from './checks';
+import { isGeneration } from './generation';
+import { checkLimits, STATEFULSET_NAME_MAX } from './limits';
+import { checkOperatorFields } from './operator-fields';
 import { ImagePullPolicy, ServiceType, type ComponentKind, type StarRocksClusterSpec } from './types';
 
 /** A path inside the spec: keys and list indices. */
@@ -48,8 +51,12 @@ export function validateSpec(spec: StarRocksClusterSpec): StarRocksClusterSpec {
   return spec;
 }
 
-/** The longest cluster name whose object names (`<name>-fe-service`, `<name>-cn-search`) fit in 63 characters. */
-export const MAX_CLUSTER_NAME_LENGTH = 52;
+/**
+ * The longest cluster name: `<name>-fe` is a StatefulSet name, which must leave room for the controller's
+ * `controller-revision-hash` label (limits.ts STATEFULSET_NAME_MAX, kubernetes#64023); Service names
+ * (`<name>-fe-service`) then fit in 63 characters too.
+ */
+export const MAX_CLUSTER_NAME_LENGTH = STATEFULSET_NAME_MAX - '-fe'.length;
 
 const SPEC_KEYS = [
   'name',
@@ -60,6 +67,8 @@ const SPEC_KEYS = [
   'starRocksCnSpec',
   'starRocksBeSpec',
   'disasterRecovery',
+  'waitForFullRollout',
+  'operatorVersion',
   'configMaps',
   'secrets',
 ] as const satisfies readonly (keyof StarRocksClusterSpec)[];
@@ -71,6 +80,7 @@ const COMPONENT_KEYS = [
   'startupProbeFailureSeconds', 'livenessProbeFailureSeconds', 'readinessProbeFailureSeconds', 'lifecycle',
   'sidecars', 'initContainers', 'command', 'args', 'runAsNonRoot', 'readOnlyRootFilesystem', 'capabilities',
   'sysctls', 'shareProcessNamespace', 'maxUnavailablePods',
+  'podManagementPolicy', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', // checked in operator-fields.ts
 ] as const;
 
 /** The same checks as `validateSpec`, reporting through `fail` (the values loader maps paths back to its keys). */
@@ -78,7 +88,10 @@ export function checkSpec(spec: unknown, fail: FailFn): void {
   const c = new Checker(fail);
   const s = c.object(spec, [], SPEC_KEYS);
   if (typeof s.name !== 'string' || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(s.name) || s.name.length > MAX_CLUSTER_NAME_LENGTH) {
-    fail(['name'], `cluster name ${show(s.name)} is not valid: it prefixes Service and StatefulSet names`,
+    const tooLong = typeof s.name === 'string' && s.name.length > MAX_CLUSTER_NAME_LENGTH;
+    fail(['name'], tooLong
+      ? `cluster name has ${(s.name as string).length} characters: the StatefulSet <name>-fe would leave no room for the controller-revision-hash label (63 characters), and its pods would never be created`
+      : `cluster name ${show(s.name)} is not valid: it prefixes Service and StatefulSet names`,
       `use lower-case letters, digits and '-', starting with a letter, at most ${MAX_CLUSTER_NAME_LENGTH} characters (e.g. kube-starrocks)`);
   }
   if (s.namespace !== undefined && (typeof s.namespace !== 'string' || !isDns1123Label(s.namespace))) {
@@ -96,16 +109,18 @@ export function checkSpec(spec: unknown, fail: FailFn): void {
     const dr = c.object(s.disasterRecovery, ['disasterRecovery'], ['enabled', 'generation']);
     if (typeof dr.enabled !== 'boolean') fail(['disasterRecovery', 'enabled'], `expected true or false, got ${describeValue(dr.enabled)}`, 'set disasterRecovery.enabled to true or false');
     const g = dr.generation;
-    const positive = typeof g === 'number' && Number.isSafeInteger(g) && g >= 1;
-    if (dr.enabled === true && !positive) {
-      fail(['disasterRecovery', 'generation'], `generation must be a positive whole number, got ${describeValue(g)}`, 'set disasterRecovery.generation to 1 for the first recovery and raise it by one for each new recovery');
+    const shown = typeof g === 'number' ? String(g) : describeValue(g);
+    if (dr.enabled === true && !isGeneration(g)) {
+      fail(['disasterRecovery', 'generation'], `generation must be a positive whole number, got ${shown}`, 'set disasterRecovery.generation to 1 for the first recovery and raise it by one for each new recovery');
     }
-    if (dr.enabled !== true && g !== undefined && !(typeof g === 'number' && Number.isSafeInteger(g) && g >= 0)) {
-      fail(['disasterRecovery', 'generation'], `generation must be a whole number, got ${describeValue(g)}`, 'set disasterRecovery.generation to a whole number (0 or more)');
+    if (dr.enabled !== true && g !== undefined && !(g === 0 || isGeneration(g))) {
+      fail(['disasterRecovery', 'generation'], `generation must be a whole number, got ${shown}`, 'set disasterRecovery.generation to a whole number (0 or more)');
     }
   }
   c.extraObjects(s.configMaps, 'configMaps');
   c.extraObjects(s.secrets, 'secrets');
+  checkOperatorFields(spec, fail);
+  checkLimits(s as unknown as StarRocksClusterSpec, fail);
 }
 
 type Obj = Record<string, unknown>;
@@ -147,7 +162,7 @@ class Checker {
 
   int(value: unknown, path: SpecPath, min: number, max = Number.MAX_SAFE_INTEGER): void {
     if (value === undefined) return;
-    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(path, `expected a whole number, got ${describeValue(value)}`, `set ${formatPath(path)} to a whole number`);
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(path, `expected a whole number, got ${typeof value === 'number' ? String(value) : describeValue(value)}`, `set ${formatPath(path)} to a whole number`);
     if (value < min || value > max) {
       const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `between ${min} and ${max}`;
       this.fail(path, `${value} is out of range: it must be ${range}`, `set ${formatPath(path)} to a number ${range}`);

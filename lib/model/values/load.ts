@@ -4,14 +4,15 @@
  * The first problem throws a `StarRocksDrError` naming the file, the key path and the line; nothing partial is
  * ever returned.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { StarRocksDrError } from '../../errors';
 import { projectRoot } from '../../project-root';
 import { isPlainObject } from '../checks';
 import type { StarRocksClusterSpec } from '../types';
-import { checkSpec, formatPath, type SpecPath } from '../validate';
-import { CHART_DEFAULTS, type ValuesTree } from './chart-defaults';
+import { checkSpec, formatPath, type FailFn, type SpecPath } from '../validate';
+import type { OperatorVersion } from '../operator-version';
+import { chartDefaults, type ValuesTree } from './chart-defaults';
 import { coalesceOverDefaults, mergeUserValues } from './merge';
 import { parseValuesText, type ParsedValues } from './parse';
 import { CHART_SCHEMA, firstIssue, type Segment } from './schema';
@@ -22,6 +23,11 @@ export interface LoadResult {
   readonly spec: StarRocksClusterSpec;
   /** Things the user should know that are not errors (ignored operator values, ignored components, ...). */
   readonly notices: string[];
+  /**
+   * Reports a problem that a later check (validateForRoute) finds at a spec path, in the values files' words:
+   * the file that set the key, the chart key path and its line. Never returns.
+   */
+  readonly failAt: FailFn;
 }
 
 /** One values text and the name to report it under. */
@@ -36,30 +42,83 @@ export const BUILTIN_EXAMPLE_VALUES: string = path.join(REPO_ROOT, 'examples', '
 /** Absolute path of the reference disaster-recovery override (snapshot ConfigMap, FE mount, DR generation 1). */
 export const BUILTIN_EXAMPLE_DR_OVERRIDE: string = path.join(REPO_ROOT, 'examples', 'override.yaml');
 
-/** Reads and loads values files, later files winning, like `helm install -f a -f b`. */
-export function loadValuesFiles(paths: readonly string[]): LoadResult {
-  const sources = paths.map((p): ValuesSource => {
-    try {
-      return { file: p, text: readFileSync(p, 'utf8') };
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(cause)})`;
-      throw new StarRocksDrError('InvalidInput', `values file ${p} ${problem}`, {
-        field: 'values file',
-        file: p,
-        fix: 'check the path given with -f (it is relative to the current directory)',
-        cause,
-      });
-    }
-  });
-  return loadValuesTexts(sources);
+/** Options of the loader. */
+export interface LoadOptions {
+  /**
+   * The operator line to render for: picks the chart defaults of that release and refuses settings it does not
+   * render; recorded in the spec as `operatorVersion`.
+   * @default - the newest line, not recorded in the spec
+   */
+  readonly operatorVersion?: OperatorVersion;
 }
+
+/** Reads and loads values files, later files winning, like `helm install -f a -f b`. */
+export function loadValuesFiles(paths: readonly string[], opts: LoadOptions = {}): LoadResult {
+  const sources = paths.map((p): ValuesSource => ({ file: p, text: readInputFile(p, 'values file', 'check the path given with -f (it is relative to the current directory)') }));
+  return loadValuesTexts(sources, opts);
+}
+
+/**
+ * Reads a text input of at most `MAX_INPUT_BYTES`, without ever holding more (`-f /dev/zero` or a FIFO stops at the
+ * cap instead of growing without bound). Errors name the file, never its content.
+ */
+export function readInputFile(file: string, what: string, fix: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const problem =
+      code === 'ENOENT' ? 'file not found'
+      : code === 'EISDIR' ? 'is a directory, not a file'
+      : code === 'ENAMETOOLONG' ? 'has a name longer than the file system allows'
+      : code === 'EACCES' ? 'cannot be read (permission denied)'
+      : `cannot be read (${code ?? 'unknown error'})`;
+    throw new StarRocksDrError('InvalidInput', `${what} ${problem}`, { field: what, file: shortName(file), fix, cause });
+  }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, MAX_INPUT_BYTES + 1 - total));
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (cause) {
+        const code = (cause as NodeJS.ErrnoException).code;
+        throw new StarRocksDrError('InvalidInput', `${what} ${code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? 'unknown error'})`}`, { field: what, file: shortName(file), fix, cause });
+      }
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_INPUT_BYTES) {
+        throw new StarRocksDrError('InvalidInput', `${what} is larger than ${MAX_INPUT_BYTES / MIB} MiB, the most this tool reads`, {
+          field: what,
+          file: shortName(file),
+          fix: `give a values file under ${MAX_INPUT_BYTES / MIB} MiB (a Kubernetes object cannot hold more than 1 MiB of data anyway)`,
+        });
+      }
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file name as errors show it: very long names are shortened so the message stays one readable line. */
+function shortName(file: string): string {
+  return file.length > 200 ? `${file.slice(0, 100)}…${file.slice(-60)}` : file;
+}
+
+const MIB = 1024 * 1024;
+/** The largest input file read (values files): far above any real values file, far below a memory problem. */
+export const MAX_INPUT_BYTES = 4 * MIB;
 
 type Layout = 'umbrella' | 'subchart';
 const UMBRELLA_KEYS = ['starrocks', 'operator', 'global'];
 
 /** Loads values given as text (`file` is only used in messages). */
-export function loadValuesTexts(sources: readonly ValuesSource[]): LoadResult {
+export function loadValuesTexts(sources: readonly ValuesSource[], opts: LoadOptions = {}): LoadResult {
   const notices: string[] = [];
   const parsed = sources.map((s) => parseValuesText(s.file, s.text));
   const layout = detectLayout(parsed);
@@ -102,10 +161,11 @@ export function loadValuesTexts(sources: readonly ValuesSource[]): LoadResult {
   }
 
   const user = mergeUserValues(userTrees);
-  const values = coalesceOverDefaults(user, CHART_DEFAULTS);
-  const spec = valuesToSpec(values, { fail: failAt, notice: (m) => notices.push(m), user });
-  checkSpec(spec, (specPath, problem, fix) => failAt(toValuesPath(specPath, values), problem, fix));
-  return { spec, notices };
+  const values = coalesceOverDefaults(user, chartDefaults(opts.operatorVersion));
+  const spec = valuesToSpec(values, { fail: failAt, notice: (m) => notices.push(m), user, operatorVersion: opts.operatorVersion });
+  const failAtSpecPath: FailFn = (specPath, problem, fix) => failAt(toValuesPath(specPath, values), problem, fix);
+  checkSpec(spec, failAtSpecPath);
+  return { spec, notices, failAt: failAtSpecPath };
 }
 
 function detectLayout(files: readonly ParsedValues[]): Layout {

@@ -1,13 +1,22 @@
 /**
  * Parsing one values file with the `yaml` package, keeping enough to point at a line when a key is wrong.
  *
- * Helm reads values with YAML 1.1 rules (`yes`/`on` are booleans), so we do too; timestamps and base-60 numbers,
- * which YAML 1.1 also knows, stay strings so a tag such as `2024-01-01` is not turned into a date.
+ * Plain scalars resolve as Helm's go-yaml v2 resolves them (go-yaml.ts): `E12` stays a string, `0o17` is 15,
+ * `yes`/`on` are true, a date stays a string. `.nan`/`.inf` are refused, as Helm refuses them.
+ * Aliases are bounded (an alias bomb is an input error, not an out-of-memory crash).
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Scalar } from 'yaml';
 import { StarRocksDrError } from '../../errors';
 import { isPlainObject } from '../checks';
+import { formatPath } from '../validate';
 import type { ValuesTree } from './chart-defaults';
+import { resolveGoYamlScalar } from './go-yaml';
+
+/**
+ * Most alias expansions accepted in one file. go-yaml v2 refuses "excessive aliasing" by ratio (decode.go,
+ * allowedAliasRatio); a values file has no reason for more than a few hundred aliases.
+ */
+export const MAX_ALIAS_COUNT = 1000;
 
 /** A parsed values file. */
 export interface ParsedValues {
@@ -39,7 +48,20 @@ export function parseValuesText(file: string, text: string): ParsedValues {
       fix: 'correct the YAML syntax on that line (indentation, a missing colon or quote)',
     });
   }
-  const js: unknown = doc.toJS({ maxAliasCount: 1000 });
+  resolveLikeHelm(doc, lineCounter, file);
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    // The yaml package throws a ReferenceError for too many alias expansions (and for an alias to nothing).
+    const tooMany = /excessive alias/i.test((cause as Error).message);
+    throw new StarRocksDrError('InvalidInput', tooMany ? `expands YAML aliases more than ${MAX_ALIAS_COUNT} times (an alias bomb?)` : 'has a YAML alias that cannot be resolved', {
+      field: '(YAML aliases)',
+      file,
+      fix: tooMany ? 'write the values out instead of nesting aliases (*name) of aliases' : 'define each anchor (&name) before its aliases (*name)',
+      cause,
+    });
+  }
   if (js !== null && js !== undefined && !isPlainObject(js)) {
     throw new StarRocksDrError('InvalidInput', 'the file must hold a map of values at the top level', {
       field: '(top level)',
@@ -52,6 +74,41 @@ export function parseValuesText(file: string, text: string): ParsedValues {
     tree: (js ?? {}) as ValuesTree,
     lineOf: (path) => lineOf(doc, lineCounter, path),
   };
+}
+
+/** Re-resolves every plain, untagged scalar (values and keys) with go-yaml v2's rules, in place. */
+function resolveLikeHelm(doc: Document, lc: LineCounter, file: string): void {
+  visit(doc, {
+    Scalar(_key, node: Scalar, ancestors) {
+      if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.value === 'symbol' || typeof node.source !== 'string') return;
+      const resolved = resolveGoYamlScalar(node.source);
+      if (resolved.kind === 'nonFinite') {
+        const line = node.range ? lc.linePos(node.range[0]).line : undefined;
+        throw new StarRocksDrError('InvalidInput', `${line === undefined ? '' : `line ${line}: `}.nan and .inf are not values Helm can read (JSON has no NaN or Infinity)`, {
+          field: keyPathOf([...ancestors, node]),
+          file,
+          fix: 'quote the value if it is text, or write a finite number',
+        });
+      }
+      node.value = resolved.value;
+    },
+  });
+}
+
+/** `a.b[2].c` for a node, from its ancestors as `visit` gives them. */
+function keyPathOf(chain: readonly unknown[]): string {
+  const segs: (string | number)[] = [];
+  for (let i = 0; i < chain.length; i++) {
+    const here = chain[i];
+    const next = chain[i + 1];
+    if (isPair(here)) {
+      if (next === here.key) break; // the scalar is a key itself
+      segs.push(isScalar(here.key) ? String(here.key.value) : '?');
+    } else if (isSeq(here) && next !== undefined) {
+      segs.push(here.items.indexOf(next as never));
+    }
+  }
+  return formatPath(segs);
 }
 
 function lineOf(doc: Document, lc: LineCounter, path: readonly (string | number)[]): number | undefined {
