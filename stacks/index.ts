@@ -1,7 +1,7 @@
 /**
- * Entry point of the Pulumi program (`main` in Pulumi.yaml). Pulumi runs it with `node --import tsx` (see
- * Pulumi.yaml: the SDK's bundled ts-node 7 / TypeScript 3.8 cannot compile this project) from the project root.
- * The exported object's properties are the stack outputs.
+ * Entry point of the Pulumi program. Pulumi.yaml's `main` is its compiled form, build/stacks/index.js
+ * (`npm run build`; `npm ci` runs it): the engine runs it with plain node in build/stacks/, and config paths resolve
+ * against the project root the engine passes (see starrocks.ts). The exported object's properties are the outputs.
  */
 import { starRocksStack } from './starrocks';
 

@@ -19,7 +19,24 @@ export interface StackOutputs {
   readonly clusterSnapshotFile?: pulumi.Output<string>;
 }
 
-export function starRocksStack(projectRoot: string = process.cwd()): StackOutputs {
+/**
+ * The project root (the directory of Pulumi.yaml), against which config paths resolve. The engine runs the
+ * program in the directory of `main`, not the root (pulumi v3.248.0 pkg/engine/project.go:66, and
+ * sdk/nodejs/cmd/run/index.ts:256 `process.chdir(pwd)`); it passes the root as `--root-directory`, which the SDK
+ * exposes as `pulumi.runtime.getRootDirectory()` (run/index.ts:242 sets PULUMI_NODEJS_ROOT_DIRECTORY).
+ */
+export function projectRootDirectory(): string {
+  const root = pulumi.runtime.getRootDirectory();
+  if (!root) {
+    throw new Error(
+      'the Pulumi engine did not say where the project root is (PULUMI_NODEJS_ROOT_DIRECTORY is unset), so config paths such as ' +
+        'valuesFiles cannot be resolved. Fix: run the program with the Pulumi CLI 3.248 or later (pulumi up), or pass the root to starRocksStack()',
+    );
+  }
+  return root;
+}
+
+export function starRocksStack(projectRoot: string = projectRootDirectory()): StackOutputs {
   const settings = readStackSettings(projectRoot);
   for (const n of settings.notices) void pulumi.log.info(n);
   const spec = settings.args.spec;

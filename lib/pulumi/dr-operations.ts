@@ -2,7 +2,11 @@
  * What the `DisasterRecovery` dynamic provider does, as plain functions over plain inputs. The provider object
  * (disaster-recovery-provider.ts) is serialized into the Pulumi state and `require`s this module at run time; all
  * decisions stay in the DR engine (lib/dr): preflight for `check`, `runRecovery` (stopped at `done`) for
- * `create`/`update`, the status record for `read`/`delete`.
+ * `create`/`update`, the status record for `read`.
+ *
+ * A contract: serialized providers stored in users' state require this module (v1 as TypeScript through tsx, v2
+ * compiled: see disaster-recovery-provider.ts). Keep checkDr, diffDr, runDr, updateDr, readDr and deleteDr with
+ * compatible signatures and outputs.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { runRecovery, readStatus } from '../dr/executor';
@@ -96,7 +100,16 @@ export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { 
   return { inputs: { ...news, timeoutSeconds: news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS }, failures };
 }
 
-/** `diff`: a new recovery only when the generation rises, or the last run of this generation did not finish. */
+/** The connection settings changed (credentials rotated, another context): reconnect, never a new recovery. */
+export function connectionChanged(olds: Partial<DrOutputs>, news: DrInputs): boolean {
+  return (olds.kubeconfig ?? '') !== (news.kubeconfig ?? '') || (olds.context ?? '') !== (news.context ?? '');
+}
+
+/**
+ * `diff`: a new recovery only when the generation rises, or the last run of this generation did not finish. A
+ * kubeconfig or context change is an in-place update (`updateDr` reconnects), never a replace: a replace is a
+ * delete and a create, that is a new recovery over a live cluster.
+ */
 export function diffDr(olds: Partial<DrOutputs>, news: DrInputs): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   // Another cluster or namespace is another recovery record: replace.
   const replaces: string[] = [];
@@ -104,7 +117,8 @@ export function diffDr(olds: Partial<DrOutputs>, news: DrInputs): { changes: boo
   if (olds.cluster !== undefined && olds.cluster !== news.spec.name) replaces.push('spec');
   const oldGeneration = olds.generation ?? olds.observedGeneration ?? 0;
   const rerun = news.generation > oldGeneration || (news.generation === oldGeneration && olds.phase !== 'done');
-  return { changes: replaces.length > 0 || rerun, replaces, deleteBeforeReplace: replaces.length > 0 };
+  const changes = replaces.length > 0 || rerun || connectionChanged(olds, news) || (olds.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) !== (news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
 function looksLikeKubeconfigText(s: string): boolean {
@@ -226,13 +240,43 @@ export async function readDr(id: string, props: DrOutputs): Promise<{ id: string
   return { id, props: { ...stripUndefined(base), ...statusFields(status) } as DrOutputs };
 }
 
-/** `delete`: removes only the status record; the cluster, its StatefulSets and PVCs stay. */
-export async function deleteDr(props: DrOutputs): Promise<void> {
-  const client = connect(props.kubeconfig, props.context);
-  await client.delete('ConfigMap', props.namespace, statusRecordName(props.cluster));
+/**
+ * `update`: a raised generation or an unfinished run runs the recovery (`runDr`); a finished generation whose
+ * connection settings or timeout changed only reconnects and reads the record, so refresh and destroy talk to the
+ * cluster the stack now names.
+ */
+export async function updateDr(olds: Partial<DrOutputs>, news: DrInputs, opts: RunOptions = {}): Promise<{ id: string; outs: DrOutputs }> {
+  const finished = olds.phase === 'done' && (olds.generation ?? olds.observedGeneration) === news.generation;
+  if (!finished) return runDr(news, opts);
+  const client = connect(news.kubeconfig, news.context);
+  const status = await readStatus(client, news.spec.name, news.namespace);
+  const kept = olds as DrOutputs;
+  return { id: drId(news.namespace, news.spec.name), outs: { ...outputsOf(news, undefined), ...statusFields(status ?? kept) } };
 }
 
-function statusFields(s: DisasterRecoveryStatus): Pick<DrOutputs, 'phase' | 'reason' | 'observedGeneration' | 'startTimestamp' | 'endTimestamp'> {
+/** What `delete` says: the record stays, and why. Shown by the engine as a diagnostic. */
+export function keptRecordNotice(props: Pick<DrOutputs, 'cluster' | 'namespace' | 'observedGeneration' | 'phase'>): string {
+  return (
+    `warning: DisasterRecovery deleted from the stack; the status record ConfigMap/${statusRecordName(props.cluster)} in ` +
+    `${props.namespace} is KEPT (generation ${props.observedGeneration}, phase ${props.phase || '-'}): it stops a later ` +
+    `drGeneration ${props.observedGeneration || 'N'} from restoring again over a live cluster. To recover again, raise drGeneration; ` +
+    `delete the record yourself only if the cluster's PVCs are gone (see lib/pulumi/README.md, "What destroy removes and keeps")`
+  );
+}
+
+/**
+ * `delete` (`pulumi destroy`, `drGeneration` back to 0, a replace): removes nothing. The status record is the
+ * guard against running a finished generation again over a live cluster, and the cluster, its StatefulSets and PVCs
+ * belong to the other resources (or to nobody). It only says so, loudly.
+ */
+export async function deleteDr(props: DrOutputs, opts: Pick<RunOptions, 'log'> = {}): Promise<void> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  log(keptRecordNotice(props));
+}
+
+type StatusFields = Pick<DrOutputs, 'phase' | 'reason' | 'observedGeneration' | 'startTimestamp' | 'endTimestamp'>;
+
+function statusFields(s: DisasterRecoveryStatus | StatusFields): Pick<DrOutputs, 'phase' | 'reason' | 'observedGeneration' | 'startTimestamp' | 'endTimestamp'> {
   return {
     phase: s.phase,
     reason: s.reason,

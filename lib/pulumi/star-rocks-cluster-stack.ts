@@ -12,7 +12,7 @@ import { validateSpec } from '../model/validate';
 import { renderCluster } from '../render/cluster';
 import { withSecretData } from './cluster-snapshot';
 import { DisasterRecovery } from './disaster-recovery';
-import { kubernetesResource, withPulumiApplyAnnotations } from './kubernetes-resources';
+import { kubernetesResource, legacyResourceName, resourceName, statefulSetTimeoutSeconds, withPulumiApplyAnnotations } from './kubernetes-resources';
 
 export interface StarRocksClusterStackArgs {
   /** The cluster (validated here). Secret data given in `secretData` may be placeholders in it. */
@@ -34,8 +34,17 @@ export interface StarRocksClusterStackArgs {
   readonly kubeconfig?: pulumi.Input<string | undefined>;
   /** Kubeconfig context, as `kubernetes:context`. @default - the current context */
   readonly context?: pulumi.Input<string | undefined>;
-  /** Longest wait for the restoring FE, in seconds. @default 1800 */
+  /**
+   * Longest wait for the restoring FE, in seconds. Also the base of the StatefulSets' `customTimeouts`
+   * (see `statefulSetTimeoutSeconds`). @default 1800
+   */
   readonly drTimeoutSeconds?: number;
+  /**
+   * Create the namespace as a resource, kept on `pulumi destroy` (`retainOnDelete`: deleting a namespace deletes
+   * every PVC in it). An existing namespace is adopted (the provider allows upserts).
+   * @default - true, except for the namespace `default`
+   */
+  readonly createNamespace?: boolean;
   /**
    * The Kubernetes provider. It must run server-side apply and allow upserts, as the default one here does.
    * @default - a `k8s.Provider` with `enableServerSideApply: true` and `upsertExistingObjects: true`
@@ -67,6 +76,8 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
   readonly resources: readonly pulumi.CustomResource[];
   /** Set when a recovery is requested. */
   readonly disasterRecovery?: DisasterRecovery;
+  /** The namespace, when the component creates it (kept on destroy). */
+  readonly namespaceResource?: k8s.core.v1.Namespace;
   readonly provider: k8s.Provider;
 
   constructor(name: string, args: StarRocksClusterStackArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -76,10 +87,13 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
     this.namespace = namespaceOf(spec, args.namespace);
     const full = renderCluster(spec, { namespace: this.namespace });
 
+    // Child names carry the component's name and the namespace; `aliases` map the names 0.1.0 used (the object's
+    // name, `<name>-dr`, `<name>-k8s`), so an existing stack renames its resources and replaces none of them.
+    const childName = (suffix: string): string => `${name}/${this.namespace}/${suffix}`;
     this.provider =
       args.provider ??
       new k8s.Provider(
-        `${name}-k8s`,
+        childName('k8s'),
         {
           kubeconfig: args.kubeconfig,
           context: args.context,
@@ -87,8 +101,18 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
           enableServerSideApply: true,
           upsertExistingObjects: true,
         },
-        { parent: this },
+        { parent: this, aliases: [{ name: `${name}-k8s` }] },
       );
+
+    const createNamespace = args.createNamespace ?? this.namespace !== 'default';
+    if (createNamespace) {
+      this.namespaceResource = new k8s.core.v1.Namespace(
+        childName('namespace'),
+        { metadata: { name: this.namespace } },
+        { parent: this, provider: this.provider, retainOnDelete: true },
+      );
+    }
+    const namespaceDeps = this.namespaceResource ? [this.namespaceResource] : [];
 
     const secretData = args.secretData ?? {};
     const hasSecrets = (spec.secrets ?? []).length > 0;
@@ -100,7 +124,7 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
             ? pulumi.secret(spec)
             : spec;
       this.disasterRecovery = new DisasterRecovery(
-        `${name}-dr`,
+        childName('dr'),
         {
           spec: drSpec,
           generation,
@@ -109,19 +133,28 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
           context: args.context as pulumi.Input<string> | undefined,
           timeoutSeconds: args.drTimeoutSeconds,
         },
-        { parent: this },
+        { parent: this, dependsOn: namespaceDeps, aliases: [{ name: `${name}-dr` }] },
       );
     }
 
-    const dependsOn = this.disasterRecovery ? [this.disasterRecovery] : [];
+    const dependsOn = this.disasterRecovery ? [this.disasterRecovery] : namespaceDeps;
     const feName = feStatefulSetName(spec.name);
-    this.resources = full.map((obj) =>
-      kubernetesResource(
+    const drTimeoutSeconds = args.drTimeoutSeconds ?? 1800;
+    this.resources = full.map((obj) => {
+      const timeout = obj.kind === 'StatefulSet' ? `${statefulSetTimeoutSeconds(obj, drTimeoutSeconds)}s` : undefined;
+      return kubernetesResource(
+        resourceName(name, this.namespace, obj),
         withPulumiApplyAnnotations(obj, feName, generation),
-        { parent: this, provider: this.provider, dependsOn },
+        {
+          parent: this,
+          provider: this.provider,
+          dependsOn,
+          aliases: [{ name: legacyResourceName(obj) }],
+          ...(timeout ? { customTimeouts: { create: timeout, update: timeout } } : {}),
+        },
         obj.kind === 'Secret' ? secretData[obj.metadata.name] : undefined,
-      ),
-    );
+      );
+    });
     this.objectNames = full.map((o) => `${o.kind}/${o.metadata.name}`);
 
     this.registerOutputs({

@@ -39,6 +39,12 @@ export const REFERENCE_OBJECTS: Readonly<Record<string, readonly string[]>> = {
   'kubernetes:apps/v1:StatefulSet': ['kube-starrocks-fe', 'kube-starrocks-cn'],
 };
 
+/** The Pulumi name of a child of the component `kube-starrocks` in `namespace` (lib/pulumi/kubernetes-resources.ts). */
+export function childName(suffix: string, namespace = 'default'): string {
+  return `kube-starrocks/${namespace}/${suffix}`;
+}
+
+export const NAMESPACE_TYPE = 'kubernetes:core/v1:Namespace';
 export const DR_TYPE = 'pulumi-nodejs:dynamic/starrocks:DisasterRecovery';
 export const COMPONENT_TYPE = 'starrocks:index:StarRocksClusterStack';
 export const VALUES = JSON.stringify(['examples/starrocks-values.yaml']);

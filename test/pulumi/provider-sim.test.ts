@@ -4,6 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { startSimulator, type Simulator } from '../../lib/sim';
@@ -73,12 +76,51 @@ describe('DisasterRecovery provider on the simulator', () => {
     assert.equal(fe.env!.find((e) => e.name === 'RESTORE_CLUSTER_GENERATION')?.value, '2');
   });
 
-  it('delete removes only the status record', async () => {
+  it('a kubeconfig or context change is an in-place update that reconnects, never a replace or a new recovery', async () => {
+    const gen2 = (await provider.read!('default/kube-starrocks', gen1)).props as DrOutputs;
+    // Rotated credentials: the same cluster through a kubeconfig file instead of its text.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'srdr-kc-')), 'config');
+    fs.writeFileSync(file, sim.kubeConfigYaml());
+    const rotated = drInputs(file, 2);
+    const diff = await provider.diff!('default/kube-starrocks', gen2, rotated);
+    assert.equal(diff.changes, true);
+    assert.deepEqual(diff.replaces, []);
+    const context = await provider.diff!('default/kube-starrocks', gen2, drInputs(sim.kubeConfigYaml(), 2, { context: 'other' }));
+    assert.equal(context.changes, true);
+    assert.deepEqual(context.replaces, []);
+
+    const stsGeneration = sim.get('StatefulSet', 'default', 'kube-starrocks-fe').metadata.generation;
+    const { outs } = await provider.update!('default/kube-starrocks', gen2, rotated);
+    assert.equal(outs.kubeconfig, file, 'later refresh and destroy use the new connection');
+    assert.equal(outs.phase, 'done');
+    assert.equal(outs.startTimestamp, gen2.startTimestamp, 'no new recovery');
+    assert.equal(sim.get('StatefulSet', 'default', 'kube-starrocks-fe').metadata.generation, stsGeneration, 'nothing applied');
+  });
+
+  it('delete keeps the status record, the cluster and its PVCs, and says so', async () => {
     const status = (await provider.read!('default/kube-starrocks', gen1)).props as DrOutputs;
-    await provider.delete!('default/kube-starrocks', status);
-    assert.equal(sim.get('ConfigMap', 'default', RECORD), undefined);
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void lines.push(line);
+    try {
+      await provider.delete!('default/kube-starrocks', status);
+    } finally {
+      console.log = log;
+    }
+    assert.equal(sim.get('ConfigMap', 'default', RECORD).data.phase, 'done');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^warning: .*ConfigMap\/kube-starrocks-disaster-recovery in default is KEPT \(generation 2, phase done\)/);
     assert.ok(sim.get('StatefulSet', 'default', 'kube-starrocks-fe'));
     assert.ok(sim.list('PersistentVolumeClaim', 'default').length > 0);
+  });
+
+  it('after a destroy, a new create of the finished generation restores nothing over the live cluster', async () => {
+    const before = sim.get('StatefulSet', 'default', 'kube-starrocks-fe');
+    const recorded = sim.get('ConfigMap', 'default', RECORD).data;
+    const { outs } = await provider.create!(drInputs(sim.kubeConfigYaml(), 2));
+    assert.equal(outs.phase, 'done');
+    assert.equal(outs.startTimestamp, Number(recorded.startTimestamp), 'the recorded run, not a new one');
+    assert.equal(sim.get('StatefulSet', 'default', 'kube-starrocks-fe').metadata.generation, before.metadata.generation, 'no restore form applied');
   });
 });
 

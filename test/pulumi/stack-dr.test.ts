@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { disasterRecoveryProvider } from '../../lib/pulumi/disaster-recovery-provider';
 import { isSecret, resolveOutput, serializeProvider, setupPulumiMocks, type PulumiMocks, type RecordedResource } from '../../lib/pulumi/testing';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
-import { COMPONENT_TYPE, DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
+import { childName, COMPONENT_TYPE, DR_TYPE, NAMESPACE_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 
@@ -27,7 +27,7 @@ describe('stack program with drGeneration 2', () => {
     outputs = starRocksStack(PROJECT_ROOT);
     await resolveOutput(outputs.disasterRecovery!);
     await mocks.settled();
-    dr = mocks.get('kube-starrocks-dr', DR_TYPE);
+    dr = mocks.get(childName('dr'), DR_TYPE);
     k8sObjects = mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && !r.type.startsWith('pulumi:providers'));
   });
 
@@ -47,7 +47,7 @@ describe('stack program with drGeneration 2', () => {
     const byType: Record<string, string[]> = {};
     for (const r of k8sObjects) (byType[r.type] ??= []).push(r.name);
     for (const names of Object.values(byType)) names.sort();
-    const expected = Object.fromEntries(Object.entries(REFERENCE_OBJECTS).map(([t, n]) => [t, [...n].sort()]));
+    const expected = Object.fromEntries(Object.entries(REFERENCE_OBJECTS).map(([t, n]) => [t, n.map((x) => childName(x)).sort()]));
     assert.deepEqual(byType, expected);
   });
 
@@ -66,8 +66,27 @@ describe('stack program with drGeneration 2', () => {
       assert.equal(annotations['pulumi.com/patchFieldManager'], 'starrocks-dr', r.name);
       assert.equal(annotations['pulumi.com/patchForce'], 'true', r.name);
     }
-    const fe = mocks.get('kube-starrocks-fe', 'kubernetes:apps/v1:StatefulSet');
+    const fe = mocks.get(childName('kube-starrocks-fe'), 'kubernetes:apps/v1:StatefulSet');
     assert.equal((fe.inputs.metadata as { annotations: Record<string, string> }).annotations['starrocks.com/dr-generation'], '2');
+  });
+
+  it('creates no Namespace for `default`', () => {
+    assert.equal(mocks.ofType(NAMESPACE_TYPE).length, 0);
+  });
+
+  it('gives the FE and CN StatefulSets customTimeouts of drTimeoutSeconds + replicas × startup-probe budget', () => {
+    for (const name of ['kube-starrocks-fe', 'kube-starrocks-cn']) {
+      const sts = mocks.get(childName(name), 'kubernetes:apps/v1:StatefulSet');
+      const spec = sts.inputs.spec as { replicas?: number; template: { spec: { containers: Array<{ startupProbe?: { failureThreshold?: number; periodSeconds?: number; initialDelaySeconds?: number } }> } } };
+      const probe = spec.template.spec.containers[0].startupProbe!;
+      const perPod = (probe.initialDelaySeconds ?? 0) + (probe.failureThreshold ?? 3) * (probe.periodSeconds ?? 10);
+      const expected = 1800 + (spec.replicas ?? 1) * perPod;
+      assert.ok(perPod > 0, name);
+      assert.deepEqual(sts.customTimeouts && { create: sts.customTimeouts.create, update: sts.customTimeouts.update }, { create: `${expected}s`, update: `${expected}s` }, name);
+      assert.ok(expected > 600, `${name}: longer than pulumi-kubernetes' 10-minute default`);
+    }
+    // Other kinds keep the provider's defaults.
+    assert.equal(mocks.get(childName('kube-starrocks-fe-service'), 'kubernetes:core/v1:Service').customTimeouts?.create || '', '');
   });
 
   it('keeps the kubeconfig secret in the DR resource', () => {

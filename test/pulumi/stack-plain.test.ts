@@ -5,7 +5,7 @@ import { StarRocksDrError } from '../../lib/errors';
 import { parseDrGeneration } from '../../lib/pulumi/stack-config';
 import { setupPulumiMocks, type PulumiMocks } from '../../lib/pulumi/testing';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
-import { DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
+import { childName, DR_TYPE, NAMESPACE_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
 
 describe('stack program without drGeneration', () => {
   let mocks: PulumiMocks;
@@ -22,11 +22,20 @@ describe('stack program without drGeneration', () => {
     assert.equal(outputs.disasterRecovery, undefined);
   });
 
-  it('registers the full topology, in the configured namespace, with no dependencies between objects', () => {
-    const objects = mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && !r.type.startsWith('pulumi:providers'));
+  it('creates the namespace, kept on destroy (retainOnDelete: deleting it would delete every PVC in it)', () => {
+    const ns = mocks.get(childName('namespace', 'starrocks'), NAMESPACE_TYPE);
+    assert.equal((ns.inputs.metadata as { name: string }).name, 'starrocks');
+    assert.equal(ns.retainOnDelete, true);
+    assert.equal(ns.protect, false, 'retained, not protected: destroy still completes');
+  });
+
+  it('registers the full topology, in the configured namespace, each object after the namespace only', () => {
+    const ns = mocks.get(childName('namespace', 'starrocks'), NAMESPACE_TYPE);
+    const objects = mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== NAMESPACE_TYPE);
     assert.equal(objects.length, Object.values(REFERENCE_OBJECTS).flat().length);
     for (const r of objects) {
-      assert.deepEqual(r.dependencies, [], r.name);
+      assert.deepEqual(r.dependencies, [ns.urn], r.name);
+      assert.equal(r.name, childName((r.inputs.metadata as { name: string }).name, 'starrocks'));
       const meta = r.inputs.metadata as { namespace: string; annotations: Record<string, string> };
       assert.equal(meta.namespace, 'starrocks');
       assert.equal(meta.annotations['starrocks.com/dr-generation'], undefined);

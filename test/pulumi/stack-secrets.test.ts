@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { isSecret, resolveOutput, setupPulumiMocks, stripSecrets, type PulumiMocks } from '../../lib/pulumi/testing';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
-import { DR_TYPE, PROJECT_ROOT, VALUES } from './fixtures';
+import { childName, DR_TYPE, PROJECT_ROOT, VALUES } from './fixtures';
 
 const ACCESS = 'AKIATESTACCESSKEY';
 const SECRET = 'test/secret+key';
@@ -43,7 +43,7 @@ describe('stack program with S3 keys in secret config', () => {
   });
 
   it('builds cluster_snapshot.yaml into a Secret whose data is secret', () => {
-    const secret = mocks.get('kube-starrocks-cluster-snapshot', 'kubernetes:core/v1:Secret');
+    const secret = mocks.get(childName('kube-starrocks-cluster-snapshot'), 'kubernetes:core/v1:Secret');
     assert.ok(isSecret(secret.inputs.data));
     const data = stripSecrets(secret.inputs.data as unknown) as Record<string, string>;
     const file = parse(Buffer.from(data['cluster_snapshot.yaml'], 'base64').toString('utf8'));
@@ -54,7 +54,7 @@ describe('stack program with S3 keys in secret config', () => {
   });
 
   it('mounts it into the FE from the Secret, not a ConfigMap', () => {
-    const fe = mocks.get('kube-starrocks-fe', 'kubernetes:apps/v1:StatefulSet');
+    const fe = mocks.get(childName('kube-starrocks-fe'), 'kubernetes:apps/v1:StatefulSet');
     const volumes = (fe.inputs.spec as any).template.spec.volumes as Array<{ name: string; secret?: { secretName: string }; configMap?: unknown }>;
     assert.ok(volumes.some((v) => v.secret?.secretName === 'kube-starrocks-cluster-snapshot'));
     const mounts = (fe.inputs.spec as any).template.spec.containers[0].volumeMounts as Array<{ mountPath: string; subPath?: string }>;
@@ -62,7 +62,7 @@ describe('stack program with S3 keys in secret config', () => {
   });
 
   it('passes the spec to the DR resource as a secret, with the real file in it', () => {
-    const dr = mocks.get('kube-starrocks-dr', DR_TYPE);
+    const dr = mocks.get(childName('dr'), DR_TYPE);
     assert.ok(isSecret(dr.inputs.spec));
     const spec = stripSecrets(dr.inputs.spec as unknown) as { secrets: Array<{ name: string; data: Record<string, string> }> };
     assert.match(spec.secrets.find((s) => s.name === 'kube-starrocks-cluster-snapshot')!.data['cluster_snapshot.yaml'], new RegExp(ACCESS));

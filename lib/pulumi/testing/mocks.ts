@@ -33,8 +33,34 @@ export interface RecordedResource {
   readonly retainOnDelete: boolean;
   readonly deletedWith: string;
   readonly customTimeouts?: { readonly create: string; readonly update: string; readonly delete: string };
+  /** The `aliases` option as sent (`aliasSpecs`: a spec per alias, or a full URN). */
+  readonly aliases: readonly AliasRecord[];
   /** What the component passed to `registerOutputs`, in wire form (secrets marked). */
   outputs?: Props;
+}
+
+/** One alias of a registration: a full URN, or the parts that differ from the resource's own URN. */
+export interface AliasRecord {
+  readonly urn?: string;
+  readonly name?: string;
+  readonly type?: string;
+  readonly parentUrn?: string;
+  readonly noParent?: boolean;
+}
+
+/**
+ * The URNs the engine matches `r`'s aliases against old state with. A spec alias keeps whatever it does not name
+ * (stack, project, type, parent) from the resource itself; only name, type and a same-parent are handled here.
+ */
+export function aliasUrns(r: RecordedResource): string[] {
+  return r.aliases.map((a) => {
+    if (a.urn) return a.urn;
+    if (a.noParent || (a.parentUrn && a.parentUrn !== r.parent)) throw new Error(`aliasUrns: re-parenting aliases are not handled (${r.name})`);
+    const parts = r.urn.split('::');
+    const qualified = parts[2].split('$');
+    if (a.type) qualified[qualified.length - 1] = a.type;
+    return [parts[0], parts[1], qualified.join('$'), a.name || parts.slice(3).join('::')].join('::');
+  });
 }
 
 export interface PulumiMocksOptions {
@@ -165,6 +191,11 @@ function record(req: resproto.RegisterResourceRequest): RecordedResource {
     retainOnDelete: req.getRetainondelete() ?? false,
     deletedWith: req.getDeletedwith(),
     ...(t ? { customTimeouts: { create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() } } : {}),
+    aliases: req.getAliasesList().map((a): AliasRecord => {
+      const spec = a.getSpec();
+      if (!spec) return { urn: a.getUrn() };
+      return { name: spec.getName() || undefined, type: spec.getType() || undefined, parentUrn: spec.getParenturn() || undefined, noParent: spec.getNoparent() || undefined };
+    }),
   };
 }
 
