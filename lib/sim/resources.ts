@@ -16,6 +16,8 @@ export interface ResourceType {
   readonly hasStatus: boolean;
   /** `metadata.generation` is bumped when anything but metadata and status changes. */
   readonly hasGeneration: boolean;
+  /** Serves the autoscaling/v1 `scale` subresource. @default false */
+  readonly hasScale?: boolean;
   readonly categories?: readonly string[];
 }
 
@@ -28,7 +30,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', namespaced: true, shortNames: ['pvc'], hasStatus: true, hasGeneration: false },
   { group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], hasStatus: true, hasGeneration: false, categories: ['all'] },
   { group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'], hasStatus: false, hasGeneration: false },
-  { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', singular: 'statefulset', namespaced: true, shortNames: ['sts'], hasStatus: true, hasGeneration: true, categories: ['all'] },
+  { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', singular: 'statefulset', namespaced: true, shortNames: ['sts'], hasStatus: true, hasGeneration: true, hasScale: true, categories: ['all'] },
   { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true, shortNames: [], hasStatus: false, hasGeneration: false },
   { group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', singular: 'controllerrevision', namespaced: true, shortNames: [], hasStatus: false, hasGeneration: false },
 ];

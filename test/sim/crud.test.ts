@@ -17,7 +17,7 @@ describe('sim: discovery and CRUD through client-node', () => {
     const names = core.resources.map((r) => r.name);
     for (const r of ['namespaces', 'configmaps', 'secrets', 'services', 'endpoints', 'persistentvolumeclaims', 'pods', 'pods/status', 'events']) assert.ok(names.includes(r), r);
     const apps = await c.apps.getAPIResources();
-    assert.deepEqual(apps.resources.map((r) => r.name).sort(), ['controllerrevisions', 'statefulsets', 'statefulsets/status']);
+    assert.deepEqual(apps.resources.map((r) => r.name).sort(), ['controllerrevisions', 'statefulsets', 'statefulsets/scale', 'statefulsets/status']);
     const groups = await c.kc.makeApiClient(k8s.ApisApi).getAPIVersions();
     assert.ok(groups.groups.some((g) => g.name === 'apps'));
   });

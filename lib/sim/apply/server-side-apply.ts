@@ -5,7 +5,7 @@
 import { ApiStatusError } from '../http/status';
 import { clone, deepEqual, isPlainObject } from '../json';
 import { describePath, FieldSet, fieldSetOf, isPrefixOf, lookup, SEP, keyElement } from './field-set';
-import { listType, sameKey } from './list-types';
+import { itemKey, listType, sameKey } from './list-types';
 import { ManagerEntry, readEntries, sameEntry, writeEntries } from './managed-fields';
 
 export interface ApplyInput {
@@ -25,6 +25,8 @@ export interface ApplyInput {
 /** Returns the merged object with its new `metadata.managedFields`; throws a 409 on conflicts. */
 export function serverSideApply(input: ApplyInput): any {
   const { kind, live, applied, manager, subresource } = input;
+  const dups = duplicateKeys(kind, applied, [], '');
+  if (dups.length) throw duplicateKeysError(input, dups);
   const scope = subresource === 'status' ? 'status' : 'main';
   const base = live ? clone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { name: applied.metadata?.name, namespace: applied.metadata?.namespace } };
   const entries = live ? readEntries(live) : [];
@@ -151,4 +153,46 @@ function removePath(kind: string, obj: any, path: string, kept: (p: string) => b
     if (pEls[pEls.length - 1].startsWith('f:')) return removePath(kind, obj, parentPath, kept);
   }
   return obj;
+}
+
+/** A key as structured-merge-diff prints a PathElement: `[name="X"]`, keys sorted, strings quoted. */
+function keyText(key: Record<string, unknown>): string {
+  return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+}
+
+/**
+ * Map-list items with the same key in an applied configuration. The typed conversion of the patch refuses them
+ * (structured-merge-diff v4.4.2 typed/validate.go line 145: "duplicate entries for key"), before any merge.
+ */
+function duplicateKeys(kind: string, value: any, names: string[], path: string): string[] {
+  const out: string[] = [];
+  if (Array.isArray(value)) {
+    const lt = listType(kind, names);
+    if (lt.type !== 'map') return out;
+    const seen = new Set<string>();
+    for (const item of value) {
+      const key = keyText(itemKey(lt, item));
+      if (seen.has(key)) out.push(`${path}: duplicate entries for key ${key}`);
+      seen.add(key);
+      out.push(...duplicateKeys(kind, item, names, `${path}${key}`));
+    }
+  } else if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v && typeof v === 'object') out.push(...duplicateKeys(kind, v, [...names, k], `${path}.${k}`));
+    }
+  }
+  return out;
+}
+
+/**
+ * The API server returns the conversion error as is: not a Status error, so a 500 with no reason
+ * (apimachinery v0.32.0 pkg/util/managedfields/internal/structuredmerge.go lines 145-148, objectGVKNN lines 79-88;
+ * apiserver v0.32.0 pkg/endpoints/handlers/responsewriters/status.go lines 60-81).
+ */
+function duplicateKeysError(input: ApplyInput, dups: string[]): ApiStatusError {
+  const md = input.applied?.metadata ?? {};
+  const [group, version] = input.apiVersion.includes('/') ? input.apiVersion.split('/') : ['', input.apiVersion];
+  const gvk = `${group ? `${group}/` : '/'}${version}, Kind=${input.kind}`;
+  const detail = dups.length === 1 ? dups[0] : ['errors:', ...dups.map((d) => `  ${d}`)].join('\n');
+  return new ApiStatusError(500, '', `failed to create typed patch object (${md.namespace ?? ''}/${md.name ?? ''}; ${gvk}): ${detail}`);
 }

@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Clock } from '../clock';
+import { ApiStatusError } from '../http/status';
 import { clone, stableStringify } from '../json';
 import { Registry } from '../registry';
 import { resourceType } from '../resources';
@@ -240,7 +241,15 @@ export class StatefulSetController extends QueueController {
       },
       spec,
     };
-    this.registry.create(POD, ns, pod, { fieldManager: MANAGER });
+    try {
+      this.registry.create(POD, ns, pod, { fieldManager: MANAGER });
+    } catch (e) {
+      // As StatefulPodControl.recordPodEvent: the API server's refusal becomes a FailedCreate event and the pod is
+      // never created (a name or label too long for a pod, kubernetes#64023, or a template the server refuses).
+      if (!(e instanceof ApiStatusError)) throw e;
+      recordEvent(this.registry, this.now(), sts, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${e.message}`, 'statefulset-controller');
+      return;
+    }
     recordEvent(this.registry, this.now(), sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} successful`, 'statefulset-controller');
   }
 

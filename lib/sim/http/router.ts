@@ -13,6 +13,8 @@ import { WatchHub } from '../watch';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import { openApiDoc, openApiIndex } from './openapi';
 import { ApiStatusError, badRequest } from './status';
+import { podSpecWarnings } from '../validation';
+import { toScale, writeScale } from './scale';
 import { toTable, wantsTable } from './table';
 
 export interface RouterDeps {
@@ -155,7 +157,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
   async function handleResource(route: ResourceRoute, verb: string, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, bodyText: string): Promise<void> {
     const { rt, namespace, name } = route;
     const sub = route.subresource;
-    if (sub !== undefined && !(sub === 'status' && rt.hasStatus)) {
+    if (sub !== undefined && !(sub === 'status' && rt.hasStatus) && !(sub === 'scale' && rt.hasScale)) {
       throw new ApiStatusError(404, 'NotFound', `the server could not find the requested resource`);
     }
     const contentType = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
@@ -176,6 +178,16 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     const fieldSel = parseFieldSelector(q.get('fieldSelector'));
     const matches = (o: any) => labelSel(o.metadata?.labels) && fieldSel(o);
 
+    if (sub === 'scale') {
+      if (verb === 'GET') return send(res, 200, toScale(registry.get(rt, namespace, name!)));
+      if (verb === 'PUT') return send(res, 200, writeScale(registry, rt, namespace, name!, { put: body }, opts));
+      if (verb === 'PATCH') {
+        const patchType = PATCH_TYPES[contentType];
+        if (!patchType) throw new ApiStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+        return send(res, 200, writeScale(registry, rt, namespace, name!, { patchType, patch: body }, opts));
+      }
+      throw new ApiStatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    }
     switch (verb) {
       case 'WATCH': {
         const timeout = q.get('timeoutSeconds');
@@ -212,16 +224,19 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       }
       case 'POST': {
         if (name) throw new ApiStatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        return send(res, 201, registry.create(rt, namespace, body, opts));
+        const created = registry.create(rt, namespace, body, opts);
+        return send(res, 201, created, warningHeaders(rt, created));
       }
-      case 'PUT':
-        return send(res, 200, registry.update(rt, namespace, name!, body, opts));
+      case 'PUT': {
+        const updated = registry.update(rt, namespace, name!, body, opts);
+        return send(res, 200, updated, warningHeaders(rt, updated));
+      }
       case 'PATCH': {
         const type = PATCH_TYPES[contentType];
         if (!type) throw new ApiStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
         const existed = registry.store.get(rt, namespace, name!) !== undefined;
         const out = registry.patch(rt, namespace, name!, type, body, opts);
-        return send(res, existed ? 200 : 201, out);
+        return send(res, existed ? 200 : 201, out, warningHeaders(rt, out));
       }
       case 'DELETE': {
         const delOpts = isPlainObject(body) ? body : {};
@@ -245,6 +260,12 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
         throw new ApiStatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${qualifiedName(rt)})`);
     }
   }
+}
+
+/** `Warning: 299 - "..."` headers for what the server accepts but warns about (duplicate env names). */
+function warningHeaders(rt: ResourceType, obj: any): Record<string, string> {
+  const texts = rt.kind === 'Pod' ? podSpecWarnings(obj?.spec, 'spec') : rt.kind === 'StatefulSet' ? podSpecWarnings(obj?.spec?.template?.spec, 'spec.template.spec') : [];
+  return texts.length ? { Warning: texts.map((t) => `299 - ${JSON.stringify(t)}`).join(', ') } : {};
 }
 
 /** The API server's default field manager: the User-Agent up to its first '/'. */

@@ -29,6 +29,7 @@ export class ApiStatusError extends Error {
       reason: this.reason,
       code: this.code,
     };
+    if (!this.reason) delete s.reason; // StatusReasonUnknown is "" and omitted on the wire
     if (this.details) s.details = this.details;
     return s;
   }
@@ -58,8 +59,11 @@ export function conflict(t: Target, name: string, why: string): ApiStatusError {
   });
 }
 
-/** Field error kinds as the API server words them ("Required value", "Forbidden", ...). */
-export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'NotSupported' | 'Duplicate';
+/**
+ * Field error kinds, as apimachinery's field.ErrorType (pkg/util/validation/field/errors.go, apimachinery v0.32.0
+ * lines 104-140 for the wire names, 143-165 for the words).
+ */
+export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'NotSupported' | 'Duplicate' | 'TooLong' | 'TooMany' | 'NotFound';
 
 const CAUSE: Record<FieldErrorType, [string, string]> = {
   Invalid: ['FieldValueInvalid', 'Invalid value'],
@@ -67,17 +71,44 @@ const CAUSE: Record<FieldErrorType, [string, string]> = {
   Forbidden: ['FieldValueForbidden', 'Forbidden'],
   NotSupported: ['FieldValueNotSupported', 'Unsupported value'],
   Duplicate: ['FieldValueDuplicate', 'Duplicate value'],
+  TooLong: ['FieldValueTooLong', 'Too long'],
+  TooMany: ['FieldValueTooMany', 'Too many'],
+  NotFound: ['FieldValueNotFound', 'Not found'],
 };
 
 export interface FieldError {
   readonly field: string;
   readonly type: FieldErrorType;
-  readonly message: string;
+  /** The offending value; left out when the message shows none (Required, Forbidden, TooLong never show it). */
+  readonly value?: unknown;
+  /** Why, after the value: `must be no more than 63 characters`. */
+  readonly detail?: string;
 }
 
-/** 422 Invalid. Causes carry `reason` (the real wire name) and `type` (the same value, for readers that expect it). */
+/** Go's %q for the strings we meet (JSON escaping is the same for printable text). */
+function goQuote(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** field.Error.ErrorBody (errors.go lines 51-96 at v0.32.0): the type's words, the value unless omitted, the detail. */
+export function errorBody(e: FieldError): string {
+  const words = CAUSE[e.type][1];
+  const showsValue = !['Required', 'Forbidden', 'TooLong'].includes(e.type) && 'value' in e;
+  const s = showsValue ? `${words}: ${goQuote(e.value)}` : words;
+  return e.detail ? `${s}: ${e.detail}` : s;
+}
+
+/**
+ * 422 Invalid, as errors.NewInvalid (pkg/api/errors/errors.go lines 283-311 at apimachinery v0.32.0): one cause per
+ * field error with `reason` (the wire name of metav1.StatusCause.Type), `message` (the error body) and `field`; the
+ * message aggregates `field: body` (one error alone, several as `[a, b]`). `type` repeats `reason` for readers that
+ * expect it.
+ */
 export function invalid(t: Target, name: string, errs: FieldError[]): ApiStatusError {
-  const words = errs.map((e) => `${e.field}: ${CAUSE[e.type][1]}${e.message ? ': ' + e.message : ''}`);
+  const words = [...new Set(errs.map((e) => `${e.field}: ${errorBody(e)}`))];
   const shown = words.length > 1 ? `[${words.join(', ')}]` : words[0];
   return new ApiStatusError(422, 'Invalid', `${t.kind}${t.group ? '.' + t.group : ''} "${name}" is invalid: ${shown}`, {
     name,
@@ -86,7 +117,7 @@ export function invalid(t: Target, name: string, errs: FieldError[]): ApiStatusE
     causes: errs.map((e) => ({
       reason: CAUSE[e.type][0],
       type: CAUSE[e.type][0],
-      message: `${CAUSE[e.type][1]}${e.message ? ': ' + e.message : ''}`,
+      message: errorBody(e),
       field: e.field,
     })),
   });
