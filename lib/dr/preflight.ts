@@ -1,10 +1,19 @@
 /**
  * Checks made before a disaster recovery touches a cluster. The operator skips DR silently when `run_mode` is not
  * `shared_data` and only looks for a mount; we refuse with one error that says what to change.
+ *
+ * `validateForRoute` is the one entry point every route calls (synth with every --dr-phase and --target, dr run,
+ * dr wait, the construct, the Pulumi component and provider): the spec checks, the limits, the flags, and the
+ * recovery prerequisites, all offline, before anything contacts a cluster.
  */
 import { StarRocksDrError } from '../errors';
+import { isDns1123Label } from '../model/checks';
 import { isSharedData, parseConf } from '../model/conf';
-import type { StarRocksClusterSpec } from '../model/types';
+import { GENERATION_RULE, isGeneration, parseGeneration } from '../model/generation';
+import { clientSideApplyWarning } from '../model/limits';
+import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
+import { checkSpec, formatPath, type FailFn, type SpecPath } from '../model/validate';
+import { renderCluster } from '../render/cluster';
 import {
   carriesCredentials,
   findSnapshotSource,
@@ -26,8 +35,70 @@ export interface PreflightResult {
   readonly warnings: readonly string[];
 }
 
-function invalid(field: string, problem: string, fix: string): never {
-  throw new StarRocksDrError('InvalidInput', problem, { field, fix });
+/** Reports at a typed-spec path; the values route passes its own `FailFn` to name the file, key and line. */
+const throwInvalid: FailFn = (path, problem, fix) => {
+  throw new StarRocksDrError('InvalidInput', problem, { field: formatPath(path), fix });
+};
+
+/** What a route knows besides the spec. */
+export interface RouteValidationOptions {
+  /**
+   * The form the route writes or applies. `restore` (synth --dr-phase restore, dr run, dr wait, the provider) needs
+   * every recovery prerequisite; `full` and `auto` check them too when the spec enables disaster recovery.
+   */
+  readonly form: DrPhaseForm | 'auto';
+  /** A generation given outside the spec (`--generation`, Pulumi config `drGeneration`), checked and applied. */
+  readonly generation?: unknown;
+  /** Where `generation` came from, for errors. @default '--generation' */
+  readonly generationField?: string;
+  /** A namespace given outside the spec (`-n`, a construct prop). */
+  readonly namespace?: string;
+  /** Where `namespace` came from, for errors. @default '-n/--namespace' */
+  readonly namespaceField?: string;
+  /** Reports a problem at a spec path; the values loader's `failAt` names the file and line. @default - the typed path */
+  readonly failAt?: FailFn;
+  /** The snapshot file's text when it was read from the cluster (routes with a cluster). */
+  readonly snapshotText?: string;
+}
+
+export interface RouteValidation {
+  /** The spec with the outside generation applied (DR enabled), or the spec as given. */
+  readonly spec: StarRocksClusterSpec;
+  /** The recovery checks' result, when the route or the spec asks for a recovery. */
+  readonly preflight?: PreflightResult;
+  /** Worth printing, not stopping for (an unreadable image version, S3 keys in a ConfigMap, too big for client-side apply). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The checks every route runs on what it has, before it writes a file or contacts a cluster. Throws the first
+ * problem as `StarRocksDrError` ('InvalidInput' or 'InvalidSnapshot'); never quotes a value that may be secret.
+ */
+export function validateForRoute(input: StarRocksClusterSpec, opts: RouteValidationOptions): RouteValidation {
+  const fail = opts.failAt ?? throwInvalid;
+  checkSpec(input, fail);
+  if (opts.namespace !== undefined && !isDns1123Label(opts.namespace)) {
+    throw new StarRocksDrError('InvalidInput', 'is not a namespace name: a DNS-1123 label of at most 63 lower-case letters, digits and -, starting and ending with a letter or digit', {
+      field: opts.namespaceField ?? '-n/--namespace',
+      fix: 'give a namespace such as starrocks',
+    });
+  }
+  let spec = input;
+  if (opts.generation !== undefined) {
+    const generation = parseGeneration(opts.generation, opts.generationField ?? '--generation');
+    spec = { ...input, disasterRecovery: { enabled: true, generation } };
+  }
+  const warnings: string[] = [];
+  let checked: PreflightResult | undefined;
+  if (opts.form === 'restore' || spec.disasterRecovery?.enabled === true) {
+    checked = preflight(spec, opts.snapshotText, fail);
+    warnings.push(...checked.warnings);
+  }
+  for (const obj of renderCluster(spec, { namespace: opts.namespace ?? spec.namespace ?? 'default' })) {
+    const w = clientSideApplyWarning(obj);
+    if (w) warnings.push(w);
+  }
+  return { spec, preflight: checked, warnings };
 }
 
 /** The version in an image tag (`3.4.1`, `3.4.1-ubuntu`, `3.4-latest`), or undefined for `latest`, digests, ... */
@@ -51,19 +122,20 @@ function olderThan(version: readonly number[], min: readonly number[]): boolean 
  * Check that `spec` asks for a recovery this product can run.
  * `snapshotText` is the file's content when it comes from the cluster rather than the spec.
  */
-export function preflight(spec: StarRocksClusterSpec, snapshotText?: string): PreflightResult {
+export function preflight(spec: StarRocksClusterSpec, snapshotText?: string, fail: FailFn = throwInvalid): PreflightResult {
+  const invalid = (path: SpecPath, problem: string, fix: string): never => fail(path, problem, fix);
   const dr = spec.disasterRecovery;
   if (!dr || !dr.enabled) {
-    invalid('disasterRecovery.enabled', 'disaster recovery is not enabled', 'set disasterRecovery.enabled: true and a generation');
+    invalid(['disasterRecovery', 'enabled'], 'the restore form needs a recovery, but disaster recovery is not enabled', 'set disasterRecovery.enabled: true and a generation (or pass --generation N)');
   }
   const generation = dr!.generation;
-  if (!Number.isSafeInteger(generation) || generation < 1) {
-    invalid('disasterRecovery.generation', `must be a positive integer, got ${JSON.stringify(generation)}`, 'set generation to 1 for the first recovery and raise it by one for each new one');
+  if (!isGeneration(generation)) {
+    invalid(['disasterRecovery', 'generation'], `must be ${GENERATION_RULE}`, 'set generation to 1 for the first recovery and raise it by one for each new one');
   }
   const fe = spec.starRocksFeSpec;
   if (!isSharedData(parseConf(fe.config))) {
     invalid(
-      'starRocksFeSpec.config (run_mode)',
+      ['starRocksFeSpec', 'config'],
       'disaster recovery from a cluster snapshot needs a shared-data cluster, but fe.conf does not set run_mode = shared_data',
       'add `run_mode = shared_data` to the FE config (starrocksFESpec.config in values files)',
     );
@@ -73,13 +145,13 @@ export function preflight(spec: StarRocksClusterSpec, snapshotText?: string): Pr
   if (version === undefined) {
     warnings.push(`cannot read a version from FE image ${fe.image}; restoring from a cluster snapshot needs StarRocks ${MIN_DR_VERSION.join('.')} or later`);
   } else if (olderThan(version, MIN_DR_VERSION)) {
-    invalid('starRocksFeSpec.image', `${fe.image} is older than StarRocks ${MIN_DR_VERSION.join('.')}, which cannot restore from a cluster snapshot`, `use an image tag of ${MIN_DR_VERSION.join('.')} or later`);
+    invalid(['starRocksFeSpec', 'image'], `${fe.image} is older than StarRocks ${MIN_DR_VERSION.join('.')}, which cannot restore from a cluster snapshot`, `use an image tag of ${MIN_DR_VERSION.join('.')} or later`);
   }
   const meta = (fe.storageVolumes ?? []).find((v) => v.mountPath.replace(/\/+$/, '') === '/opt/starrocks/fe/meta');
   if (!meta || meta.hostPath) {
     // A restored FE that restarts without its metadata starts a new, empty cluster (operator PR #745).
     invalid(
-      'starRocksFeSpec.storageVolumes (FE meta)',
+      ['starRocksFeSpec', 'storageVolumes'],
       'FE metadata is not on a PersistentVolumeClaim, so a FE restart after the recovery would start an empty cluster',
       'set starrocksFESpec.storageSpec.name (values files) or a storage volume mounted at /opt/starrocks/fe/meta',
     );
@@ -87,7 +159,7 @@ export function preflight(spec: StarRocksClusterSpec, snapshotText?: string): Pr
   const source = findSnapshotSource(spec);
   if (!source) {
     invalid(
-      'starRocksFeSpec.configMaps',
+      ['starRocksFeSpec', 'configMaps'],
       'cluster_snapshot.yaml is not mounted',
       'mount it: add {name: <ConfigMap or Secret>, mountPath: /opt/starrocks/fe/conf/cluster_snapshot.yaml, subPath: cluster_snapshot.yaml} to starrocksFESpec.configMaps or .secrets',
     );

@@ -10,6 +10,8 @@ import { StarRocksDrError } from '../errors';
 import type { MountReference, StarRocksClusterSpec } from '../model/types';
 
 export const SNAPSHOT_FILE = 'cluster_snapshot.yaml';
+/** Aliases a snapshot file may expand (it needs none; a bound keeps an alias bomb an input error). */
+const MAX_SNAPSHOT_ALIASES = 100;
 
 /** Where the FE gets its snapshot file from. */
 export interface SnapshotSource {
@@ -58,6 +60,8 @@ export interface ClusterSnapshot {
   readonly storageVolumePropertyKeys: readonly string[];
 }
 
+const SNAPSHOT_SECTIONS = ['cluster_snapshot', 'frontends', 'compute_nodes', 'storage_volumes'];
+
 const REQUIRED_S3_PROPERTIES = ['aws.s3.region', 'aws.s3.endpoint'];
 const CREDENTIAL_PROPERTIES = ['aws.s3.access_key', 'aws.s3.secret_key'];
 const CREDENTIAL_FREE_SWITCHES = ['aws.s3.use_instance_profile', 'aws.s3.use_aws_sdk_default_behavior'];
@@ -75,8 +79,17 @@ export function parseClusterSnapshot(text: string, where: string): ClusterSnapsh
     const e = doc.errors[0];
     fail('(file)', `is not valid YAML (line ${e.linePos?.[0].line ?? '?'}: ${e.code})`, 'fix the YAML syntax of cluster_snapshot.yaml');
   }
-  const root = doc.toJS() as Record<string, unknown> | null;
-  if (!root || typeof root !== 'object') fail('(file)', 'is empty', 'write the cluster_snapshot and storage_volumes sections');
+  let root: Record<string, unknown> | null = null;
+  try {
+    root = doc.toJS({ maxAliasCount: MAX_SNAPSHOT_ALIASES }) as Record<string, unknown> | null;
+  } catch {
+    fail('(file)', `uses YAML aliases more than ${MAX_SNAPSHOT_ALIASES} times, or an alias to nothing`, 'write the file out without aliases (*name)');
+  }
+  if (!root || typeof root !== 'object' || Array.isArray(root)) fail('(file)', 'is empty or not a map', 'write the cluster_snapshot and storage_volumes sections');
+  for (const k of Object.keys(root!)) {
+    // The sections StarRocks reads (the reference document's cluster_snapshot.yaml, seed lines 340-370).
+    if (!SNAPSHOT_SECTIONS.includes(k)) fail(k, 'is not a section of cluster_snapshot.yaml', `keep only ${SNAPSHOT_SECTIONS.join(', ')} (StarRocks ignores the rest, so a typo here goes unnoticed)`);
+  }
   const snapshot = root!.cluster_snapshot as Record<string, unknown> | undefined;
   if (!snapshot || typeof snapshot !== 'object') {
     fail('cluster_snapshot', 'is missing', 'add a cluster_snapshot section with cluster_snapshot_path and storage_volume_name');
@@ -85,7 +98,7 @@ export function parseClusterSnapshot(text: string, where: string): ClusterSnapsh
   if (typeof path !== 'string' || !/^s3:\/\/[^/]+\/.+/.test(path)) {
     fail(
       'cluster_snapshot.cluster_snapshot_path',
-      `must be an s3:// path to a snapshot, got ${typeof path === 'string' ? JSON.stringify(path) : String(path)}`,
+      `must be an s3:// path to a snapshot (s3://<bucket>/<path>), got ${typeof path === 'string' ? 'a path that is not one' : 'no path'}`,
       'copy STORAGE_PATH from INFORMATION_SCHEMA.CLUSTER_SNAPSHOTS (s3://<bucket>/.../meta/image/<snapshot>)',
     );
   }
@@ -93,7 +106,23 @@ export function parseClusterSnapshot(text: string, where: string): ClusterSnapsh
   if (typeof volumeName !== 'string' || volumeName === '') {
     fail('cluster_snapshot.storage_volume_name', 'is missing', 'name the storage volume the snapshot was taken on, e.g. builtin_storage_volume');
   }
+  if (root!.storage_volumes !== undefined && !Array.isArray(root!.storage_volumes)) fail('storage_volumes', 'is not a list', 'write storage_volumes as a list of - name: ... entries');
   const volumes = Array.isArray(root!.storage_volumes) ? (root!.storage_volumes as Array<Record<string, unknown>>) : [];
+  // The whole file is checked, not only the volume in use: StarRocks reads every entry at restore.
+  const names = new Set<string>();
+  volumes.forEach((v, i) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) fail(`storage_volumes[${i}]`, 'is not a map', 'write each volume as name, type, location and properties');
+    if (typeof v.name !== 'string' || v.name === '') fail(`storage_volumes[${i}].name`, 'is missing', 'name the volume');
+    if (names.has(v.name as string)) fail(`storage_volumes[${i}].name`, `${JSON.stringify(v.name)} is defined twice`, 'keep one entry per volume name');
+    names.add(v.name as string);
+    if (typeof v.type !== 'string' || v.type === '') fail(`storage_volumes[${i}].type`, 'is missing', 'set the volume type, e.g. S3');
+    if (typeof v.location !== 'string' || v.location === '') fail(`storage_volumes[${i}].location`, 'is missing', 'set the location the volume stores its data in');
+    if (v.properties !== undefined && v.properties !== null && !Array.isArray(v.properties)) fail(`storage_volumes[${i}].properties`, 'is not a list', 'write properties as - key: <name> / value: <value> entries');
+    ((v.properties as unknown[] | undefined) ?? []).forEach((prop, j) => {
+      const pr = prop as Record<string, unknown> | null;
+      if (!pr || typeof pr !== 'object' || typeof pr.key !== 'string' || pr.key === '') fail(`storage_volumes[${i}].properties[${j}]`, 'has no key', 'write each property as - key: <name> / value: <value>');
+    });
+  });
   const index = volumes.findIndex((v) => v && v.name === volumeName);
   if (index < 0) {
     fail(

@@ -58,21 +58,21 @@ describe('preflight', () => {
   });
 
   it('refuses run_mode other than shared_data', () => {
-    rejects(() => preflight(spec({ config: 'run_mode = shared_nothing\n' })), /run_mode/, /shared_data/);
+    rejects(() => preflight(spec({ config: 'run_mode = shared_nothing\n' })), /^starRocksFeSpec\.config$/, /run_mode = shared_data/);
   });
   it('refuses a missing snapshot mount', () => {
     rejects(() => preflight(spec({ configMaps: [] })), /configMaps/, /cluster_snapshot\.yaml is not mounted.*Fix: mount it/);
   });
   it('refuses a non-positive or fractional generation', () => {
-    rejects(() => preflight(spec({}, { disasterRecovery: { enabled: true, generation: 0 } })), /generation/, /positive integer/);
-    rejects(() => preflight(spec({}, { disasterRecovery: { enabled: true, generation: 1.5 } })), /generation/, /positive integer/);
+    rejects(() => preflight(spec({}, { disasterRecovery: { enabled: true, generation: 0 } })), /generation/, /positive whole number/);
+    rejects(() => preflight(spec({}, { disasterRecovery: { enabled: true, generation: 1.5 } })), /generation/, /positive whole number/);
   });
   it('refuses an image older than 3.4.1', () => {
     rejects(() => preflight(spec({ image: 'starrocks/fe-ubuntu:3.3.9' })), /image/, /older than StarRocks 3\.4\.1/);
     rejects(() => preflight(spec({ image: 'starrocks/fe-ubuntu:3.3-latest' })), /image/, /older/);
   });
   it('refuses FE meta that is not persistent (a restart would start an empty cluster)', () => {
-    rejects(() => preflight(spec({ storageVolumes: [] })), /FE meta/, /PersistentVolumeClaim/);
+    rejects(() => preflight(spec({ storageVolumes: [] })), /^starRocksFeSpec\.storageVolumes$/, /PersistentVolumeClaim/);
   });
   it('refuses DR that is not enabled', () => {
     rejects(() => preflight(spec({}, { disasterRecovery: { enabled: false, generation: 1 } })), /enabled/, /not enabled/);
