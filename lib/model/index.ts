@@ -4,3 +4,4 @@ export * from './checks';
 export * from './validate';
 export * from './values';
 export * from './operator-version';
+export * from './dr-safety';

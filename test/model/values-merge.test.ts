@@ -49,13 +49,13 @@ describe('chart defaults', () => {
 
   it('an empty file gives the chart default cluster: FE and BE, no CN', () => {
     assert.equal(spec.name, 'kube-starrocks');
-    assert.equal(spec.starRocksFeSpec.image, 'starrocks/fe-ubuntu:3.3-latest');
+    assert.equal(spec.starRocksFeSpec.image, 'starrocks/fe-ubuntu:4.1-latest'); // chart v1.11.5 values.yaml:139
     assert.equal(spec.starRocksFeSpec.replicas, 1);
     assert.deepEqual(spec.starRocksFeSpec.resources, { requests: { cpu: '4', memory: '4Gi' }, limits: { cpu: '8', memory: '8Gi' } });
     assert.equal(spec.starRocksFeSpec.storageVolumes, undefined, 'no storageSpec.name means emptyDir');
     assert.equal(spec.starRocksFeSpec.config, CHART_DEFAULTS.starrocksFESpec && (CHART_DEFAULTS.starrocksFESpec as { config: string }).config);
     assert.match(spec.starRocksFeSpec.config ?? '', /^query_port = 9030$/m);
-    assert.equal(spec.starRocksBeSpec?.image, 'starrocks/be-ubuntu:3.3-latest');
+    assert.equal(spec.starRocksBeSpec?.image, 'starrocks/be-ubuntu:4.1-latest');
     assert.deepEqual(spec.starRocksBeSpec?.resources, { requests: { cpu: '4', memory: '4Gi' }, limits: { cpu: '8', memory: '8Gi' } });
     assert.equal(spec.starRocksCnSpec, undefined);
     assert.equal(spec.disasterRecovery, undefined);

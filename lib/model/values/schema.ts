@@ -1,6 +1,7 @@
 /**
- * Which keys a kube-starrocks values file may hold and what type each has: the chart's values.yaml (v1.10.2)
- * plus the keys it documents but leaves unset (`feEnvVars`, `starrocksCnSpec.replicas`). Checked one file at a
+ * Which keys a kube-starrocks values file may hold and what type each has: the chart's values.yaml (v1.11.5, a
+ * superset of v1.10.2's) plus the keys it documents but leaves unset (`feEnvVars`, `starrocksCnSpec.replicas`).
+ * `test/model/values-chart-files.test.ts` checks that both releases' own values.yaml pass. Checked one file at a
  * time, before merging, so an error can name the file and the line. `null` is allowed everywhere: in Helm it
  * removes a default.
  */
@@ -40,6 +41,7 @@ const service = map({
 });
 
 const mount = list(map({ name: str, mountPath: path, subPath: str }));
+const retention: Schema = { kind: 'enum', values: ['Retain', 'Delete'] };
 
 const common = {
   replicas: int(0),
@@ -78,6 +80,10 @@ const common = {
   initContainers: list(obj),
   maxUnavailablePods: { kind: 'intOrPercent' },
   shareProcessNamespace: bool,
+  // chart v1.11: StatefulSet settings
+  minReadySeconds: int(0),
+  podManagementPolicy: { kind: 'enum', values: ['OrderedReady', 'Parallel'] },
+  persistentVolumeClaimRetentionPolicy: map({ whenDeleted: retention, whenScaled: retention }),
 } satisfies Record<string, Schema>;
 
 const backendStorage = map({
@@ -104,21 +110,31 @@ export const CHART_SCHEMA: Schema = map({
     passwordSecret: str,
     image: str,
     annotations: strings,
+    podAnnotations: strings,
     resources: obj,
   }),
   timeZone: str,
   datadog: map({
-    log: map({ enabled: bool, logConfig: str }),
+    log: map({ enabled: bool, logConfig: str, enableMultilineLogParsing: bool }),
     metrics: map({ enabled: bool }),
     profiling: map({ fe: bool, be: bool, cn: bool, env: str, configMode: str }),
   }),
-  metrics: map({ serviceMonitor: map({ enabled: bool, labels: strings, interval: str }) }),
+  metrics: map({
+    serviceMonitor: map({
+      enabled: bool,
+      labels: strings,
+      interval: str,
+      basicAuth: map({ enabled: bool, usernameSecretName: str, usernameSecretKey: str, passwordSecretName: str, passwordSecretKey: str }),
+      endpointParam: map({ enabled: bool, params: obj }),
+    }),
+  }),
   starrocksCluster: map({
     name: str,
     namespace: str,
     annotations: strings,
     enabledBe: bool,
     enabledCn: bool,
+    waitForFullRollout: bool,
     disasterRecovery: map({ enabled: bool, generation: int(0) }),
     componentValues: map({
       image: map({ tag: { kind: 'scalar' } }),
@@ -168,6 +184,7 @@ export const CHART_SCHEMA: Schema = map({
     livenessProbeFailureSeconds: { kind: 'seconds' },
     readinessProbeFailureSeconds: { kind: 'seconds' },
     emptyDirs: list(map({ name: str, mountPath: path })),
+    podLabels: strings,
   }),
   global: any,
 });

@@ -7,6 +7,7 @@
  *
  * Pure: values in, spec and notices out. Problems are reported through `fail` with a path inside the chart's values.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import { isPlainObject, isZeroQuantity } from '../checks';
 import type {
@@ -21,7 +22,9 @@ import type {
   StorageVolume,
 } from '../types';
 import type { ServiceType, ImagePullPolicy } from '../types';
-import type { ValuesNode, ValuesTree } from './chart-defaults';
+import { OPERATOR_RELEASE, specOperatorVersion, type OperatorVersion } from '../operator-version';
+import { feMetadataRetentionWarning } from '../dr-safety';
+import { chartDefaults, type ValuesNode, type ValuesTree } from './chart-defaults';
 import type { Segment } from './schema';
 
 export interface MapContext {
@@ -31,6 +34,11 @@ export interface MapContext {
   readonly notice: (message: string) => void;
   /** The keys the user's files set (merged, before defaults), to tell user choices from chart defaults. */
   readonly user: ValuesTree;
+  /**
+   * The operator line to render for; settings only a newer line renders are refused for an older one.
+   * @default - the newest, and the spec does not record it
+   */
+  readonly operatorVersion?: OperatorVersion;
 }
 
 /** The values key, env key and paths of each component, as the chart names them. */
@@ -59,12 +67,15 @@ const sortedKeys = (o: object): string[] => Object.keys(o).sort((a, b) => (a < b
 
 export function valuesToSpec(values: ValuesTree, ctx: MapContext): StarRocksClusterSpec {
   refuseUnsupported(values, ctx);
+  refuseNewerThan(values, ctx);
   const cluster = sub(values.starrocksCluster);
   const name = truthy(cluster.name) ? text(cluster.name) : truthy(values.nameOverride) ? text(values.nameOverride) : 'starrocks';
   const enabledCn = truthy(cluster.enabledCn);
   const enabledBe = truthy(cluster.enabledBe);
   for (const [kind, enabled, flag] of [['cn', enabledCn, 'enabledCn'], ['be', enabledBe, 'enabledBe']] as const) {
-    if (!enabled && truthy(ctx.user[COMPONENTS[kind].values])) {
+    const own = ctx.user[COMPONENTS[kind].values];
+    // A copy of the chart's own values.yaml holds every component at its defaults: nothing to say about those.
+    if (!enabled && truthy(own) && !isDeepStrictEqual(own, chartDefaults(ctx.operatorVersion)[COMPONENTS[kind].values])) {
       ctx.notice(`${COMPONENTS[kind].values} is ignored because starrocksCluster.${flag} is false`);
     }
   }
@@ -83,9 +94,13 @@ export function valuesToSpec(values: ValuesTree, ctx: MapContext): StarRocksClus
     ...(truthy(cluster.disasterRecovery) && {
       disasterRecovery: { enabled: dr.enabled === true, generation: typeof dr.generation === 'number' ? dr.generation : 0 },
     }),
+    ...(truthy(cluster.waitForFullRollout) && { waitForFullRollout: true }),
+    ...(ctx.operatorVersion !== undefined && { operatorVersion: ctx.operatorVersion }),
     ...(truthy(values.configMaps) && { configMaps: extraObjects(values.configMaps, 'configMaps') }),
     ...(truthy(values.secrets) && { secrets: extraObjects(values.secrets, 'secrets') }),
   };
+  const retention = feMetadataRetentionWarning(spec);
+  if (retention && spec.disasterRecovery?.enabled) ctx.notice(`starrocksFESpec.persistentVolumeClaimRetentionPolicy: ${retention.message} Fix: ${retention.fix}`);
   return spec;
 }
 
@@ -101,6 +116,12 @@ function refuseUnsupported(values: ValuesTree, ctx: MapContext): void {
   on(['datadog', 'metrics', 'enabled'], 'the Datadog metrics integration', 'set datadog.metrics.enabled to false; add prometheus.io annotations to service.annotations instead');
   for (const c of ['fe', 'be', 'cn']) on(['datadog', 'profiling', c], 'Datadog profiling', `set datadog.profiling.${c} to false`);
   on(['metrics', 'serviceMonitor', 'enabled'], 'a Prometheus ServiceMonitor', 'set metrics.serviceMonitor.enabled to false and create the ServiceMonitor yourself');
+  // chart v1.11 keys of features we do not render: silent at the chart's defaults, an error when set.
+  on(['metrics', 'serviceMonitor', 'basicAuth', 'enabled'], 'ServiceMonitor basic auth (metrics.serviceMonitor.basicAuth)', 'set metrics.serviceMonitor.basicAuth.enabled to false and configure the ServiceMonitor yourself');
+  on(['metrics', 'serviceMonitor', 'endpointParam', 'enabled'], 'ServiceMonitor endpoint params (metrics.serviceMonitor.endpointParam)', 'set metrics.serviceMonitor.endpointParam.enabled to false and configure the ServiceMonitor yourself');
+  on(['datadog', 'log', 'enableMultilineLogParsing'], 'Datadog multi-line log parsing', 'set datadog.log.enableMultilineLogParsing to false');
+  on(['initPassword', 'podAnnotations'], 'pod annotations of the init-password job (initPassword.podAnnotations)', 'remove initPassword.podAnnotations (there is no init-password job in starrocks-dr)');
+  on(['starrocksFeProxySpec', 'podLabels'], 'pod labels of the FE proxy (starrocksFeProxySpec.podLabels)', 'remove starrocksFeProxySpec.podLabels (there is no FE proxy in starrocks-dr)');
   on(['resources'], 'the top-level `resources` list (extra raw manifests)', 'remove `resources` and apply those objects separately');
   const cluster = sub(values.starrocksCluster);
   const kinds: ComponentKind[] = ['fe', ...(truthy(cluster.enabledCn) ? ['cn' as const] : []), ...(truthy(cluster.enabledBe) ? ['be' as const] : [])];
@@ -110,6 +131,22 @@ function refuseUnsupported(values: ValuesTree, ctx: MapContext): void {
   }
   if (kinds.includes('cn')) on(['starrocksCnSpec', 'autoScalingPolicy'], 'CN autoscaling (autoScalingPolicy)', 'remove starrocksCnSpec.autoScalingPolicy and set starrocksCnSpec.replicas');
   if (truthy(values.global)) ctx.notice('`global` values are ignored: the starrocks chart does not read them');
+}
+
+/** Settings only operator v1.11+ renders, refused when an older line is targeted (at their defaults they are fine). */
+function refuseNewerThan(values: ValuesTree, ctx: MapContext): void {
+  const version = specOperatorVersion({ operatorVersion: ctx.operatorVersion });
+  if (version !== '1.10') return;
+  const fix = (key: string): string => `remove ${key}, or render for operator 1.11 (--operator-version ${OPERATOR_RELEASE['1.11']})`;
+  const needs = `needs operator v1.11 or later; operator ${OPERATOR_RELEASE['1.10']} does not render it`;
+  if (truthy(sub(values.starrocksCluster).waitForFullRollout)) ctx.fail(['starrocksCluster', 'waitForFullRollout'], `waitForFullRollout ${needs}`, fix('starrocksCluster.waitForFullRollout'));
+  for (const kind of ['fe', 'cn', 'be'] as const) {
+    const key = COMPONENTS[kind].values;
+    const v = sub(values[key]);
+    if (truthy(v.minReadySeconds)) ctx.fail([key, 'minReadySeconds'], `minReadySeconds ${needs}`, fix(`${key}.minReadySeconds`));
+    if (truthy(v.podManagementPolicy) && v.podManagementPolicy !== 'Parallel') ctx.fail([key, 'podManagementPolicy'], `podManagementPolicy other than Parallel ${needs}`, fix(`${key}.podManagementPolicy`));
+    if (truthy(v.persistentVolumeClaimRetentionPolicy)) ctx.fail([key, 'persistentVolumeClaimRetentionPolicy'], `persistentVolumeClaimRetentionPolicy ${needs}`, fix(`${key}.persistentVolumeClaimRetentionPolicy`));
+  }
 }
 
 function component(values: ValuesTree, kind: ComponentKind, ctx: MapContext): ComponentSpec {
@@ -163,8 +200,20 @@ function component(values: ValuesTree, kind: ComponentKind, ctx: MapContext): Co
     }),
     ...(truthy(v.shareProcessNamespace) && { shareProcessNamespace: true }),
     ...(truthy(v.maxUnavailablePods) && { maxUnavailablePods: v.maxUnavailablePods as number | string }),
+    // The chart always writes these two into the CR; the operator writes minReadySeconds only when > 0 and
+    // defaults an empty podManagementPolicy to Parallel, so unset and default mean the same.
+    ...(truthy(v.podManagementPolicy) && v.podManagementPolicy !== 'Parallel' && { podManagementPolicy: v.podManagementPolicy }),
+    ...(truthy(v.minReadySeconds) && { minReadySeconds: v.minReadySeconds }),
+    ...(truthy(v.persistentVolumeClaimRetentionPolicy) && { persistentVolumeClaimRetentionPolicy: retentionPolicy(sub(v.persistentVolumeClaimRetentionPolicy)) }),
   };
   return out as unknown as ComponentSpec;
+}
+
+/** `persistentVolumeClaimRetentionPolicy` as the chart's `toYaml` passes it (empty entries left out). */
+function retentionPolicy(p: Tree): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['whenDeleted', 'whenScaled'] as const) if (truthy(p[k])) out[k] = text(p[k]);
+  return out;
 }
 
 /** Requests as written; limits without the chart's `"unlimited"` entries. Numbers become quantity strings. */
