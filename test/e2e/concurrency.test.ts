@@ -1,0 +1,127 @@
+/**
+ * Two actors at once on one cluster (two engineers, a CI job and a laptop, Pulumi and `dr run`), on the simulator
+ * through the real client: the Lease lets one act at a time, the record is written as a compare-and-swap, and every
+ * case ends with one consistent record whose timestamps were written once per generation, and no extra restore.
+ * Lease timings are shortened (as `--lease-duration` does); the rules are client-go's (lib/dr/lease.ts).
+ */
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Watch } from '@kubernetes/client-node';
+import type { Simulator } from '../../lib/sim';
+import { StarRocksDrError } from '../../lib/errors';
+import type { LeaseTimings } from '../../lib/dr/lease';
+import { statusFromConfigMap, statusRecordName } from '../../lib/dr/status-record';
+import type { DisasterRecoveryStatus } from '../../lib/dr/status';
+import { assertFullTopology, CLUSTER, NS, pvcUids, recordedStatus, recover, referenceSpec, startSim, untilPhase } from './support';
+
+const FAST: LeaseTimings = { durationMs: 1_500, renewDeadlineMs: 1_000, retryMs: 100 };
+
+/** Every version of the status record the API server sends on a watch, in order. */
+async function recordHistory(sim: Simulator): Promise<{ versions: DisasterRecoveryStatus[]; stop: () => void }> {
+  const versions: DisasterRecoveryStatus[] = [];
+  const controller = await new Watch(sim.kubeConfig()).watch(
+    `/api/v1/namespaces/${NS}/configmaps`,
+    { fieldSelector: `metadata.name=${statusRecordName(CLUSTER)}` },
+    (type, obj) => {
+      if (type === 'ADDED' || type === 'MODIFIED') versions.push(statusFromConfigMap(obj));
+    },
+    () => undefined,
+  );
+  return { versions, stop: () => controller.abort() };
+}
+
+/** Timestamps are written once per generation: every version of generation g carries the same start (and end, once set). */
+function assertTimestampsWrittenOnce(versions: readonly DisasterRecoveryStatus[]): void {
+  const byGeneration = new Map<number, DisasterRecoveryStatus[]>();
+  for (const v of versions) byGeneration.set(v.observedGeneration, [...(byGeneration.get(v.observedGeneration) ?? []), v]);
+  for (const [generation, vs] of byGeneration) {
+    assert.equal(new Set(vs.map((v) => v.startTimestamp)).size, 1, `generation ${generation}: startTimestamp written once`);
+    const ends = new Set(vs.filter((v) => v.endTimestamp !== undefined).map((v) => v.endTimestamp));
+    assert.ok(ends.size <= 1, `generation ${generation}: endTimestamp written once, got ${[...ends].join(', ')}`);
+  }
+  const generations = versions.map((v) => v.observedGeneration);
+  assert.deepEqual(generations, [...generations].sort((a, b) => a - b), `the recorded generation never goes back: ${generations.join(' -> ')}`);
+}
+
+const restoreApplies = (events: { type: string; form?: string }[]) => events.filter((e) => e.type === 'apply' && e.form === 'restore').length;
+
+describe('two recoveries at once', () => {
+  let sim: Simulator;
+  beforeEach(async () => {
+    sim = await startSim();
+  });
+  afterEach(async () => {
+    await sim.stop();
+  });
+
+  it('two runs of one generation: one restores, the other waits for the lease and finds it done', async () => {
+    const history = await recordHistory(sim);
+    const [a, b] = await Promise.all([
+      recover(sim, referenceSpec(1), { holder: 'run-a', leaseTimings: FAST }),
+      recover(sim, referenceSpec(1), { holder: 'run-b', leaseTimings: FAST }),
+    ]);
+    history.stop();
+    assert.equal(restoreApplies(a.events) + restoreApplies(b.events), 1, 'the restore form was applied once in all');
+    const waited = [a, b].find((r) => restoreApplies(r.events) === 0)!;
+    assert.ok(
+      waited.events.some((e) => e.type === 'waiting' && /lease, held by run-[ab]/.test(e.message)),
+      'the run that waited said who held the lease',
+    );
+    assert.deepEqual(a.status, b.status, 'both runs report the same final status');
+    assertTimestampsWrittenOnce(history.versions);
+    assertFullTopology(sim);
+    const lease = sim.get('Lease', NS, `${CLUSTER}-starrocks-dr`);
+    assert.equal(lease.spec.holderIdentity, undefined, 'the last run handed the lease back');
+  });
+
+  it('generation 2 started while generation 1 is doing waits, then runs after it: no tug of war', async () => {
+    const history = await recordHistory(sim);
+    const one = recover(sim, referenceSpec(1), { holder: 'gen-1', leaseTimings: FAST });
+    await untilPhase(sim, 'doing');
+    const two = recover(sim, referenceSpec(2), { holder: 'gen-2', leaseTimings: FAST });
+    const [r1, r2] = await Promise.all([one, two]);
+    history.stop();
+    assert.equal(r1.status.observedGeneration, 1);
+    assert.equal(r2.status.observedGeneration, 2);
+    assert.equal(restoreApplies(r1.events), 1);
+    assert.equal(restoreApplies(r2.events), 1);
+    assert.deepEqual(
+      [...new Set(history.versions.map((v) => `${v.observedGeneration}:${v.phase}`))],
+      ['1:todo', '1:doing', '1:done', '2:todo', '2:doing', '2:done'],
+    );
+    assertTimestampsWrittenOnce(history.versions);
+    assertFullTopology(sim);
+  });
+
+  it('a second run that cannot get the lease within its timeout fails as contended, naming the holder, and changes nothing', async () => {
+    const first = recover(sim, referenceSpec(1), { holder: 'long-run', leaseTimings: FAST });
+    await untilPhase(sim, 'doing');
+    const before = recordedStatus(sim);
+    await assert.rejects(
+      recover(sim, referenceSpec(1), { holder: 'impatient', leaseTimings: FAST, timeoutMs: 300 }),
+      (err: unknown) => err instanceof StarRocksDrError && err.code === 'Contended' && /long-run/.test(err.message),
+    );
+    assert.deepEqual(recordedStatus(sim)?.startTimestamp, before?.startTimestamp);
+    await first;
+    assertFullTopology(sim);
+  });
+
+  it('a holder that died is taken over once its lease expires', async () => {
+    const pvcsBefore = pvcUids(sim);
+    // A Lease left by a run that was killed: nobody renews it.
+    sim.seed([
+      {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: `${CLUSTER}-starrocks-dr`, namespace: NS },
+        spec: { holderIdentity: 'dead-run', leaseDurationSeconds: 2, renewTime: new Date().toISOString() },
+      },
+    ]);
+    const started = Date.now();
+    const run = await recover(sim, referenceSpec(1), { holder: 'survivor', leaseTimings: FAST });
+    assert.ok(Date.now() - started >= FAST.durationMs, 'it waited a whole lease duration first');
+    assert.ok(run.events.some((e) => e.type === 'waiting' && /dead-run/.test(e.message)));
+    assert.equal(sim.get('Lease', NS, `${CLUSTER}-starrocks-dr`).spec.leaseTransitions, 1);
+    assertFullTopology(sim, pvcsBefore);
+  });
+});
