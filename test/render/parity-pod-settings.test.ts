@@ -95,7 +95,7 @@ test('an unset CN replica count: left out under v1.10 (the chart leaves it out),
   const spec = referenceSpec();
   const noCount = { ...spec, starRocksCnSpec: { ...spec.starRocksCnSpec!, replicas: undefined } };
   assert.equal('replicas' in find(renderCluster({ ...noCount, operatorVersion: '1.10' }), 'StatefulSet', 'kube-starrocks-cn').spec, false);
-  // v1.11.5 deploy/starrocks.com_starrocksclusters.yaml:6435 (`default: 1` under starRocksCnSpec.replicas).
+  // v1.11.5 deploy/starrocks.com_starrocksclusters.yaml:3696 (`default: 1` under starRocksCnSpec.replicas).
   assert.equal(find(renderCluster(noCount), 'StatefulSet', 'kube-starrocks-cn').spec.replicas, 1);
 });
 
