@@ -1,4 +1,5 @@
 /** Shared helpers of the simulator tests. */
+import { after, before } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startSimulator, Simulator, SimulatorOptions } from '../../lib/sim';
 
@@ -143,4 +144,33 @@ export async function until(pred: () => boolean, timeoutMs = 20000, what = 'cond
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** One raw HTTP call to the simulator: the status, headers and decoded body, whatever the code. */
+export async function http(sim: Simulator, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; headers: Headers; body: any }> {
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Registers before/after hooks that start one simulator for the enclosing suite and stop it. */
+export function withSimulator(opts: SimulatorOptions = {}): { readonly c: Clients } {
+  const holder: { c: Clients } = {} as { c: Clients };
+  before(async () => {
+    holder.c = await start(opts);
+  });
+  after(async () => {
+    await holder.c?.sim.stop();
+  });
+  return holder;
 }
