@@ -1,6 +1,7 @@
 /**
  * The provider as Pulumi really runs it: serialized into `__provider` text, loaded by the SDK's dynamic-provider host
- * (a plain Node process without a TypeScript loader, working directory = project root), called over gRPC.
+ * (a plain Node process without a TypeScript loader), called over gRPC. Here the host runs in the project root;
+ * engine-layout.test.ts runs it where the engine does, in the directory of main.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,8 +24,8 @@ describe('serialized DisasterRecovery provider in the dynamic-provider host', ()
 
   it('checks, creates (restore, wait, done) and diffs through gRPC', async () => {
     const text = await serializeProvider(disasterRecoveryProvider);
-    // Nothing from the project is inlined: the text requires it at run time.
-    assert.match(text, /tsx\/cjs/);
+    // Nothing from the project is inlined: the text requires the compiled package at run time.
+    assert.match(text, /dr-operations\.js/);
     assert.doesNotMatch(text, /KubeClient\s*\{|class KubeConfig/);
     const urn = dynamicUrn('kube-starrocks-dr', { module: 'starrocks', type: 'DisasterRecovery', project: 'starrocks-dr' });
     const news = { [PROVIDER_KEY]: text, ...drInputs(sim.kubeConfigYaml(), 1), kubeconfig: secret(sim.kubeConfigYaml()) };
