@@ -1,6 +1,7 @@
 /** Turning the common flags (`-f`, `-n`, `--generation`) into a validated spec. */
 import { InvalidArgumentError } from 'commander';
-import { loadValuesFiles, BUILTIN_EXAMPLE_VALUES } from '../model/values';
+import { loadValuesFiles, BUILTIN_EXAMPLE_VALUES, type LoadOptions } from '../model/values';
+import { operatorVersionOf, OPERATOR_RELEASE, OPERATOR_VERSIONS, type OperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
 
 export interface LoadedInput {
@@ -9,10 +10,10 @@ export interface LoadedInput {
   readonly files: readonly string[];
 }
 
-/** Load the values files, or `defaults` when none are given. */
-export function loadInput(files: readonly string[] | undefined, defaults: readonly string[] = [BUILTIN_EXAMPLE_VALUES]): LoadedInput {
+/** Load the values files, or `defaults` when none are given (`opts`: the loader's, e.g. the operator version). */
+export function loadInput(files: readonly string[] | undefined, defaults: readonly string[] = [BUILTIN_EXAMPLE_VALUES], opts: LoadOptions = {}): LoadedInput {
   const used = files && files.length > 0 ? files : defaults;
-  const { spec, notices } = loadValuesFiles(used);
+  const { spec, notices } = loadValuesFiles(used, opts);
   return { spec, notices, files: used };
 }
 
@@ -31,4 +32,13 @@ export function parseGeneration(text: string): number {
 
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** `--operator-version`: a release or line starrocks-dr renders (`1.10.2`, `v1.11.5`, `1.11`). */
+export function parseOperatorVersionFlag(text: string): OperatorVersion {
+  const version = operatorVersionOf(text);
+  if (version === undefined) {
+    throw new InvalidArgumentError(`must be one of ${OPERATOR_VERSIONS.map((v) => `${v} (e.g. ${OPERATOR_RELEASE[v]})`).join(', ')}`);
+  }
+  return version;
 }

@@ -10,16 +10,59 @@
  * `--target operator` writes the StarRocksCluster custom resource and its ConfigMaps/Secrets instead.
  * Nothing is written when the input is invalid.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
 import { namespaceOf } from '../dr/plan';
 import { addGitOpsAnnotations, kustomizationYaml, KUSTOMIZATION_FILE, nextForm, objectFileName, removeStaleFiles, renderOperatorResources, type GitOpsEngine } from '../gitops';
+import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client';
-import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
-import { collect, loadInput, parseGeneration, withGeneration } from './inputs';
+import { validateForRoute } from '../dr/preflight';
+import { StarRocksDrError } from '../errors';
+import type { DrPhaseForm, OperatorVersion, StarRocksClusterSpec } from '../model/types';
+import { collect, loadInput, parseOperatorVersionFlag, parseGeneration } from './inputs';
+
+/** The longest file name most file systems take (ext4, APFS, NTFS: 255 bytes). */
+const MAX_FILE_NAME_BYTES = 255;
+
+function outputError(dir: string, problem: string, fix: string, cause?: unknown): StarRocksDrError {
+  return new StarRocksDrError('InvalidInput', problem, { field: '-o/--out', file: dir.length > 200 ? `${dir.slice(0, 100)}…${dir.slice(-60)}` : dir, fix, cause });
+}
+
+/** Errors of the file system that the user's `-o` causes (not a bug): an input error naming the folder. */
+function fsInputError(dir: string, cause: unknown): StarRocksDrError | undefined {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const fix = 'give -o a folder you can write to (it is created when missing)';
+  switch (code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return outputError(dir, 'is a file, or lies under a file, not a folder', fix, cause);
+    case 'EISDIR':
+      return outputError(dir, 'holds a folder where an output file goes', 'remove that folder or choose another -o', cause);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return outputError(dir, 'cannot be written (permission denied or a read-only file system)', fix, cause);
+    case 'ENAMETOOLONG':
+      return outputError(dir, 'is a path longer than the file system allows', 'give a shorter -o path', cause);
+    default:
+      return undefined;
+  }
+}
+
+/** Creates the output folder (or checks the existing one) before anything is written into it. */
+function prepareOutDir(dir: string): void {
+  try {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    if (!st) mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (cause) {
+    throw fsInputError(dir, cause) ?? cause;
+  }
+}
 
 export type Layout = 'file' | 'objects';
 
@@ -55,28 +98,53 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
     addGitOpsAnnotations(clusterChart.cluster, spec, opts.gitops ?? []);
     chart = clusterChart;
   }
-  app.synth();
-  if (layout === 'file') return [`${spec.name}.k8s.yaml`];
-  const dir = join(opts.outdir, spec.name);
-  const files = chart.toJson().map((o: { kind: string; metadata: { name: string } }) => objectFileName(o));
-  if (opts.kustomize) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, KUSTOMIZATION_FILE), kustomizationYaml(files));
-    files.push(KUSTOMIZATION_FILE);
+  const objects = chart.toJson() as Array<{ kind: string; metadata: { name: string } }>;
+  const files = layout === 'file' ? [] : objects.map((o) => objectFileName(o));
+  const tooLong = objects.find((o, i) => layout === 'objects' && Buffer.byteLength(files[i]!) > MAX_FILE_NAME_BYTES);
+  if (tooLong) {
+    throw new StarRocksDrError('InvalidInput', `the file name for ${tooLong.kind}/${tooLong.metadata.name} would exceed the ${MAX_FILE_NAME_BYTES} bytes a file system allows`, {
+      field: '--layout objects',
+      fix: `shorten that object's name (to at most ${MAX_FILE_NAME_BYTES - tooLong.kind.length - 10} characters), or use --layout file`,
+    });
   }
-  removeStaleFiles(dir, files);
-  return files.map((f) => `${spec.name}/${f}`);
+  prepareOutDir(opts.outdir);
+  try {
+    app.synth();
+    if (layout === 'file') return [`${spec.name}.k8s.yaml`];
+    const dir = join(opts.outdir, spec.name);
+    if (opts.kustomize) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, KUSTOMIZATION_FILE), kustomizationYaml(files));
+      files.push(KUSTOMIZATION_FILE);
+    }
+    removeStaleFiles(dir, files);
+    return files.map((f) => `${spec.name}/${f}`);
+  } catch (cause) {
+    throw fsInputError(opts.outdir, cause) ?? cause;
+  }
 }
 
 /** `--dr-phase auto`: the form that comes next for the recorded status of the cluster. */
-export async function autoForm(spec: StarRocksClusterSpec, conn: { kubeconfig?: string; context?: string; namespace?: string; client?: KubeClient }): Promise<{ form: DrPhaseForm; reason: string }> {
-  // Loaded on demand: only --dr-phase auto talks to a cluster.
+export async function autoForm(
+  spec: StarRocksClusterSpec,
+  conn: { kubeconfig?: string; context?: string; namespace?: string; client?: KubeClient; forceRestore?: boolean },
+): Promise<{ form: DrPhaseForm; reason: string }> {
+  // Loaded on demand: only --dr-phase auto talks to a cluster. It only reads (no lease: it changes nothing).
   const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
-  const { readStatus } = require('../dr/executor') as typeof import('../dr/executor');
+  const { readRecord } = require('../dr/status-record') as typeof import('../dr/status-record');
+  const { liveIdentity } = require('../dr/guard') as typeof import('../dr/guard');
   const client = conn.client ?? KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
-  const recorded = await readStatus(client, spec.name, namespaceOf(spec, conn.namespace));
+  const namespace = namespaceOf(spec, conn.namespace);
+  const record = await readRecord(client, spec.name, namespace);
+  const feStatefulSet = (await client.get('StatefulSet', namespace, `${spec.name}-fe`)) as V1StatefulSet | undefined;
+  const pvcs = (await client.list('PersistentVolumeClaim', namespace)).items as V1PersistentVolumeClaim[];
   const dr = spec.disasterRecovery;
-  return nextForm({ enabled: dr?.enabled ?? false, generation: dr?.generation, recorded });
+  return nextForm({
+    enabled: dr?.enabled ?? false,
+    generation: dr?.generation,
+    recorded: record?.status,
+    live: { cluster: spec.name, record, feStatefulSet, identity: liveIdentity(feStatefulSet, pvcs), force: !!conn.forceRestore },
+  });
 }
 
 interface SynthFlags {
@@ -89,8 +157,10 @@ interface SynthFlags {
   drPhase: DrPhaseForm | 'auto';
   kubeconfig?: string;
   context?: string;
+  forceRestore?: boolean;
   gitops?: 'argocd' | 'flux' | 'both';
   target: Target;
+  operatorVersion?: OperatorVersion;
 }
 
 export function synthCommand(): Command {
@@ -108,13 +178,22 @@ export function synthCommand(): Command {
     )
     .option('--generation <n>', 'override disasterRecovery.generation', parseGeneration)
     .option('--kubeconfig <file>', 'with --dr-phase auto: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--force-restore', 'with --dr-phase auto: write the restore form even over a cluster that runs the full topology without a record, or whose record describes another cluster')
     .option('--context <name>', 'with --dr-phase auto: kubeconfig context (default: the current context)')
     .addOption(new Option('--gitops <engine>', 'add the annotations that keep CN/BE from being pruned while the restore form is committed (and Argo CD sync waves)').choices(['argocd', 'flux', 'both']))
     .addOption(new Option('--target <target>', 'cluster: the Kubernetes objects; operator: the StarRocksCluster custom resource and its ConfigMaps/Secrets, for the StarRocks operator').choices(['cluster', 'operator']).default('cluster'))
+    .option('--operator-version <version>', 'render what this StarRocks operator release renders: 1.10.x or 1.11.x (default: the newest, 1.11); see lib/render/README.md for what differs', parseOperatorVersionFlag)
     .action(async (flags: SynthFlags) => {
-      const { spec: loaded, notices } = loadInput(flags.values);
-      for (const n of notices) process.stderr.write(`notice: ${n}\n`);
-      const spec = withGeneration(loaded, flags.generation);
+      const input = loadInput(flags.values, undefined, { operatorVersion: flags.operatorVersion });
+      // Every check on what the files say, before the cluster is asked (--dr-phase auto) or a file is written.
+      const checked = validateForRoute(input.spec, {
+        form: flags.target === 'operator' ? 'full' : flags.drPhase,
+        generation: flags.generation,
+        namespace: flags.namespace,
+        failAt: input.failAt,
+      });
+      const spec = checked.spec;
+      for (const n of [...input.notices, ...checked.warnings]) process.stderr.write(`notice: ${n}\n`);
       let form: DrPhaseForm;
       if (flags.target === 'operator' && flags.drPhase !== 'full') {
         process.stderr.write('notice: --dr-phase is ignored with --target operator: the operator runs the recovery from spec.disasterRecovery\n');

@@ -4,7 +4,7 @@
  */
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
+import type { DrPhaseForm, OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { StarRocksCluster } from './star-rocks-cluster';
 
 export interface StarRocksClusterChartProps extends ChartProps {
@@ -19,6 +19,8 @@ export interface StarRocksClusterChartProps extends ChartProps {
   readonly form?: DrPhaseForm;
   /** @default - `spec.disasterRecovery.generation` */
   readonly generation?: number;
+  /** @default - `spec.operatorVersion`, else the newest (see StarRocksClusterProps.operatorVersion) */
+  readonly operatorVersion?: OperatorVersion;
 }
 
 export class StarRocksClusterChart extends Chart {
@@ -26,8 +28,8 @@ export class StarRocksClusterChart extends Chart {
   public readonly cluster: StarRocksCluster;
 
   constructor(scope: Construct, id: string, props: StarRocksClusterChartProps) {
-    const { spec, form, generation, ...chartProps } = props;
+    const { spec, form, generation, operatorVersion, ...chartProps } = props;
     super(scope, id, chartProps);
-    this.cluster = new StarRocksCluster(this, 'Cluster', { spec, namespace: props.namespace, form, generation });
+    this.cluster = new StarRocksCluster(this, 'Cluster', { spec, namespace: props.namespace, form, generation, operatorVersion });
   }
 }

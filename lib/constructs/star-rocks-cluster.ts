@@ -9,7 +9,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { StarRocksDrError } from '../errors';
-import type { ComponentKind, DrPhaseForm, StarRocksClusterSpec } from '../model/types';
+import type { ComponentKind, DrPhaseForm, OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { renderCluster, DEFAULT_NAMESPACE } from '../render/cluster';
 import { restoreForm } from '../render/restore';
 import type { KubeObject } from '../render/kube-object';
@@ -34,6 +34,12 @@ export interface StarRocksClusterProps {
    * @default - `spec.disasterRecovery.generation`
    */
   readonly generation?: number;
+  /**
+   * The StarRocks operator line whose output to render (`'1.10'` or `'1.11'`), e.g. to move from an operator-managed
+   * v1.10 cluster without restarting every pod (lib/render/README.md lists what differs).
+   * @default - `spec.operatorVersion`, else the newest ('1.11')
+   */
+  readonly operatorVersion?: OperatorVersion;
 }
 
 export class StarRocksCluster extends Construct {
@@ -50,8 +56,9 @@ export class StarRocksCluster extends Construct {
     super(scope, id);
     this.clusterName = props.spec.name;
     this.namespace = props.namespace ?? props.spec.namespace ?? chartNamespace(this) ?? DEFAULT_NAMESPACE;
-    const full = renderCluster(props.spec, { namespace: this.namespace });
-    this.rendered = props.form === 'restore' ? restoreForm(full, props.spec, restoreGeneration(props)) : full;
+    const spec = props.operatorVersion === undefined ? props.spec : { ...props.spec, operatorVersion: props.operatorVersion };
+    const full = renderCluster(spec, { namespace: this.namespace });
+    this.rendered = props.form === 'restore' ? restoreForm(full, spec, restoreGeneration(props)) : full;
     this.objects = this.rendered.map((obj) => {
       const key = objectKey(obj.kind, obj.metadata.name);
       const apiObject = new ApiObject(this, key, obj); // ApiObject copies on toJson(); it never mutates its props

@@ -1,5 +1,5 @@
 export * from './annotations';
 export * from './construct-annotations';
-export * from './next-form';
+export * from '../dr/next-form';
 export * from './operator-resources';
 export * from './tree-files';

@@ -8,6 +8,7 @@ import { StarRocksDrError } from '../errors';
 import type { StarRocksClusterSpec } from '../model/types';
 import { validateSpec } from '../model/validate';
 import { loadValuesFiles } from '../model/values';
+import { parseOperatorVersion } from '../model/operator-version';
 import { SNAPSHOT_FILE } from '../dr/snapshot';
 import { clusterSnapshotText, snapshotSecretName, withSnapshotSecret, type ClusterSnapshotConfig } from './cluster-snapshot';
 import type { StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
@@ -60,12 +61,15 @@ export function readStackSettings(projectRoot: string = process.cwd(), config = 
   }
   let notices: string[] = [];
   let spec: StarRocksClusterSpec;
+  // `operatorVersion`: the operator line to render for (1.10.x / 1.11.x; default the newest), lib/render/README.md.
+  const versionText = config.get('operatorVersion');
+  const operatorVersion = versionText ? parseOperatorVersion(versionText, 'operatorVersion (Pulumi config)') : undefined;
   if (valuesFiles.length > 0) {
-    const loaded = loadValuesFiles(valuesFiles.map((f) => path.resolve(projectRoot, f)));
+    const loaded = loadValuesFiles(valuesFiles.map((f) => path.resolve(projectRoot, f)), { operatorVersion });
     spec = loaded.spec;
     notices = loaded.notices;
   } else {
-    spec = validateSpec(inline!);
+    spec = validateSpec(operatorVersion ? { ...inline!, operatorVersion } : inline!);
   }
 
   const secretData: Record<string, pulumi.Output<Record<string, string>>> = {};

@@ -140,20 +140,26 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
     const dependsOn = this.disasterRecovery ? [this.disasterRecovery] : namespaceDeps;
     const feName = feStatefulSetName(spec.name);
     const drTimeoutSeconds = args.drTimeoutSeconds ?? 1800;
+    // waitForFullRollout: CN/BE StatefulSets wait for the FE StatefulSet resource, whose await is its full rollout
+    // (the FE is rendered first, so it exists by the time CN/BE are declared).
+    let feStatefulSet: pulumi.CustomResource | undefined;
     this.resources = full.map((obj) => {
       const timeout = obj.kind === 'StatefulSet' ? `${statefulSetTimeoutSeconds(obj, drTimeoutSeconds)}s` : undefined;
-      return kubernetesResource(
+      const afterFe = spec.waitForFullRollout === true && obj.kind === 'StatefulSet' && obj.metadata.name !== feName && feStatefulSet !== undefined;
+      const resource = kubernetesResource(
         resourceName(name, this.namespace, obj),
         withPulumiApplyAnnotations(obj, feName, generation),
         {
           parent: this,
           provider: this.provider,
-          dependsOn,
+          dependsOn: afterFe ? [...dependsOn, feStatefulSet!] : dependsOn,
           aliases: [{ name: legacyResourceName(obj) }],
           ...(timeout ? { customTimeouts: { create: timeout, update: timeout } } : {}),
         },
         obj.kind === 'Secret' ? secretData[obj.metadata.name] : undefined,
       );
+      if (obj.kind === 'StatefulSet' && obj.metadata.name === feName) feStatefulSet = resource;
+      return resource;
     });
     this.objectNames = full.map((o) => `${o.kind}/${o.metadata.name}`);
 

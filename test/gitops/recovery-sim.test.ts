@@ -70,7 +70,8 @@ before(async () => {
   for (const obj of plan.fullObjects) await client.apply(obj, FIELD_MANAGER); // day 1
   await waitRolledOut(sim, STS);
   const pvcsBefore = pvcUids(sim);
-  const final = await runRecovery(plan, { client, mode: 'apply', timeoutMs: TIMEOUT });
+  // The cluster runs without any recovery recorded: restoring over it must be asked for (guard.ts).
+  const final = await runRecovery(plan, { client, mode: 'apply', timeoutMs: TIMEOUT, force: true });
   assert.equal(final.phase, 'done');
   reference = { sim, pvcsBefore };
 });
@@ -104,10 +105,11 @@ async function gitopsRoute(engineName: GitOpsEngine, useCli: boolean): Promise<v
   const engine = new FakeGitOpsEngine(client, engineName === 'argocd' ? 'argocd-controller' : 'kustomize-controller');
   const synth = async (form: 'full' | 'restore' | 'auto'): Promise<void> => {
     if (useCli) {
-      const code = await main(['synth', ...VALUES.flatMap((f) => ['-f', f]), '-o', out, '--layout', 'objects', '--kustomize', '--gitops', engineName, '--dr-phase', form, '--kubeconfig', kubeconfig]);
+      const force = form === 'auto' ? ['--force-restore'] : [];
+      const code = await main(['synth', ...VALUES.flatMap((f) => ['-f', f]), '-o', out, '--layout', 'objects', '--kustomize', '--gitops', engineName, '--dr-phase', form, '--kubeconfig', kubeconfig, ...force]);
       assert.equal(code, 0, `synth --dr-phase ${form} failed`);
     } else {
-      const chosen = form === 'auto' ? (await autoForm(spec(), { client })).form : form;
+      const chosen = form === 'auto' ? (await autoForm(spec(), { client, forceRestore: true })).form : form;
       synthToDir(spec(), { outdir: out, layout: 'objects', kustomize: true, gitops: [engineName], form: chosen });
     }
   };
@@ -119,8 +121,9 @@ async function gitopsRoute(engineName: GitOpsEngine, useCli: boolean): Promise<v
   const pvcsBefore = pvcUids(sim);
   const cnUid = sim.get('StatefulSet', NS, 'kube-starrocks-cn').metadata.uid;
 
-  // Disaster day: auto picks the restore form (nothing recorded); commit it and sync with prune.
-  assert.equal((await autoForm(spec(), { client })).form, 'restore');
+  // Disaster day: nothing is recorded and the cluster runs: auto refuses to write the restore form unless asked.
+  await assert.rejects(autoForm(spec(), { client }), (err: unknown) => (err as { code?: string }).code === 'Refused');
+  assert.equal((await autoForm(spec(), { client, forceRestore: true })).form, 'restore');
   await synth('auto');
   const restoreSync = await engine.sync(tree);
   assert.deepEqual(restoreSync.pruned, [], 'nothing may be pruned by the restore commit');
