@@ -7,6 +7,7 @@ import { StarRocksDrError } from '../errors';
 import { drCommand } from './dr-command';
 import { ExitCode, exitCodeFor } from './exit-codes';
 import { simCommand } from './sim-command';
+import { snapshotCommand } from './snapshot-command';
 import { synthCommand } from './synth-command';
 import { demoCommand } from './demo-command';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(synthCommand());
   program.addCommand(drCommand());
+  program.addCommand(snapshotCommand());
   program.addCommand(simCommand());
   program.addCommand(demoCommand());
   // addCommand() does not pass settings down: every command reports errors instead of exiting.

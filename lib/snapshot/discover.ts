@@ -69,6 +69,8 @@ export async function discoverSnapshots(lister: ObjectLister, location: string, 
   const ids = clusterId ? [clusterId] : await lister.listFolders(volume.bucket, keyPrefix(volume.prefix));
   const found: ClusterSnapshot[] = [];
   for (const id of ids) found.push(...(await clusterSnapshots(lister, volume, id)));
+  // A --cluster-id that has nothing here: look at the others, so the error can name them.
+  if (clusterId && found.length === 0) return discoverSnapshots(lister, location);
   return {
     location: formatS3(volume),
     clusterIds: [...new Set(found.map((s) => s.clusterId))].sort(),

@@ -10,3 +10,4 @@ export * from './s3';
 export * from './discover';
 export * from './resolve';
 export * from './snapshot-file';
+export * from './access';

@@ -9,7 +9,7 @@ import { findSnapshotSource, SNAPSHOT_FILE, snapshotTextFromSpec } from '../dr/s
 import type { StarRocksClusterSpec } from '../model/types';
 import { chooseSnapshot, type ResolvedSnapshot, type SnapshotChoice, type WarningOptions } from './discover';
 import { S3Lister, type ListingOptions, type ObjectLister } from './s3';
-import { accessFromProperties, volumeFromSnapshotFile, type S3Access } from './storage-volume';
+import { accessFromProperties, volumeFromSnapshotFile, type S3Access, type StorageVolumeEntry } from './storage-volume';
 
 /** How to reach the store (`S3Access` without its location). */
 export type S3Credentials = Omit<S3Access, 'location'>;
@@ -74,12 +74,17 @@ export function withSnapshotPath(spec: StarRocksClusterSpec, path: string): Star
   return source.kind === 'ConfigMap' ? { ...spec, configMaps: replace(spec.configMaps) } : { ...spec, secrets: replace(spec.secrets) };
 }
 
-/** The storage volume (location and S3 access) the spec's cluster_snapshot.yaml names, when the spec creates it. */
-export function accessFromSpec(spec: StarRocksClusterSpec, storageVolume?: string): S3Access | undefined {
+/** The storage volume the spec's cluster_snapshot.yaml names, when the spec creates the file; `where` names it. */
+export function snapshotVolumeOfSpec(spec: StarRocksClusterSpec, storageVolume?: string): { entry: StorageVolumeEntry; where: string } | undefined {
   const source = findSnapshotSource(spec);
   const text = source && snapshotTextFromSpec(spec, source);
   if (!source || text === undefined) return undefined;
   const where = `${source.kind}/${source.name} key ${source.key}`;
-  const volume = volumeFromSnapshotFile(text, where, storageVolume);
-  return accessFromProperties(volume.location, volume.properties, `${where} (storage volume ${volume.name})`);
+  return { entry: volumeFromSnapshotFile(text, where, storageVolume), where };
+}
+
+/** Location and S3 access of the storage volume in the spec's cluster_snapshot.yaml (undefined when not in the spec). */
+export function accessFromSpec(spec: StarRocksClusterSpec, storageVolume?: string): S3Access | undefined {
+  const v = snapshotVolumeOfSpec(spec, storageVolume);
+  return v && accessFromProperties(v.entry.location, v.entry.properties, `${v.where} (storage volume ${v.entry.name})`);
 }
