@@ -1,20 +1,24 @@
 /** Turning the common flags (`-f`, `-n`, `--generation`) into a validated spec. */
 import { InvalidArgumentError } from 'commander';
+import { generationTextProblem, GENERATION_RULE } from '../model/generation';
 import { loadValuesFiles, BUILTIN_EXAMPLE_VALUES, type LoadOptions } from '../model/values';
 import { operatorVersionOf, OPERATOR_RELEASE, OPERATOR_VERSIONS, type OperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
+import type { FailFn } from '../model/validate';
 
 export interface LoadedInput {
   readonly spec: StarRocksClusterSpec;
   readonly notices: readonly string[];
   readonly files: readonly string[];
+  /** Reports a later check's problem at the values key, file and line (pass to validateForRoute). */
+  readonly failAt: FailFn;
 }
 
 /** Load the values files, or `defaults` when none are given (`opts`: the loader's, e.g. the operator version). */
 export function loadInput(files: readonly string[] | undefined, defaults: readonly string[] = [BUILTIN_EXAMPLE_VALUES], opts: LoadOptions = {}): LoadedInput {
   const used = files && files.length > 0 ? files : defaults;
-  const { spec, notices } = loadValuesFiles(used, opts);
-  return { spec, notices, files: used };
+  const { spec, notices, failAt } = loadValuesFiles(used, opts);
+  return { spec, notices, files: used, failAt };
 }
 
 /** `--generation N` overrides the values files' `disasterRecovery.generation` (and turns DR on). */
@@ -23,10 +27,10 @@ export function withGeneration(spec: StarRocksClusterSpec, generation: number | 
   return { ...spec, disasterRecovery: { enabled: true, generation } };
 }
 
+/** The `--generation` flag, with the one generation rule (lib/model/generation.ts). */
 export function parseGeneration(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new InvalidArgumentError('must be a positive integer (1 for the first recovery, raised by one for each new one)');
-  }
+  const problem = generationTextProblem(text);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}: it must be ${GENERATION_RULE}`);
   return Number(text);
 }
 

@@ -8,6 +8,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { validateForRoute } from '../dr/preflight';
 import { StarRocksDrError } from '../errors';
 import type { ComponentKind, DrPhaseForm, OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { renderCluster, DEFAULT_NAMESPACE } from '../render/cluster';
@@ -54,6 +55,8 @@ export class StarRocksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: StarRocksClusterProps) {
     super(scope, id);
+    // The same checks as every other route (synth, dr run, Pulumi): a construct never renders what would not apply.
+    validateForRoute(props.spec, { form: props.form ?? 'full', generation: props.generation, generationField: 'generation (StarRocksCluster prop)', namespace: props.namespace, namespaceField: 'namespace (StarRocksCluster prop)' });
     this.clusterName = props.spec.name;
     this.namespace = props.namespace ?? props.spec.namespace ?? chartNamespace(this) ?? DEFAULT_NAMESPACE;
     const spec = props.operatorVersion === undefined ? props.spec : { ...props.spec, operatorVersion: props.operatorVersion };

@@ -17,7 +17,6 @@ import {
   isPlainObject,
   isPort,
   isQuantity,
-  isZeroQuantity,
   show,
   suggestKey,
 } from './checks';
@@ -235,9 +234,6 @@ class Checker {
         names.add(o.name);
         this.string(o.storageClassName, p('storageVolumes', i, 'storageClassName'));
         this.quantity(o.storageSize, p('storageVolumes', i, 'storageSize'));
-        if (typeof o.storageSize === 'string' && isZeroQuantity(o.storageSize)) {
-          this.fail(p('storageVolumes', i, 'storageSize'), `a volume of size ${o.storageSize} is never created`, 'remove the volume, or give it a size such as 10Gi');
-        }
         if (o.hostPath !== undefined && (!isPlainObject(o.hostPath) || typeof o.hostPath.path !== 'string' || !isMountPath(o.hostPath.path))) {
           this.fail(p('storageVolumes', i, 'hostPath'), 'hostPath needs an absolute `path`', 'set hostPath: {path: /some/dir}');
         }
