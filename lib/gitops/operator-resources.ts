@@ -1,10 +1,12 @@
 /**
- * `synth --target operator`: the same typed model as the StarRocksCluster custom resource (`starrocks.com/v1`,
- * operator v1.10.x) plus the objects the kube-starrocks chart writes next to it (the `<c>-fe-cm` / `<c>-cn-cm` /
+ * `synth --target operator`: the same typed model as the StarRocksCluster custom resource (`starrocks.com/v1`, the
+ * CRD of the targeted operator line: v1.11.5 by default, v1.10.2 with `operatorVersion: '1.10'`) plus the objects the kube-starrocks chart writes next to it (the `<c>-fe-cm` / `<c>-cn-cm` /
  * `<c>-be-cm` config ConfigMaps that `configMapInfo` points at, and the user's ConfigMaps/Secrets), for teams that
  * run the operator. Field names and chart-added values follow the chart's `starrockscluster.yaml` template: `TZ`
  * leads each component's env, the config hash is a component annotation, `maxUnavailablePods` becomes
- * `updateStrategy.rollingUpdate.maxUnavailable`. Pure: same spec, same objects.
+ * `updateStrategy.rollingUpdate.maxUnavailable`. The v1.11 fields (`waitForFullRollout`, `podManagementPolicy`,
+ * `minReadySeconds`, `persistentVolumeClaimRetentionPolicy`) are written only when the spec sets them, so a v1.10
+ * CRD accepts the resource of a spec that does not use them. Pure: same spec, same objects.
  */
 import type { ComponentKind, ComponentSpec, StarRocksClusterSpec } from '../model/types';
 import { DEFAULT_TIME_ZONE } from '../render/chart-defaults';
@@ -32,6 +34,7 @@ export function renderOperatorResources(spec: StarRocksClusterSpec, opts: Operat
   const rendered = renderCluster(spec, { namespace });
   const side = rendered.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret');
   const crSpec: Record<string, unknown> = {};
+  if (spec.waitForFullRollout) crSpec.waitForFullRollout = true;
   if (spec.disasterRecovery) crSpec.disasterRecovery = { ...spec.disasterRecovery };
   for (const kind of ['fe', 'cn', 'be'] as const) {
     const component = spec[SPEC_KEYS[kind].spec];
@@ -95,6 +98,9 @@ function componentSpec(cluster: StarRocksClusterSpec, kind: ComponentKind, c: Co
   set('storageVolumes', c.storageVolumes);
   set('configMaps', c.configMaps);
   set('secrets', c.secrets);
+  set('podManagementPolicy', c.podManagementPolicy);
+  set('minReadySeconds', c.minReadySeconds);
+  set('persistentVolumeClaimRetentionPolicy', c.persistentVolumeClaimRetentionPolicy);
   return out;
 }
 

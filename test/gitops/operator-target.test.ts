@@ -1,9 +1,10 @@
 /**
- * `synth --target operator`: the StarRocksCluster resource from the same model. Field names are checked against the
- * operator's CRD schema when its source is on this machine (/work/operator-src, read only; skipped elsewhere).
+ * `synth --target operator`: the StarRocksCluster resource from the same model. Field names and types are checked
+ * against the v1.11.5 CRD schema (deploy/starrocks.com_starrocksclusters.yaml, a verbatim copy under test/data).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { renderOperatorResources, OPERATOR_KIND } from '../../lib/gitops';
@@ -11,7 +12,7 @@ import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } 
 import { renderCluster } from '../../lib/render/cluster';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
 
-const CRD = '/work/operator-src/config/crd/bases/starrocks.com_starrocksclusters.yaml';
+const CRD = path.join(__dirname, '..', 'data', 'chart-v1.11.5', 'starrocks.com_starrocksclusters.yaml');
 const reference = () => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
 
 /** A spec that uses most component fields, so the schema check covers them. */
@@ -35,7 +36,12 @@ function wideSpec(): StarRocksClusterSpec {
       sidecars: [{ name: 'log', image: 'busybox' }],
       imagePullSecrets: [{ name: 'regcred' }],
       runAsNonRoot: true,
+      podManagementPolicy: 'OrderedReady',
+      minReadySeconds: 10,
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain' },
     },
+    starRocksCnSpec: { ...base.starRocksCnSpec!, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' } },
+    waitForFullRollout: true,
   };
 }
 
@@ -60,7 +66,7 @@ function checkAgainst(schema: Schema, value: unknown, path: string, problems: st
   else if (t === 'boolean' && typeof value !== 'boolean') problems.push(`${path}: expected a boolean`);
 }
 
-test('the StarRocksCluster spec only uses fields of the operator CRD, with their types', { skip: !existsSync(CRD) && 'operator source not present' }, () => {
+test('the StarRocksCluster spec only uses fields of the v1.11.5 CRD, with their types (new fields included)', () => {
   const crd = parse(readFileSync(CRD, 'utf8'));
   const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1');
   const specSchema: Schema = version.schema.openAPIV3Schema.properties.spec;
@@ -93,6 +99,14 @@ test('the resource carries the model: images, replicas, env with the chart TZ fi
   assert.deepEqual(fe.updateStrategy, { rollingUpdate: { maxUnavailable: 1 } });
   assert.deepEqual(fe.configMaps, s.starRocksFeSpec.configMaps);
   assert.deepEqual(fe.storageVolumes, s.starRocksFeSpec.storageVolumes);
+  // v1.11.5 CRD fields: crd yaml:7238 waitForFullRollout; per component minReadySeconds, podManagementPolicy,
+  // persistentVolumeClaimRetentionPolicy (the chart's starrockscluster.yaml:14-16, 203-204, 282-285).
+  assert.equal(cr.spec.waitForFullRollout, true);
+  assert.equal(fe.podManagementPolicy, 'OrderedReady');
+  assert.equal(fe.minReadySeconds, 10);
+  assert.deepEqual(fe.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Retain' });
+  assert.deepEqual(cr.spec.starRocksCnSpec.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Delete', whenScaled: 'Delete' });
+  assert.equal('waitForFullRollout' in (renderOperatorResources(reference()).at(-1) as any).spec, false, 'written only when set');
   const cn = cr.spec.starRocksCnSpec;
   assert.equal(cn.cnEnvVars[0].name, 'TZ');
   assert.equal(cr.spec.starRocksBeSpec, undefined);
