@@ -36,6 +36,8 @@ export interface RecoveryPlan {
   readonly restoreObjects: readonly KObject[];
   /** The full topology, in apply order. */
   readonly fullObjects: readonly KObject[];
+  /** `spec.waitForFullRollout` (operator v1.11): CN/BE StatefulSets go on only once the FE StatefulSet has rolled out. */
+  readonly waitForFullRollout?: boolean;
 }
 
 export type ProgressEvent =
@@ -163,13 +165,20 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
     // Prove the lease is still ours right before changing the cluster (a run paused past the lease must not act).
     await lease.confirm();
     emit({ type: 'apply', form, objects: objects.length });
-    for (const obj of objects) {
+    // waitForFullRollout: the CN/BE StatefulSets wait for the FE to roll out, as the v1.11 operator orders them.
+    const held = form === 'full' && plan.waitForFullRollout ? objects.filter((o) => heldForFeRollout(o, stsName)) : [];
+    const send = async (obj: KObject) => {
       const body = JSON.stringify(obj);
-      if (form === 'full' && obj.kind !== 'StatefulSet' && restoreApplied.get(keyOf(obj)) === body) continue;
+      if (form === 'full' && obj.kind !== 'StatefulSet' && restoreApplied.get(keyOf(obj)) === body) return;
       const applied = await client.apply(obj, FIELD_MANAGER);
       if (form === 'restore') restoreApplied.set(keyOf(obj), body);
       if (applied.kind === 'StatefulSet' && applied.metadata?.name === stsName) sts = applied as V1StatefulSet;
-    }
+    };
+    for (const obj of objects) if (!held.includes(obj)) await send(obj);
+    if (held.length === 0) return;
+    await waitForRollout(plan, opts, remaining(), [stsName]);
+    await lease.confirm();
+    for (const obj of held) await send(obj);
   };
 
   // How often each form was applied in this run: a form that does not stick (another controller rewriting the FE
@@ -250,9 +259,14 @@ async function waitForFe(
   return result;
 }
 
-/** After `done`: wait until every StatefulSet of the full form has rolled out (generation observed, all ready, one revision). */
-async function waitForRollout(plan: RecoveryPlan, opts: ExecutorOptions, timeoutMs: number): Promise<void> {
-  const names = plan.fullObjects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata!.name!);
+/** A CN/BE StatefulSet of the full form: what `waitForFullRollout` holds back until the FE has rolled out. */
+function heldForFeRollout(obj: KObject, feName: string): boolean {
+  return obj.kind === 'StatefulSet' && obj.metadata?.name !== feName;
+}
+
+/** Wait until the StatefulSets `names` (default: every one of the full form) have rolled out (generation observed, all ready, one revision). */
+async function waitForRollout(plan: RecoveryPlan, opts: ExecutorOptions, timeoutMs: number, only?: readonly string[]): Promise<void> {
+  const names = only ?? plan.fullObjects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata!.name!);
   if (names.length === 0) return;
   await waitUntil({
     client: opts.client,

@@ -34,6 +34,7 @@ export function planRecovery(spec: StarRocksClusterSpec, namespace?: string, sna
       ...(checked.snapshot ? { snapshotPath: checked.snapshot.clusterSnapshotPath } : {}),
       restoreObjects: restoreForm(full, spec, checked.generation) as KObject[],
       fullObjects: full as KObject[],
+      ...(spec.waitForFullRollout ? { waitForFullRollout: true } : {}),
     },
   };
 }

@@ -153,3 +153,26 @@ describe('dr run against a controller that keeps rewriting the FE StatefulSet', 
     }
   });
 });
+
+describe('dr run with waitForFullRollout (operator v1.11)', () => {
+  it('applies the CN StatefulSet only once the FE StatefulSet has rolled out', async () => {
+    const sim = await startSim();
+    try {
+      const { rolledOut } = await import('../../lib/dr/policy');
+      // Seen from the API server: the FE's state at the moment the CN StatefulSet first exists.
+      let feWhenCnAppeared: unknown;
+      const watcher = sim.waitFor(() => {
+        if (sim.get('StatefulSet', NS, `${CLUSTER}-cn`) && feWhenCnAppeared === undefined) feWhenCnAppeared = structuredClone(sim.get('StatefulSet', NS, `${CLUSTER}-fe`));
+        return feWhenCnAppeared !== undefined;
+      }, 60_000);
+      await recover(sim, { ...referenceSpec(1), waitForFullRollout: true });
+      await watcher;
+      const fe = feWhenCnAppeared as { spec: { replicas: number } };
+      assert.equal(fe.spec.replicas, 3, 'the FE was already in its full form');
+      assert.ok(rolledOut(fe as never), 'and rolled out, when the CN StatefulSet was created');
+      assertFullTopology(sim);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
