@@ -7,10 +7,11 @@ import { KubeClient } from '../kube/client';
 import { fePodSelector, feStatefulSetName, readStatus, rolledOut, runRecovery } from '../dr/executor';
 import { CLIENT_GO_TIMINGS, leaseName, type LeaseTimings } from '../dr/lease';
 import { namespaceOf, planRecoveryLive } from '../dr/plan';
+import { validateForRoute } from '../dr/preflight';
 import { feReadiness, isRestoreForm } from '../dr/readiness';
 import type { DisasterRecoveryStatus } from '../dr/status';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
-import { loadInput, withGeneration } from './inputs';
+import { loadInput } from './inputs';
 import { progressPrinter } from './progress';
 
 export interface DrFlags {
@@ -59,7 +60,8 @@ function printStatus(status: DisasterRecoveryStatus | undefined, output: DrFlags
 
 export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promise<void> {
   const input = loadInput(flags.values, DEFAULT_INPUT);
-  const spec = withGeneration(input.spec, flags.generation);
+  // Every offline check (values, limits, recovery prerequisites) before a client exists: bad input is exit 2, not 4.
+  const { spec } = validateForRoute(input.spec, { form: 'restore', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
   const { plan, preflight } = await planRecoveryLive(client, spec, flags.namespace);
   const progress = progressPrinter();
