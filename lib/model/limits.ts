@@ -140,11 +140,20 @@ function ports(config: string | undefined, kind: ComponentKind, at: SpecPath, fa
     kind === 'fe'
       ? Object.entries(fePorts(conf)).map(([name, port]) => [FE_KEY[name]!, port])
       : Object.entries(backendPorts(conf, kind)).map(([name, port]) => [backendKey(name, kind), port]);
+  // Operator v1.11 renders a Service port for a non-zero arrow_flight_port (conf.ts arrowFlightPort); 0 means none.
+  const arrow = conf.get('arrow_flight_port');
+  if (arrow !== undefined) {
+    if (!/^\d+$/.test(arrow) || Number(arrow) > 65535) {
+      fail(at, `${file} sets arrow_flight_port to something that is not a port number (0 for none, or 1-65535)`, 'set arrow_flight_port to a whole number between 1 and 65535, or remove the line');
+    }
+    if (Number(arrow) !== 0) resolved.push(['arrow_flight_port', Number(arrow)]);
+  }
   const seen = new Map<number, string>();
   for (const [key, port] of resolved) {
     const other = seen.get(port);
     if (other !== undefined) {
-      fail(at, `${file}: ${other} and ${key} are both ${port}; one container cannot listen twice on a port`, `give ${key} a port of its own (its default is ${DEFAULT_PORTS[key as PortKey]})`);
+      const fallback = key in DEFAULT_PORTS ? ` (its default is ${DEFAULT_PORTS[key as PortKey]})` : '';
+      fail(at, `${file}: ${other} and ${key} are both ${port}; one container cannot listen twice on a port`, `give ${key} a port of its own${fallback}`);
     }
     seen.set(port, key);
   }
