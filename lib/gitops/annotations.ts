@@ -9,6 +9,13 @@
  *   held-back objects are synced only once the FE (wave 0) is healthy, the order the operator keeps;
  * - Flux: `kustomize.toolkit.fluxcd.io/prune: disabled` (Flux orders by `dependsOn` between Kustomizations, not waves).
  * These are plain annotations: any other engine, kubectl or the simulator ignores them.
+ *
+ * The same wave carries `spec.waitForFullRollout` (operator v1.11: CN/BE are updated only once the FE StatefulSet is
+ * fully rolled out) to Argo CD: it starts wave 1 only when every wave-0 object is Healthy, and its StatefulSet health
+ * is "rolled out" (all replicas updated and ready, currentRevision = updateRevision). With `--gitops argocd` CN/BE
+ * therefore always wait for a fully rolled-out FE, the stricter of the operator's two orders. Flux applies one
+ * Kustomization's objects together: the order needs the CN/BE objects under a second path whose Kustomization
+ * `dependsOn` the FE one, which health-checks the FE StatefulSet (`examples/flux/starrocks-rollout-order.yaml`).
  */
 import type { KubeObject } from '../render/kube-object';
 

@@ -73,3 +73,14 @@ test('your own cdk8s app with addGitOpsAnnotations writes the bytes starrocks-dr
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('waitForFullRollout under Argo CD: the CN and BE StatefulSets sync in wave 1, after the wave-0 FE StatefulSet is Healthy', () => {
+  const base = spec();
+  const s = { ...base, waitForFullRollout: true, starRocksBeSpec: { image: 'starrocks/be-ubuntu:3.4.1' } };
+  const full = renderCluster(s);
+  const annotated = annotateForGitOps(full, heldBackKeysOf(s, 'default'), ['argocd']);
+  const wave = (name: string) => annotated.find((o) => o.kind === 'StatefulSet' && o.metadata.name === name)!.metadata.annotations?.[ARGOCD_SYNC_WAVE];
+  assert.equal(wave('kube-starrocks-fe'), undefined, 'FE in the default wave 0');
+  assert.equal(wave('kube-starrocks-cn'), '1');
+  assert.equal(wave('kube-starrocks-be'), '1');
+});

@@ -73,3 +73,17 @@ test('the schemas do reject a wrong example (the validation is real)', () => {
   const [k] = docs('flux/starrocks-kustomizations.yaml');
   assert.throws(() => new Kustomization({ ...k, spec: { ...k.spec, healthChecks: [{ kind: 'StatefulSet' }] } }).validate());
 });
+
+test('flux/starrocks-rollout-order.yaml: waitForFullRollout order - backends depend on the FE Kustomization, which gates on the FE StatefulSet', () => {
+  const [fe, backends] = docs('flux/starrocks-rollout-order.yaml');
+  const [repo] = docs('flux/gitrepository.yaml');
+  for (const k of [fe, backends]) {
+    assert.doesNotThrow(() => new Kustomization(k).validate(), k.metadata.name);
+    assert.equal(k.spec.sourceRef.name, repo.metadata.name);
+  }
+  assert.equal(fe.spec.path, `./${treePath}`);
+  const feSts = renderCluster(spec).find((o) => o.kind === 'StatefulSet' && o.metadata.name === feStatefulSetName(spec.name))!;
+  assert.deepEqual(fe.spec.healthChecks, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: feSts.metadata.name, namespace: feSts.metadata.namespace }]);
+  assert.deepEqual(backends.spec.dependsOn, [{ name: fe.metadata.name }]);
+  assert.equal(backends.spec.path, `./${treePath}-backends`);
+});
