@@ -65,7 +65,8 @@ export interface Simulator {
   };
   readonly pods: {
     inject(podNamePattern: string | RegExp, fault: PodFault): void;
-    clear(): void;
+    /** Heals the pods injected with `podNamePattern` (the same string or RegExp source), or all pods. */
+    clear(podNamePattern?: string | RegExp): void;
   };
   /** Requests served, keyed `${VERB} ${resource}`, e.g. "PATCH statefulsets", "WATCH pods", "PUT pods/status". */
   requestCounts(): Record<string, number>;
@@ -162,7 +163,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     pods: {
       inject: (pattern, fault) => runtime.inject(pattern, fault),
-      clear: () => runtime.clearFaults(),
+      clear: (pattern) => runtime.clearFaults(pattern),
     },
     requestCounts: () => faults.requestCounts(),
     resetRequestCounts: () => faults.resetRequestCounts(),

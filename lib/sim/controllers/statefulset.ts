@@ -158,15 +158,21 @@ export class StatefulSetController extends QueueController {
         continue;
       }
       this.ensureClaims(sts, i);
+      this.retainOrReleaseClaims(sts, p, false);
       if (monotonic && (isTerminating(p) || !isHealthy(p))) return;
     }
 
+    // As stateful_set_control.go: the first unhealthy pod (replicas in ordinal order, then the condemned ones) may be
+    // deleted; any other unhealthy condemned pod halts an OrderedReady scale-down.
+    const ascending = [...condemned].reverse();
+    const firstUnhealthy = [...slots, ...ascending].find((x) => x && !isHealthy(x));
     for (const p of condemned) {
       if (isTerminating(p)) {
         if (monotonic) return;
         continue;
       }
-      if (monotonic && slots.some((s) => s && !isHealthy(s))) return;
+      if (monotonic && !isHealthy(p) && p !== firstUnhealthy) return;
+      this.retainOrReleaseClaims(sts, p, true);
       this.deletePod(sts, p);
       if (monotonic) return;
     }
@@ -181,6 +187,27 @@ export class StatefulSetController extends QueueController {
         return;
       }
       if (!isHealthy(p)) return;
+    }
+  }
+
+  /**
+   * persistentVolumeClaimRetentionPolicy (StatefulSetAutoDeletePVC, on by default since 1.27): `whenDeleted: Delete`
+   * makes the StatefulSet an owner of each claim (the garbage collector deletes them with it); `whenScaled: Delete`
+   * makes a condemned pod the owner of its claims (they go with the pod). Retain (the default) leaves claims unowned.
+   */
+  private retainOrReleaseClaims(sts: any, pod: any, condemned: boolean): void {
+    const policy = sts.spec.persistentVolumeClaimRetentionPolicy ?? {};
+    const ordinal = ordinalOf(sts.metadata.name, pod.metadata.name);
+    if (ordinal === undefined) return;
+    for (const tpl of sts.spec.volumeClaimTemplates ?? []) {
+      const claim = this.registry.store.get(PVC, sts.metadata.namespace, this.claimName(sts, tpl, ordinal));
+      if (!claim || claim.metadata.deletionTimestamp) continue;
+      const refs: any[] = (claim.metadata.ownerReferences ?? []).filter((r: any) => !(r.kind === 'StatefulSet' && r.uid === sts.metadata.uid) && !(r.kind === 'Pod' && r.uid === pod.metadata.uid));
+      if (policy.whenDeleted === 'Delete') refs.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: sts.metadata.name, uid: sts.metadata.uid });
+      if (condemned && policy.whenScaled === 'Delete') refs.push({ apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid });
+      const next = { ...claim, metadata: { ...claim.metadata, ownerReferences: refs.length ? refs : undefined } };
+      if (!refs.length) delete next.metadata.ownerReferences;
+      this.registry.writeInternal(PVC, next, MANAGER);
     }
   }
 
@@ -284,6 +311,8 @@ export class StatefulSetController extends QueueController {
       collisionCount: 0,
       availableReplicas: ready,
     };
+    // Conditions are written by others through /status; the controller keeps them.
+    if (sts.status?.conditions) status.conditions = sts.status.conditions;
     // Zero counts are omitted on the wire (omitempty), as the real API server does.
     for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (status[k] === 0) delete status[k];
     this.registry.writeInternal(STS, { ...sts, status }, MANAGER, 'status');

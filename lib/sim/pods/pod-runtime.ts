@@ -102,8 +102,9 @@ export class PodRuntime implements Controller {
     this.faults.push({ pattern, fault });
   }
 
-  clearFaults(): void {
-    this.faults = [];
+  /** Removes the faults injected with `pattern` (all of them without one). */
+  clearFaults(pattern?: string | RegExp): void {
+    this.faults = pattern === undefined ? [] : this.faults.filter((f) => String(f.pattern) !== String(pattern));
   }
 
   private faultFor(name: string): PodFault | undefined {
