@@ -15,6 +15,11 @@ import { round } from './stats';
 export interface RequestCount {
   readonly restoreSeconds: number;
   readonly total: number;
+  /**
+   * Requests for the cluster's Lease (take, renew every 2 s, release): time-based by design, as client-go leader
+   * election renews; counted apart so the per-recovery target measures the recovery's own requests.
+   */
+  readonly lease: number;
   /** By verb (GET, LIST, WATCH, PATCH, ...). */
   readonly byVerb: Record<string, number>;
   /** As the simulator keys them, `${VERB} ${resource}`. */
@@ -37,8 +42,9 @@ export async function countRequests(restoreSeconds: number, timeScale: number): 
       const verb = key.split(' ')[0];
       byVerb[verb] = (byVerb[verb] ?? 0) + n;
     }
-    const total = Object.values(byRequest).reduce((a, b) => a + b, 0);
-    return { restoreSeconds, total, byVerb, byRequest, wallMs: performance.now() - t0 };
+    const all = Object.values(byRequest).reduce((a, b) => a + b, 0);
+    const lease = Object.entries(byRequest).filter(([k]) => k.endsWith(' leases')).reduce((a, [, n]) => a + n, 0);
+    return { restoreSeconds, total: all - lease, lease, byVerb, byRequest, wallMs: performance.now() - t0 };
   } finally {
     await sim.stop();
   }
@@ -62,7 +68,8 @@ export async function benchApiRequests(opts: RequestOptions = {}): Promise<Row[]
     const r = await countRequests(seconds, timeScale);
     results.push(r);
     opts.log?.(`  api requests, ${label(seconds)} restore: ${r.total} in ${Math.round(r.wallMs)} ms wall (${JSON.stringify(r.byRequest)})`);
-    rows.push({ metric: `API requests per recovery, ${label(seconds)} restore (simulated, timeScale ${timeScale})`, value: r.total, unit: 'requests', target: '< 30', met: r.total < 30 });
+    rows.push({ metric: `API requests per recovery, ${label(seconds)} restore (simulated, timeScale ${timeScale}), lease apart`, value: r.total, unit: 'requests', target: '< 30', met: r.total < 30 });
+    rows.push(info(`  ${label(seconds)} restore: Lease requests (take, renew every 2 s of wall time, release)`, r.lease, 'requests'));
     for (const verb of Object.keys(r.byVerb).sort()) rows.push(info(`  ${label(seconds)} restore: ${verb}`, r.byVerb[verb], 'requests'));
   }
   const [short, long] = results;

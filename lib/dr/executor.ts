@@ -129,7 +129,8 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
   let record: RecoveryRecord | undefined = await readRecord(client, cluster, namespace);
   let sts = (await client.get('StatefulSet', namespace, stsName)) as V1StatefulSet | undefined;
   let pods = (await client.list('Pod', namespace, fePodSelector(cluster))).items as V1Pod[];
-  let pvcs = await observePvcs();
+  // PVC uids matter only to compare with a record that has them, or to fill a record that lacks them.
+  let pvcs = record && Object.keys(record.identity.feMetaPvcUids).length > 0 ? await observePvcs() : [];
 
   const verdict = guard({ cluster, generation, recorded: record, feStatefulSet: sts, live: liveIdentity(sts, pvcs, plan.snapshotPath), force: !!opts.force });
   for (const message of verdict.warnings) emit({ type: 'warning', message });
@@ -200,7 +201,6 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
       case 'applyRestore':
         if (mode === 'apply') await applyAll('restore', plan.restoreObjects);
         else ({ sts, pods } = await waitForFe(plan, opts, remaining(), 'the GitOps engine to apply the restore form', (s) => isRestoreFormOf(s, generation)));
-        pvcs = await observePvcs();
         break;
       case 'applyFull':
         if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
@@ -213,7 +213,8 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
           const next = decide({ generation, snapshotMounted: true, recorded, feStatefulSet: s, fePods: p, now: clock() });
           if (next.status.phase === 'doing') await writeStatus(next.status);
         }));
-        pvcs = await observePvcs();
+        // The restored FE's metadata PVC exists now: its uid goes into the record's identity with the next write.
+        if (Object.keys(identity.feMetaPvcUids).length === 0) pvcs = await observePvcs();
         break;
       }
     }
