@@ -15,15 +15,18 @@
  * refresh and destroy, and a `diff` without changes never replaces it). Keep both exporting the same functions:
  * - v1 (stored before 0.1.0 was packaged): `<root>/lib/pulumi/dr-operations.ts` through tsx's CommonJS hook,
  *   root = `STARROCKS_DR_PROJECT_ROOT` or the host's working directory (test/pulumi/fixtures/provider-v1.js);
- * - v2 (this text): {@link OPERATIONS_ENTRY} under the package root.
+ * - v2 (this text): `build/lib/pulumi/dr-operations.js` under the package root.
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type * as Operations from './dr-operations';
 
+// Not exported, on purpose: compiled code reads an exported constant through the module's `exports`, and the
+// serializer captures a module under node_modules as `require('<its path>')`, which the package's `exports` map
+// (and a host without this package on its path) refuses. Plain constants are copied into the text.
 /** The package this provider loads its implementation from. */
-export const PACKAGE_NAME = 'starrocks-dr';
+const PACKAGE_NAME = 'starrocks-dr';
 /** The v2 entry point, relative to the package root (compiled by `npm run build`, shipped in the package). */
-export const OPERATIONS_ENTRY = ['build', 'lib', 'pulumi', 'dr-operations.js'] as const;
+const OPERATIONS_ENTRY = ['build', 'lib', 'pulumi', 'dr-operations.js'] as const;
 
 function operations(): typeof Operations {
   const path = require('node:path') as typeof import('node:path');

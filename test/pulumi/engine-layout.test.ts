@@ -47,6 +47,8 @@ describe('engine layout: the stack program', () => {
     assert.equal(typeof text, 'string');
     assert.doesNotMatch(text as string, /tsx\/cjs|dr-operations\.ts/);
     assert.match(text as string, /dr-operations\.js/);
+    // No module captured by reference: a require-from-string text has no path to resolve it from.
+    assert.doesNotMatch(text as string, /require\("(\.|starrocks-dr)/);
   });
 });
 

@@ -1,0 +1,28 @@
+/**
+ * A Pulumi program of your own: one StarRocks shared-data cluster, recovered from its cluster snapshot when
+ * `drGeneration` is set. `npm install && npm run build && pulumi up` (see README.md).
+ */
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from 'starrocks-dr/model';
+import { StarRocksClusterStack } from 'starrocks-dr/pulumi';
+
+const config = new pulumi.Config();
+const kubernetes = new pulumi.Config('kubernetes');
+// The engine runs this file in build/: resolve paths against the project root, where Pulumi.yaml is.
+const root = pulumi.runtime.getRootDirectory();
+const configured = config.getObject<string[]>('valuesFiles') ?? [];
+const files = configured.length > 0 ? configured.map((f) => path.resolve(root, f)) : [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
+const { spec } = loadValuesFiles(files);
+
+const cluster = new StarRocksClusterStack(spec.name, {
+  spec,
+  namespace: config.get('namespace') ?? 'starrocks',
+  drGeneration: config.getNumber('drGeneration'),
+  kubeconfig: kubernetes.getSecret('kubeconfig'),
+  context: kubernetes.get('context'),
+});
+
+export const namespace = cluster.namespace;
+export const objects = cluster.objectNames;
+export const disasterRecovery = cluster.drOutputs();

@@ -1,0 +1,113 @@
+/**
+ * The package as users get it: `npm pack`, installed into a temporary copy of each example project (its own
+ * package.json, depending on the tarball). The peers (cdk8s, constructs, @pulumi/pulumi, @pulumi/kubernetes) are
+ * linked from this repository's node_modules rather than installed again, which keeps each test well under a
+ * minute; the package's own dependencies come from the install. Needs the build (`npm run build`).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { dynamicUrn, PROVIDER_KEY, startDynamicProviderHost } from '../../lib/pulumi/testing';
+import { startSimulator } from '../../lib/sim';
+import { programLayout, runProgramAsEngine } from '../pulumi-harness/engine-layout';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const DR_TYPE = 'pulumi-nodejs:dynamic/starrocks:DisasterRecovery';
+
+let work: string;
+let tarball: string;
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 50_000 });
+}
+
+/** A copy of examples/<name> that depends on the tarball, installed, peers linked, compiled with this repo's tsc. */
+function installExample(name: string, peers: readonly string[]): string {
+  const dir = path.join(work, name);
+  fs.cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true, filter: (src) => !/[\\/](node_modules|build|dist)$/.test(src) });
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  pkg.dependencies = { 'starrocks-dr': `file:${tarball}` };
+  delete pkg.devDependencies;
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps'], dir);
+  for (const peer of peers) {
+    fs.mkdirSync(path.dirname(path.join(dir, 'node_modules', peer)), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(dir, 'node_modules', peer), 'dir');
+  }
+  // Type-checks the example against the package's emitted declarations.
+  execFileSync(process.execPath, [TSC, '-p', dir, '--typeRoots', path.join(ROOT, 'node_modules', '@types')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return dir;
+}
+
+before(() => {
+  assert.ok(fs.existsSync(path.join(ROOT, 'build', 'lib', 'index.js')), 'build/ is missing. Fix: npm run build');
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'srdr-package-'));
+  // --ignore-scripts: pack the build as it is (prepare would rebuild it under other running tests).
+  const [info] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = path.join(work, info.filename);
+});
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('packed package', () => {
+  it('ships the compiled code, its types, the CLI and the built-in example, and no sources or test harness', () => {
+    const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const f of ['package/bin/starrocks-dr.js', 'package/build/lib/index.js', 'package/build/lib/index.d.ts', 'package/build/lib/pulumi/dr-operations.js', 'package/examples/starrocks-values.yaml']) {
+      assert.ok(listing.includes(f), f);
+    }
+    assert.deepEqual(listing.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
+    assert.deepEqual(listing.filter((f) => f.includes('/testing/') || f.includes('tsbuildinfo') || f.startsWith('package/build/stacks')), []);
+  });
+});
+
+describe('examples/cdk8s-app with the installed package', () => {
+  let app: string;
+  before(() => {
+    app = installExample('cdk8s-app', ['cdk8s', 'constructs']);
+  });
+
+  it('synthesizes from its own directory the same manifests as the installed `starrocks-dr synth`', () => {
+    execFileSync(process.execPath, ['build/main.js'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const viaCli = path.join(work, 'cli-out');
+    execFileSync(process.execPath, [path.join(app, 'node_modules', 'starrocks-dr', 'bin', 'starrocks-dr.js'), 'synth', '-o', viaCli], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    const a = fs.readFileSync(path.join(app, 'dist', 'kube-starrocks.k8s.yaml'));
+    const b = fs.readFileSync(path.join(viaCli, 'kube-starrocks.k8s.yaml'));
+    assert.ok(a.length > 1000);
+    assert.ok(a.equals(b), 'same bytes');
+  });
+});
+
+describe('examples/pulumi-program with the installed package', () => {
+  let program: string;
+  before(() => {
+    program = installExample('pulumi-program', ['@pulumi/pulumi', '@pulumi/kubernetes']);
+  });
+
+  it('runs under mocks the engine\'s way, and its provider recovers the cluster on the simulator to done', async () => {
+    const run = await runProgramAsEngine(program, { drGeneration: '1', namespace: 'default' });
+    const dr = run.registrations.find((r) => r.type === DR_TYPE);
+    assert.ok(dr, 'a DisasterRecovery resource');
+    assert.ok(run.registrations.some((r) => r.type === 'kubernetes:apps/v1:StatefulSet'));
+    assert.deepEqual(run.outputs.objects, (run.outputs.objects as string[]).filter((o) => /^(ConfigMap|Service|StatefulSet|Secret)\//.test(o)));
+
+    const sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+    // The engine starts the host in dirname(main) = build/; the provider finds node_modules/starrocks-dr above it.
+    const host = await startDynamicProviderHost({ cwd: programLayout(program).pwd, project: 'my-starrocks', env: { STARROCKS_DR_PROJECT_ROOT: '', NODE_OPTIONS: '' } });
+    try {
+      const urn = dynamicUrn(dr.name, { module: 'starrocks', type: 'DisasterRecovery', project: 'my-starrocks' });
+      const inputs = { ...dr.inputs, kubeconfig: sim.kubeConfigYaml(), timeoutSeconds: 120 };
+      const checked = await host.check(urn, {}, inputs);
+      assert.deepEqual(checked.failures, []);
+      const created = await host.create(urn, checked.inputs);
+      assert.equal(created.outputs.phase, 'done');
+      assert.equal(created.outputs[PROVIDER_KEY], dr.inputs[PROVIDER_KEY]);
+      assert.equal(sim.get('ConfigMap', 'default', 'kube-starrocks-disaster-recovery').data.phase, 'done');
+    } finally {
+      await host.stop();
+      await sim.stop();
+    }
+  });
+});
