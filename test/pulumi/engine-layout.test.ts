@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { dynamicUrn, PROVIDER_KEY, ProviderCallError, startDynamicProviderHost, type ProviderHost } from '../../lib/pulumi/testing';
 import { startSimulator, type Simulator } from '../../lib/sim';
+import { parse } from 'yaml';
 import { programLayout, runProgramAsEngine, type ProgramRun } from '../pulumi-harness/engine-layout';
 import { childName, drInputs, DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
 
@@ -49,6 +50,23 @@ describe('engine layout: the stack program', () => {
     assert.match(text as string, /dr-operations\.js/);
     // No module captured by reference: a require-from-string text has no path to resolve it from.
     assert.doesNotMatch(text as string, /require\("(\.|starrocks-dr)/);
+  });
+});
+
+describe('engine layout: Pulumi.example.yaml copied as a stack file', () => {
+  it('deploys a plain cluster (no drGeneration, so no restore on the first up) into a Namespace it creates', async () => {
+    const example = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'Pulumi.example.yaml'), 'utf8')) as { config: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(example.config)) {
+      config[key.replace(/^starrocks-dr:/, '')] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+    assert.equal(config.drGeneration, undefined);
+    // The secrets the file tells you to set with `pulumi config set --secret`.
+    const run = await runProgramAsEngine(PROJECT_ROOT, { ...config, s3AccessKey: 'AKIAEXAMPLE', s3SecretKey: 'example' });
+    assert.equal(run.registrations.filter((r) => r.type === DR_TYPE).length, 0);
+    const namespaces = run.registrations.filter((r) => r.type === 'kubernetes:core/v1:Namespace');
+    assert.deepEqual(namespaces.map((r) => (r.inputs.metadata as { name: string }).name), [config.namespace]);
+    assert.equal(run.outputs.namespace, config.namespace);
   });
 });
 
