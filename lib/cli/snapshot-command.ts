@@ -183,6 +183,26 @@ export async function fileAction(flags: FileFlags): Promise<void> {
   warn(warnings);
 }
 
+/**
+ * `synth --snapshot <path|name|latest> [--cluster-id]`: the spec with its cluster_snapshot.yaml pointing at the
+ * resolved snapshot, found through the storage volume (and keys) that file names. Prints the path it resolved.
+ */
+export async function specWithSnapshot(spec: StarRocksClusterSpec, flags: { snapshot: string; clusterId?: string }): Promise<StarRocksClusterSpec> {
+  const s = lib();
+  const access = s.accessFromSpec(spec);
+  if (!access) {
+    throw new StarRocksDrError('InvalidInput', 'needs the values to create cluster_snapshot.yaml (a configMaps or secrets entry the FE mounts)', {
+      field: '--snapshot',
+      fix: 'add the snapshot file to the values as examples/override.yaml does, or write it with `starrocks-dr snapshot file` and apply it yourself',
+    });
+  }
+  const { location, ...credentials } = access;
+  const chosen = await s.resolveSnapshotChoice({ choice: flags.snapshot, clusterId: flags.clusterId, location, credentials });
+  process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${chosen.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === chosen.path ? '' : `; pass --snapshot ${chosen.path} for a reproducible tree`}\n`);
+  warn(chosen.warnings);
+  return s.withSnapshotPath(spec, chosen.path);
+}
+
 export function snapshotCommand(): Command {
   const cmd = new Command('snapshot').description('find the cluster snapshots of a storage volume in S3 and write cluster_snapshot.yaml for one');
   withAccessOptions(cmd.command('list'))

@@ -44,6 +44,7 @@ function fsInputError(dir: string, cause: unknown): StarRocksDrError | undefined
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
+    case 'ENOENT': // a parent that cannot hold folders (e.g. under /proc)
       return outputError(dir, 'cannot be written (permission denied or a read-only file system)', fix, cause);
     case 'ENAMETOOLONG':
       return outputError(dir, 'is a path longer than the file system allows', 'give a shorter -o path', cause);
@@ -161,6 +162,8 @@ interface SynthFlags {
   gitops?: 'argocd' | 'flux' | 'both';
   target: Target;
   operatorVersion?: OperatorVersion;
+  snapshot?: string;
+  clusterId?: string;
 }
 
 export function synthCommand(): Command {
@@ -182,6 +185,8 @@ export function synthCommand(): Command {
     .option('--context <name>', 'with --dr-phase auto: kubeconfig context (default: the current context)')
     .addOption(new Option('--gitops <engine>', 'add the annotations that keep CN/BE from being pruned while the restore form is committed (and Argo CD sync waves)').choices(['argocd', 'flux', 'both']))
     .addOption(new Option('--target <target>', 'cluster: the Kubernetes objects; operator: the StarRocksCluster custom resource and its ConfigMaps/Secrets, for the StarRocks operator').choices(['cluster', 'operator']).default('cluster'))
+    .option('--snapshot <path|name|latest>', "point the values' cluster_snapshot.yaml at this snapshot (latest: the newest finished one in its storage volume; prints the path)")
+    .option('--cluster-id <id>', 'with --snapshot: which cluster, when the storage volume holds snapshots of several')
     .option('--operator-version <version>', 'render what this StarRocks operator release renders: 1.10.x or 1.11.x (default: the newest, 1.11); see lib/render/README.md for what differs', parseOperatorVersionFlag)
     .action(async (flags: SynthFlags) => {
       const input = loadInput(flags.values, undefined, { operatorVersion: flags.operatorVersion });
@@ -192,7 +197,8 @@ export function synthCommand(): Command {
         namespace: flags.namespace,
         failAt: input.failAt,
       });
-      const spec = checked.spec;
+      // With --snapshot only: lists the storage volume (lib/snapshot and the AWS SDK load then).
+      const spec = flags.snapshot ? await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId }) : checked.spec;
       for (const n of [...input.notices, ...checked.warnings]) process.stderr.write(`notice: ${n}\n`);
       let form: DrPhaseForm;
       if (flags.target === 'operator' && flags.drPhase !== 'full') {

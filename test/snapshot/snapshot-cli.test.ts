@@ -89,6 +89,20 @@ function volumeFile(location = data): string {
   ].join('\n');
 }
 
+/** The reference override.yaml with its storage volume pointed at the test server and keys. */
+function testOverride(): string {
+  const override = readFileSync(join(ROOT, 'examples/override.yaml'), 'utf8')
+    .replace(/location: s3:\/\/xxx\/data/, `location: ${data}`)
+    .replace(/key: aws\.s3\.region\n(\s+)value: xxx/, 'key: aws.s3.region\n$1value: us-east-1')
+    .replace(/key: aws\.s3\.endpoint\n(\s+)value: xxx/, `key: aws.s3.endpoint\n$1value: ${s3.endpoint}`)
+    .replace(/key: aws\.s3\.access_key\n(\s+)value: xxx/, `key: aws.s3.access_key\n$1value: ${TEST_KEYS.accessKey}`)
+    .replace(/key: aws\.s3\.secret_key\n(\s+)value: xxx/, `key: aws.s3.secret_key\n$1value: ${TEST_KEYS.secretKey}`);
+  assert.ok(override.includes(TEST_KEYS.secretKey));
+  const values = join(dir, 'override.yaml');
+  writeFileSync(values, override);
+  return values;
+}
+
 describe('snapshot list', () => {
   it('keys from a Kubernetes Secret: every folder newest first (past 1,000 keys), unfinished marked, warnings on stderr', async () => {
     const r = await run(['snapshot', 'list', '--location', data, ...at(), '--s3-secret', 'default/s3-keys', '--kubeconfig', kubeconfig]);
@@ -177,15 +191,7 @@ describe('snapshot latest', () => {
 
 describe('snapshot file', () => {
   it('from values keeping the file in a ConfigMap: writes a Secret (0600) for the newest snapshot and says how to mount it', async () => {
-    const override = readFileSync(join(ROOT, 'examples/override.yaml'), 'utf8')
-      .replace(/location: s3:\/\/xxx\/data/, `location: ${data}`)
-      .replace(/key: aws\.s3\.region\n(\s+)value: xxx/, 'key: aws.s3.region\n$1value: us-east-1')
-      .replace(/key: aws\.s3\.endpoint\n(\s+)value: xxx/, `key: aws.s3.endpoint\n$1value: ${s3.endpoint}`)
-      .replace(/key: aws\.s3\.access_key\n(\s+)value: xxx/, `key: aws.s3.access_key\n$1value: ${TEST_KEYS.accessKey}`)
-      .replace(/key: aws\.s3\.secret_key\n(\s+)value: xxx/, `key: aws.s3.secret_key\n$1value: ${TEST_KEYS.secretKey}`);
-    assert.ok(override.includes(TEST_KEYS.secretKey));
-    const values = join(dir, 'override.yaml');
-    writeFileSync(values, override);
+    const values = testOverride();
     const out = join(dir, 'cs.secret.yaml');
     const r = await run(['snapshot', 'file', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', values, '--out', out, '-n', 'starrocks']);
     assert.equal(r.code, 0, r.stderr);
@@ -220,6 +226,28 @@ describe('snapshot file', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /has not finished writing/);
     assert.throws(() => statSync(out));
+  });
+});
+
+describe('synth --snapshot', () => {
+  it('--dr-phase restore --snapshot latest writes the newest finished path into the snapshot file and prints it', async () => {
+    const out = join(dir, 'synth');
+    const r = await run(['synth', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', testOverride(), '--dr-phase', 'restore', '--snapshot', 'latest', '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const newest = pathOf('data', CLUSTER_A, NEWEST_FINISHED);
+    assert.match(r.stderr, new RegExp(`notice: --snapshot latest: ${newest} \\(2025-02-18T07:41:28\\.333Z, cluster ${CLUSTER_A}\\); pass --snapshot ${newest} for a reproducible tree`));
+    const docs = readFileSync(join(out, 'kube-starrocks.k8s.yaml'), 'utf8').split(/^---$/m).map((d) => parse(d));
+    const cm = docs.find((d) => d?.kind === 'ConfigMap' && d.metadata.name === 'cluster-snapshot');
+    assert.equal(parseClusterSnapshot(cm.data['cluster_snapshot.yaml'], 'synth').clusterSnapshotPath, newest);
+    assert.ok(docs.some((d) => d?.kind === 'StatefulSet' && JSON.stringify(d).includes('RESTORE_CLUSTER_SNAPSHOT')));
+  });
+
+  it('--snapshot <path> is taken as given (after checking it is finished), with no advice to pin', async () => {
+    const chosen = pathOf('data', CLUSTER_A, FINISHED[1]);
+    const r = await run(['synth', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', testOverride(), '--dr-phase', 'restore', '--snapshot', chosen, '-o', join(dir, 'synth2')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`notice: --snapshot ${chosen}: ${chosen} \\(`));
+    assert.doesNotMatch(r.stderr, /reproducible/);
   });
 });
 
