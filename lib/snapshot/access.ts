@@ -1,11 +1,12 @@
 /**
- * Putting together how to reach a storage volume from what the user gave: the values' cluster_snapshot.yaml (or a
- * plain one), flags that override it, and keys from a Kubernetes Secret. Pure: the Secret's data is passed in.
+ * Putting together how to reach a storage volume from what the user gave: a plain cluster_snapshot.yaml, else the
+ * values' one, else the builtin volume of the values' fe.conf; flags override it; keys may come from a Kubernetes
+ * Secret. Pure: the Secret's data is passed in.
  */
 import { StarRocksDrError } from '../errors';
 import type { StarRocksClusterSpec } from '../model/types';
 import { snapshotVolumeOfSpec } from './resolve';
-import { accessFromProperties, keysFromSecretData, P, volumeFromSnapshotFile, type FeCredentials, type S3Access, type StorageVolumeEntry } from './storage-volume';
+import { accessFromProperties, keysFromSecretData, P, volumeFromFeConf, volumeFromSnapshotFile, type FeCredentials, type S3Access, type StorageVolumeEntry } from './storage-volume';
 
 export interface AccessInputs {
   /** Values that create cluster_snapshot.yaml (its storage volume is the base). */
@@ -34,7 +35,12 @@ function baseVolume(inputs: AccessInputs): { entry: StorageVolumeEntry; where: s
   if (inputs.snapshotFile) {
     return { entry: volumeFromSnapshotFile(inputs.snapshotFile.text, inputs.snapshotFile.name, inputs.storageVolume), where: inputs.snapshotFile.name };
   }
-  return inputs.spec ? snapshotVolumeOfSpec(inputs.spec, inputs.storageVolume) : undefined;
+  if (!inputs.spec) return undefined;
+  const fromFile = snapshotVolumeOfSpec(inputs.spec, inputs.storageVolume);
+  if (fromFile) return fromFile;
+  // No snapshot file in the values (day-1 values): the builtin volume the FE config defines.
+  const fromConf = volumeFromFeConf(inputs.spec.starRocksFeSpec.config);
+  return fromConf && { entry: fromConf, where: 'starrocksFESpec.config (fe.conf aws_s3_*)' };
 }
 
 export function resolveAccess(inputs: AccessInputs): ResolvedAccess {

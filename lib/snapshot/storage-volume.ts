@@ -5,6 +5,7 @@
  */
 import { parseDocument } from 'yaml';
 import { StarRocksDrError } from '../errors';
+import { parseConf } from '../model/conf';
 
 export interface VolumeProperty {
   readonly key: string;
@@ -111,6 +112,33 @@ export function volumeFromSnapshotFile(text: string, where: string, name?: strin
     name: String(v.name),
     location: v.location as string,
     properties: props.filter((p) => p && typeof p.key === 'string').map((p) => ({ key: p.key as string, value: p.value === undefined || p.value === null ? '' : String(p.value) })),
+  };
+}
+
+/** fe.conf keys of the builtin storage volume (StarRocks Config.java, `aws_s3_*`) and the volume properties they become. */
+const FE_CONF_PROPERTIES: ReadonlyArray<readonly [string, string]> = [
+  ['aws_s3_region', P.region],
+  ['aws_s3_endpoint', P.endpoint],
+  ['aws_s3_access_key', P.accessKey],
+  ['aws_s3_secret_key', P.secretKey],
+  ['aws_s3_use_aws_sdk_default_behavior', P.sdkDefault],
+  ['aws_s3_use_instance_profile', P.instanceProfile],
+  ['aws_s3_iam_role_arn', 'aws.s3.iam_role_arn'],
+  ['aws_s3_external_id', 'aws.s3.external_id'],
+];
+
+/**
+ * The builtin storage volume a shared-data FE creates from its config (`enable_load_volume_from_conf`,
+ * `cloud_native_storage_type = S3`, `aws_s3_path = bucket/prefix`), or undefined when fe.conf defines none.
+ */
+export function volumeFromFeConf(confText: string | undefined): StorageVolumeEntry | undefined {
+  const conf = parseConf(confText);
+  const path = conf.get('aws_s3_path');
+  if (!path || (conf.get('cloud_native_storage_type') ?? 'S3').toUpperCase() !== 'S3') return undefined;
+  return {
+    name: 'builtin_storage_volume',
+    location: `s3://${path.replace(/^s3a?:\/\//, '')}`,
+    properties: FE_CONF_PROPERTIES.filter(([c]) => conf.get(c)).map(([c, key]) => ({ key, value: conf.get(c)! })),
   };
 }
 

@@ -102,6 +102,20 @@ describe('where the storage volume and its keys come from', () => {
     assert.match(access.source, /ConfigMap\/cluster-snapshot key cluster_snapshot\.yaml \(storage volume builtin_storage_volume\)/);
   });
 
+  it('day-1 values without a snapshot file: the builtin volume of fe.conf (aws_s3_path, aws_s3_*)', () => {
+    const spec = loadValuesFiles([BUILTIN_EXAMPLE_VALUES]).spec;
+    const fe = spec.starRocksFeSpec;
+    const config = `${fe.config}\naws_s3_path = my-bucket/data\naws_s3_region = eu-central-1\n`;
+    const { access, fe: feCredentials, storageVolumeName } = resolveAccess({ spec: { ...spec, starRocksFeSpec: { ...fe, config } } });
+    assert.equal(access.location, 's3://my-bucket/data');
+    assert.equal(access.region, 'eu-central-1');
+    assert.equal(access.endpoint, 'xxx');
+    assert.deepEqual(access.keys, { accessKey: 'xxx', secretKey: 'xxx' });
+    assert.equal(feCredentials, 'keys');
+    assert.equal(storageVolumeName, 'builtin_storage_volume');
+    assert.match(access.source, /fe\.conf aws_s3_\*/);
+  });
+
   it('a Kubernetes Secret\'s keys win over the file\'s', () => {
     const { access } = resolveAccess({ spec: referenceSpec(), secret: { name: 'ns/keys', data: { access_key: 'A2', secret_key: 'S2' } } });
     assert.deepEqual(access.keys, { accessKey: 'A2', secretKey: 'S2' });
