@@ -6,7 +6,7 @@
  * Flags:
  *   --quick          fewer repetitions (cold synth 3 runs, warm synth 100 runs, no compiled-JS what-if rows)
  *   --only=a,b       run only some of: synth, cold, detection, requests, memory
- *   --no-compiled    skip the compiled-JS what-if rows (they need a `tsc` build into a temp dir, ~15 s)
+ *   --no-compiled    skip the memory what-if rows that need a `tsc` build into a temp dir (~15 s)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   log(`starrocks-dr benchmarks${quick ? ' (quick)' : ''} on ${m.cpu}, ${m.nproc} CPUs, node ${m.node}`);
   let compiled: CompiledTree | undefined;
   try {
-    if (wantCompiled && (only.has('cold') || only.has('memory'))) {
+    if (wantCompiled && only.has('memory')) {
       log('compiling the project to JS for the what-if rows ...');
       compiled = await compileProject();
     }
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     }
     if (only.has('cold')) {
       log('synth (cold processes) ...');
-      rows.push(...(await benchCold({ coldRuns: quick ? 3 : 5, compiled, log })));
+      rows.push(...(await benchCold({ coldRuns: quick ? 3 : 5, log })));
     }
     if (only.has('detection')) {
       log('detection latency ...');
