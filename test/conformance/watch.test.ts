@@ -117,7 +117,9 @@ describe('conformance: watch (test/e2e/apimachinery/watch.go)', () => {
       // the resourceVersion it last saw, which is expired by then: only a 410 can make it list again.
       if (stopped) return;
       restarts++;
-      void historyExpired.then(() => stopped || informer.start());
+      void historyExpired.then(async () => {
+        if (!stopped) await informer.start();
+      });
     });
     await h.c.core.createNamespacedConfigMap({ namespace: NS, body: cm('informer-1', label) });
     await informer.start();
