@@ -2,6 +2,7 @@
  * The stack program: config ─▶ `StarRocksClusterStack` ─▶ stack outputs. Kept apart from index.ts so that tests
  * run it under Pulumi mocks and read its outputs.
  */
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { readStackSettings } from '../lib/pulumi/stack-config';
 import { StarRocksClusterStack } from '../lib/pulumi/star-rocks-cluster-stack';
@@ -27,7 +28,8 @@ export interface StackOutputs {
  */
 export function projectRootDirectory(): string {
   const root = pulumi.runtime.getRootDirectory();
-  if (!root) {
+  // Unset, the SDK answers the placeholder "rootDirectory" (runtime/state.js); the engine passes an absolute path.
+  if (!root || !path.isAbsolute(root)) {
     throw new Error(
       'the Pulumi engine did not say where the project root is (PULUMI_NODEJS_ROOT_DIRECTORY is unset), so config paths such as ' +
         'valuesFiles cannot be resolved. Fix: run the program with the Pulumi CLI 3.248 or later (pulumi up), or pass the root to starRocksStack()',
