@@ -113,6 +113,8 @@ export function snapshotWarnings(chosen: ClusterSnapshot, all: readonly ClusterS
   const warnings: string[] = [];
   const newest = all.reduce<ClusterSnapshot | undefined>((n, s) => (n === undefined || s.timeMs > n.timeMs ? s : n), undefined);
   const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+  const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+  const span = (ms: number) => (ms < 3_600_000 ? minutes(ms) : hours(ms));
   const running = 'two clusters writing one storage volume corrupt it: stop the source cluster (or make sure it is gone) before restoring';
   if (newest && now - newest.timeMs < fresh) {
     warnings.push(`the newest snapshot of cluster ${chosen.clusterId} (${newest.name}) was taken ${minutes(Math.max(0, now - newest.timeMs))} ago: the source cluster may still be running; ${running}`);
@@ -122,7 +124,7 @@ export function snapshotWarnings(chosen: ClusterSnapshot, all: readonly ClusterS
     warnings.push(`${unfinished.length} unfinished snapshot folder(s) newer than ${chosen.name} (newest ${unfinished[0].name}, missing ${unfinished[0].missing.join(', ')}): the source cluster was writing a snapshot and may still be running; ${running}`);
   }
   if (now - chosen.timeMs > maxAge) {
-    warnings.push(`${chosen.name} is ${(Math.round(((now - chosen.timeMs) / 3_600_000) * 10) / 10).toString()} h old (older than ${minutes(maxAge)}): data written after ${chosen.time} is not in it`);
+    warnings.push(`${chosen.name} is ${span(now - chosen.timeMs)} old (older than ${span(maxAge)}, --max-age): data written after ${chosen.time} is not in it`);
   }
   return warnings;
 }

@@ -106,6 +106,6 @@ describe('warnings', () => {
 
   it('older than the threshold', () => {
     const [w] = snapshotWarnings(snap(t), [snap(t)], { now: t + 30 * 3_600_000, maxAgeMs: 24 * 3_600_000 });
-    assert.match(w, /is 30 h old \(older than 1440 min\)/);
+    assert.match(w, /is 30 h old \(older than 24 h, --max-age\)/);
   });
 });
