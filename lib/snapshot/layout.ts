@@ -7,9 +7,10 @@
  *   ClusterSnapshotJob.java `runUploadingJob` persists FINISHED after the upload; states at ClusterSnapshotJob.java:32-45,
  *   commit 0620250aa53f175463eb2494aa402bbd75d86d7d). An upload cut short (FE killed, ERROR state) leaves a partial
  *   folder behind, and while a new snapshot uploads its folder is partial too.
- * - The files, as the 3.4 uploader wrote them one by one (ClusterSnapshotMgr.java:189-230
- *   `actualUploadImageForSnapshot`): `v2/image.<fe journal id>`, `v2/checksum.<same id>`, `ROLE`, `VERSION`, and
- *   `starmgr/image.<starmgr journal id>`.
+ * - The files, as the 3.4-line uploader wrote them one by one (ClusterSnapshotMgr.java:189-230
+ *   `actualUploadImageForSnapshot`, in the version before it moved to ClusterSnapshotUtils):
+ *   `v2/image.<fe journal id>`, `v2/checksum.<same id>`, `ROLE`, `VERSION`, and `starmgr/image.<starmgr journal id>`;
+ *   the same version deletes the previous automated snapshot once a new one is recorded (:87-88).
  * - What the restoring FE needs from it: RestoreClusterSnapshotMgr.java:141-155 downloads the folder, :166-170 reads
  *   the FE image id from it and the StarMgr image id from its `starmgr` subfolder (StarMgrServer.IMAGE_SUBDIR =
  *   "/starmgr"), commit 00b5f3919f80c29a2d2ce7e81ee0840df3c16a66; ImageLoader.java:49-50 takes the newest of
