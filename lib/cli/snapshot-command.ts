@@ -53,7 +53,7 @@ function withAccessOptions(cmd: Command): Command {
     .option('--kubeconfig <file>', 'with --s3-secret: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'with --s3-secret: kubeconfig context')
     .option('-n, --namespace <ns>', "namespace of --s3-secret and of the Secret written (default: the values' namespace, else default)")
-    .option('--max-age <duration>', 'warn when the chosen snapshot is older than this, e.g. 6h, 90m', parseDuration, 24 * 3_600_000)
+    .addOption(new Option('--max-age <duration>', 'warn when the chosen snapshot is older than this, e.g. 6h, 90m').argParser(parseDuration).default(24 * 3_600_000, '24h'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 
