@@ -6,6 +6,9 @@ import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client';
 import { fePodSelector, feStatefulSetName, readStatus, rolledOut, runRecovery } from '../dr/executor';
 import { CLIENT_GO_TIMINGS, leaseName, type LeaseTimings } from '../dr/lease';
+import { pinnedSnapshotPath } from '../dr/guard';
+import { readRecord } from '../dr/status-record';
+import type { StarRocksClusterSpec } from '../model/types';
 import { namespaceOf, planRecoveryLive } from '../dr/plan';
 import { validateForRoute } from '../dr/preflight';
 import { feReadiness, isRestoreForm } from '../dr/readiness';
@@ -24,6 +27,9 @@ export interface DrFlags {
   output: 'text' | 'json';
   /** Restore even where the guard refuses (no record on a live cluster, a record of another cluster). */
   forceRestore?: boolean;
+  /** `--snapshot <path|name|latest>`: which snapshot to restore, resolved once per generation and pinned in the record. */
+  snapshot?: string;
+  clusterId?: string;
   /** The cluster Lease's duration (client-go's `--leader-elect-lease-duration`). @default 15 s */
   leaseDuration?: number;
 }
@@ -63,7 +69,8 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
   // Every offline check (values, limits, recovery prerequisites) before a client exists: bad input is exit 2, not 4.
   const { spec } = validateForRoute(input.spec, { form: 'restore', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
-  const { plan, preflight } = await planRecoveryLive(client, spec, flags.namespace);
+  const chosen = flags.snapshot ? await withChosenSnapshot(client, spec, flags as DrFlags & { snapshot: string }) : spec;
+  const { plan, preflight } = await planRecoveryLive(client, chosen, flags.namespace);
   const progress = progressPrinter();
   for (const w of [...input.notices, ...preflight.warnings]) progress({ type: 'warning', message: w });
   // Ctrl-C / SIGTERM: stop acting, hand the lease back, exit 130; the record says where it stopped. A second one
@@ -96,6 +103,20 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * `--snapshot`: the path pinned in the record for this generation when there is one (a resumed run, a rerun: never a
+ * newer snapshot, they are taken every minute), else the choice resolved against the storage volume now. The path is
+ * pinned by the run's first record write (the record identity's `snapshotPath`).
+ */
+async function withChosenSnapshot(client: KubeClient, spec: StarRocksClusterSpec, flags: DrFlags & { snapshot: string }): Promise<StarRocksClusterSpec> {
+  const snapshots = require('./snapshot-command') as typeof import('./snapshot-command');
+  const record = await readRecord(client, spec.name, namespaceOf(spec, flags.namespace));
+  const pinned = pinnedSnapshotPath(record, spec.disasterRecovery?.generation);
+  if (pinned === undefined) return snapshots.specWithSnapshot(spec, { snapshot: flags.snapshot, clusterId: flags.clusterId });
+  if (flags.snapshot !== pinned) process.stderr.write(`notice: --snapshot ${flags.snapshot}: generation ${record!.status.observedGeneration} is restoring ${pinned}, pinned when it started; raise the generation to restore another snapshot\n`);
+  return (require('../snapshot') as typeof import('../snapshot')).withSnapshotPath(spec, pinned);
 }
 
 /** client-go's timings scaled to the lease duration asked for (renew deadline 2/3 of it, retry 2/15). */

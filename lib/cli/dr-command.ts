@@ -28,6 +28,8 @@ export function drCommand(): Command {
   withCommonOptions(dr.command('run'))
     .description('run the recovery: apply the restore form, wait for the FE of the generation, record done, apply the full topology')
     .option('--force-restore', 'restore even over a cluster that runs the full topology without a record, or whose record describes another cluster (data written since the snapshot is lost)')
+    .option('--snapshot <path|name|latest>', "restore this snapshot: the values' cluster_snapshot.yaml is pointed at it (latest: the newest finished one in its storage volume). Resolved once per generation and pinned in the status record: a resumed run or a rerun uses the pinned path")
+    .option('--cluster-id <id>', 'with --snapshot: which cluster, when the storage volume holds snapshots of several')
     .action((flags: DrFlags) => actions().recover(flags, 'apply'));
   withCommonOptions(dr.command('status'))
     .description('print the recorded status and what the cluster shows now')

@@ -112,12 +112,21 @@ export function liveIdentity(fe: V1StatefulSet | undefined, pvcs: readonly V1Per
 }
 
 /**
- * The identity to record: the first PVC uids seen are kept (they are what the recovery restored into); PVCs created
- * later (scale-up to the full replica count) are added.
+ * The identity to record: the PVC uids first seen are kept (the PVCs the restore went into) and not grown later
+ * (scale-up to the full replica count), so a rerun of a finished generation writes nothing.
  */
 export function mergeIdentity(recorded: RecordIdentity, live: RecordIdentity): RecordIdentity {
-  return {
-    feMetaPvcUids: { ...live.feMetaPvcUids, ...recorded.feMetaPvcUids },
-    ...(recorded.snapshotPath ?? live.snapshotPath ? { snapshotPath: recorded.snapshotPath ?? live.snapshotPath } : {}),
-  };
+  const uids = Object.keys(recorded.feMetaPvcUids).length > 0 ? recorded.feMetaPvcUids : live.feMetaPvcUids;
+  const snapshotPath = recorded.snapshotPath ?? live.snapshotPath;
+  return { feMetaPvcUids: uids, ...(snapshotPath !== undefined ? { snapshotPath } : {}) };
+}
+
+/**
+ * The snapshot path pinned for `generation`: the one the record says this generation restores (or restored), so a
+ * resumed run or a rerun of `--snapshot latest` never picks a newer snapshot. Undefined when the generation has no
+ * record yet (a new recovery resolves its choice then).
+ */
+export function pinnedSnapshotPath(record: RecoveryRecord | undefined, generation: number | undefined): string | undefined {
+  if (!record || generation === undefined || record.status.observedGeneration !== generation) return undefined;
+  return record.identity.snapshotPath;
 }

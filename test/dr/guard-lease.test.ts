@@ -66,9 +66,10 @@ describe('the record guard', () => {
     assert.deepEqual(liveIdentity(fe(false), pvcs).feMetaPvcUids, { [META0]: 'u0', 'fe-storage-meta-c-fe-2': 'u1' });
   });
 
-  it('keeps the first uids recorded and adds PVCs created later', () => {
+  it('keeps the first uids and snapshot path recorded; fills them when the record has none', () => {
     const merged = mergeIdentity({ feMetaPvcUids: { a: '1' }, snapshotPath: 's3://x' }, { feMetaPvcUids: { a: '9', b: '2' }, snapshotPath: 's3://y' });
-    assert.deepEqual(merged, { feMetaPvcUids: { a: '1', b: '2' }, snapshotPath: 's3://x' });
+    assert.deepEqual(merged, { feMetaPvcUids: { a: '1' }, snapshotPath: 's3://x' });
+    assert.deepEqual(mergeIdentity({ feMetaPvcUids: {} }, { feMetaPvcUids: { a: '9' }, snapshotPath: 's3://y' }), { feMetaPvcUids: { a: '9' }, snapshotPath: 's3://y' });
   });
 
   it('synth --dr-phase auto refuses the restore form over a live cluster with no record, and allows it when forced', () => {
