@@ -242,8 +242,14 @@ export class PodRuntime implements Controller {
     if (this.faultFor(pod.metadata.name) === 'CrashLoopBackOff') c.nextActionAt = now + this.ms(1);
   }
 
-  private kill(c: ContainerRun, reason: string, exitCode: number): void {
-    c.lastState = { terminated: { exitCode, reason, startedAt: c.startedAtIso, finishedAt: rfc3339(this.now()), containerID: `sim://${c.spec.name}-${c.restartCount}` } };
+  /** The runtime's id of a container's current incarnation (a restart is a new container). */
+  private containerId(run: PodRun, c: ContainerRun): string {
+    return `sim://${run.uid}/${c.spec.name}/${c.restartCount}`;
+  }
+
+  private kill(run: PodRun, c: ContainerRun, reason: string, exitCode: number): void {
+    // As the kubelet: lastState.terminated names the container that just ended, by the id it ran under.
+    c.lastState = { terminated: { containerID: this.containerId(run, c), exitCode, finishedAt: rfc3339(this.now()), reason, startedAt: c.startedAtIso } };
     c.restartCount++;
     c.state = 'waiting';
     c.started = false;
@@ -274,9 +280,9 @@ export class PodRuntime implements Controller {
     }
     if (c.state !== 'running' || !c.model) return;
     if (fault === 'CrashLoopBackOff' && now >= c.nextActionAt) {
-      this.kill(c, 'Error', 1);
+      this.kill(run, c, 'Error', 1);
       c.reason = 'CrashLoopBackOff';
-      c.message = `back-off ${Math.min(300, 10 * 2 ** (c.restartCount - 1))}s restarting failed container=${c.spec.name} pod=${pod.metadata.name}`;
+      c.message = `back-off ${Math.min(300, 10 * 2 ** (c.restartCount - 1))}s restarting failed container=${c.spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
       c.nextActionAt = now + this.ms(Math.min(300, 10 * 2 ** (c.restartCount - 1)) / 10);
       return;
     }
@@ -286,7 +292,7 @@ export class PodRuntime implements Controller {
       if (c.startup.result) c.started = true;
       else if (c.startup.failures >= failureThreshold(c.spec.startupProbe)) {
         recordEvent(this.registry, this.now(), pod, 'Warning', 'Unhealthy', `Startup probe failed: ${c.startup.lastFailure}`, 'kubelet');
-        this.kill(c, 'Error', 137);
+        this.kill(run, c, 'Error', 137);
         c.nextActionAt = now;
         return;
       }
@@ -296,7 +302,7 @@ export class PodRuntime implements Controller {
       c.liveness.tick(now, c.startedAt, model);
       if (c.liveness.failures >= failureThreshold(c.spec.livenessProbe)) {
         recordEvent(this.registry, this.now(), pod, 'Warning', 'Unhealthy', `Liveness probe failed: ${c.liveness.lastFailure}`, 'kubelet');
-        this.kill(c, 'Error', 137);
+        this.kill(run, c, 'Error', 137);
         c.nextActionAt = now;
         return;
       }
@@ -332,10 +338,12 @@ export class PodRuntime implements Controller {
   private writeStatus(pod: any, run: PodRun): void {
     const old = pod.status ?? {};
     const ts = rfc3339(this.now());
-    const cond = (type: string, ok: boolean, reason?: string) => {
+    const unready = run.containers.filter((c) => !c.ready).map((c) => c.spec.name);
+    const cond = (type: string, ok: boolean, reason?: string, message?: string) => {
       const prev = (old.conditions ?? []).find((c: any) => c.type === type);
       const status = ok ? 'True' : 'False';
       const c: Record<string, unknown> = { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : ts };
+      if (!ok && message) c.message = message;
       if (!ok && reason) c.reason = reason;
       return c;
     };
@@ -344,10 +352,11 @@ export class PodRuntime implements Controller {
     const status = {
       phase: anyStarted ? 'Running' : 'Pending',
       conditions: [
-        cond('PodReadyToStartContainers', true),
+        // False while the sandbox is being created, as the kubelet reports it since 1.29.
+        cond('PodReadyToStartContainers', run.containers.some((c) => c.state !== 'waiting' || c.reason !== 'ContainerCreating' || c.restartCount > 0)),
         cond('Initialized', true),
-        cond('Ready', allReady, 'ContainersNotReady'),
-        cond('ContainersReady', allReady, 'ContainersNotReady'),
+        cond('Ready', allReady, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
+        cond('ContainersReady', allReady, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
         cond('PodScheduled', true),
       ],
       hostIP: HOST_IP,
@@ -364,7 +373,7 @@ export class PodRuntime implements Controller {
         restartCount: c.restartCount,
         image: c.spec.image,
         imageID: c.state === 'running' || c.restartCount > 0 ? `sim://${c.spec.image}` : '',
-        ...(c.state === 'running' || c.restartCount > 0 ? { containerID: `sim://${run.uid}/${c.spec.name}/${c.restartCount}` } : {}),
+        ...(c.state === 'running' ? { containerID: this.containerId(run, c) } : c.restartCount > 0 ? { containerID: c.lastState?.terminated?.containerID } : {}),
         started: c.state === 'running' && c.started,
       })),
     };
