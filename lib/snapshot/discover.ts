@@ -21,6 +21,8 @@ export interface ClusterSnapshot {
   /** False for a folder StarRocks has not finished writing (never chosen). */
   readonly complete: boolean;
   readonly missing: readonly string[];
+  /** Newest LastModified of its objects (unix ms), when the store reported it. */
+  readonly lastModifiedMs?: number;
 }
 
 export interface Discovery {
@@ -52,6 +54,7 @@ function toSnapshot(volume: S3Location, clusterId: string, f: SnapshotFolder): C
     clusterId,
     complete: f.complete,
     missing: f.missing,
+    ...(f.lastModifiedMs === undefined ? {} : { lastModifiedMs: f.lastModifiedMs }),
   };
 }
 
@@ -111,13 +114,15 @@ export function snapshotWarnings(chosen: ClusterSnapshot, all: readonly ClusterS
   const fresh = opts.freshMs ?? DEFAULT_FRESH_MS;
   const maxAge = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
   const warnings: string[] = [];
-  const newest = all.reduce<ClusterSnapshot | undefined>((n, s) => (n === undefined || s.timeMs > n.timeMs ? s : n), undefined);
+  // The last write into a snapshot folder counts too: an upload can finish well after the name's creation time.
+  const lastWrite = (s: ClusterSnapshot) => Math.max(s.timeMs, s.lastModifiedMs ?? 0);
+  const newest = all.reduce<ClusterSnapshot | undefined>((n, s) => (n === undefined || lastWrite(s) > lastWrite(n) ? s : n), undefined);
   const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
   const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10) / 10} h`;
   const span = (ms: number) => (ms < 3_600_000 ? minutes(ms) : hours(ms));
   const running = 'two clusters writing one storage volume corrupt it: stop the source cluster (or make sure it is gone) before restoring';
-  if (newest && now - newest.timeMs < fresh) {
-    warnings.push(`the newest snapshot of cluster ${chosen.clusterId} (${newest.name}) was taken ${minutes(Math.max(0, now - newest.timeMs))} ago: the source cluster may still be running; ${running}`);
+  if (newest && now - lastWrite(newest) < fresh) {
+    warnings.push(`the newest snapshot of cluster ${chosen.clusterId} (${newest.name}) was written ${minutes(Math.max(0, now - lastWrite(newest)))} ago: the source cluster may still be running; ${running}`);
   }
   const unfinished = all.filter((s) => !s.complete && s.timeMs > chosen.timeMs);
   if (unfinished.length > 0) {

@@ -87,26 +87,31 @@ describe('resolveSnapshotChoice', () => {
     return resolveSnapshotChoice({ choice, location, credentials, ...extra });
   };
 
+  // The bucket was written when this file started: its objects' LastModified is now, its names are of Feb 2025.
+  const HOUR = 3_600_000;
+  const NO_AGE_LIMIT = 100_000 * HOUR;
+
   it('latest is the newest finished snapshot, never the newer unfinished folder, which is a loud warning', async () => {
-    const r = await resolve('latest', {}, { now: timeOf(UNFINISHED) + 10 * 60_000 });
+    const r = await resolve('latest', {}, { now: Date.now() + HOUR, maxAgeMs: NO_AGE_LIMIT });
     assert.equal(r.name, NEWEST_FINISHED);
     assert.equal(r.path, `s3://${BUCKET}/data/${CLUSTER_A}/meta/image/${NEWEST_FINISHED}`);
     assert.equal(r.clusterId, CLUSTER_A);
     assert.equal(r.time, new Date(timeOf(NEWEST_FINISHED)).toISOString());
-    assert.equal(r.warnings.length, 1);
+    assert.equal(r.warnings.length, 1, r.warnings.join('\n'));
     assert.match(r.warnings[0], new RegExp(`unfinished snapshot folder\\(s\\) newer than ${NEWEST_FINISHED}.*may still be running.*corrupt`));
   });
 
-  it('warns that the source cluster may still be running when the newest snapshot is minutes old', async () => {
-    const r = await resolve('latest', {}, { now: timeOf(UNFINISHED) + 2 * 60_000 });
-    assert.ok(r.warnings.some((w) => /taken 2 min ago: the source cluster may still be running; two clusters writing one storage volume corrupt it/.test(w)), r.warnings.join('\n'));
+  it('snapshot objects written minutes ago mean the source cluster may still be running', async () => {
+    const r = await resolve('latest', {}, { now: Date.now() + 2 * 60_000, maxAgeMs: NO_AGE_LIMIT });
+    assert.ok(r.warnings.some((w) => /was written [23] min ago: the source cluster may still be running; two clusters writing one storage volume corrupt it/.test(w)), r.warnings.join('\n'));
   });
 
   it('warns when the chosen snapshot is older than the threshold the user set', async () => {
-    const now = timeOf(NEWEST_FINISHED) + 3 * 3_600_000;
-    const strict = await resolve('latest', {}, { now, maxAgeMs: 2 * 3_600_000 });
-    assert.ok(strict.warnings.some((w) => /is 3 h old \(older than 2 h, --max-age\)/.test(w)), strict.warnings.join('\n'));
-    const lax = await resolve('latest', {}, { now, maxAgeMs: 4 * 3_600_000 });
+    const now = Date.now() + HOUR;
+    const ageHours = (now - timeOf(NEWEST_FINISHED)) / HOUR;
+    const strict = await resolve('latest', {}, { now, maxAgeMs: Math.floor(ageHours - 1) * HOUR });
+    assert.ok(strict.warnings.some((w) => new RegExp(`is ${Math.round(ageHours * 10) / 10} h old \\(older than ${Math.floor(ageHours - 1)} h, --max-age\\)`).test(w)), strict.warnings.join('\n'));
+    const lax = await resolve('latest', {}, { now, maxAgeMs: Math.ceil(ageHours + 1) * HOUR });
     assert.ok(!lax.warnings.some((w) => / h old/.test(w)));
   });
 

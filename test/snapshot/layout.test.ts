@@ -101,7 +101,13 @@ describe('warnings', () => {
 
   it('a snapshot within the fresh window means the source cluster may still be running', () => {
     const [w] = snapshotWarnings(snap(t), [snap(t)], { now: t + 60_000, freshMs: 5 * 60_000 });
-    assert.match(w, /may still be running; two clusters writing one storage volume corrupt it/);
+    assert.match(w, /written 1 min ago: the source cluster may still be running; two clusters writing one storage volume corrupt it/);
+  });
+
+  it('an old name whose folder was written recently (a long upload) is fresh too', () => {
+    const late = { ...snap(t), lastModifiedMs: t + 20 * 60_000 };
+    assert.equal(snapshotWarnings(late, [late], { now: t + 22 * 60_000 }).length, 1);
+    assert.equal(snapshotWarnings(snap(t), [snap(t)], { now: t + 22 * 60_000 }).length, 0);
   });
 
   it('older than the threshold', () => {

@@ -22,6 +22,11 @@ const dir = mkdtempSync(join(tmpdir(), 'srdr-snapshot-cli-'));
 let s3: TestS3;
 let sim: Simulator;
 let kubeconfig: string;
+/** cluster_snapshot.yaml files of the test volume (data/, two/, empty/) and the reference override pointed at it. */
+const VOLUME = join(dir, 'volume.yaml');
+const TWO = join(dir, 'two.yaml');
+const EMPTY = join(dir, 'empty.yaml');
+const OVERRIDE = join(dir, 'override.yaml');
 /** Everything the commands printed, checked for the secret key at the end. */
 const printed: string[] = [];
 
@@ -32,6 +37,10 @@ before(async () => {
   writeFileSync(kubeconfig, sim.kubeConfigYaml());
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   sim.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's3-keys', namespace: 'default' }, type: 'Opaque', data: { access_key: b64(TEST_KEYS.accessKey), secret_key: b64(TEST_KEYS.secretKey) } }]);
+  writeFileSync(VOLUME, volumeFile());
+  writeFileSync(TWO, volumeFile(`s3://${BUCKET}/two`));
+  writeFileSync(EMPTY, volumeFile(`s3://${BUCKET}/empty`));
+  writeFileSync(OVERRIDE, testOverride());
 });
 after(async () => {
   await Promise.all([s3?.stop(), sim?.stop()]);
@@ -99,12 +108,10 @@ function testOverride(): string {
     .replace(/key: aws\.s3\.access_key\n(\s+)value: xxx/, `key: aws.s3.access_key\n$1value: ${TEST_KEYS.accessKey}`)
     .replace(/key: aws\.s3\.secret_key\n(\s+)value: xxx/, `key: aws.s3.secret_key\n$1value: ${TEST_KEYS.secretKey}`);
   assert.ok(override.includes(TEST_KEYS.secretKey));
-  const values = join(dir, 'override.yaml');
-  writeFileSync(values, override);
-  return values;
+  return override;
 }
 
-describe('snapshot list', () => {
+describe('snapshot list', { concurrency: true }, () => {
   it('keys from a Kubernetes Secret: every folder newest first (past 1,000 keys), unfinished marked, warnings on stderr', async () => {
     const r = await run(['snapshot', 'list', '--location', data, ...at(), '--s3-secret', 'default/s3-keys', '--kubeconfig', kubeconfig]);
     assert.equal(r.code, 0, r.stderr);
@@ -126,7 +133,7 @@ describe('snapshot list', () => {
     const out = JSON.parse(r.stdout);
     assert.equal(out.clusterId, CLUSTER_A);
     assert.equal(out.snapshots.length, FINISHED.length + 1 + OLD_SNAPSHOTS);
-    assert.deepEqual(Object.keys(out.snapshots[1]).sort(), ['clusterId', 'complete', 'missing', 'name', 'path', 'time', 'timeMs']);
+    assert.deepEqual(Object.keys(out.snapshots[1]).sort(), ['clusterId', 'complete', 'lastModifiedMs', 'missing', 'name', 'path', 'time', 'timeMs']);
     assert.equal(out.snapshots[1].path, pathOf('data', CLUSTER_A, NEWEST_FINISHED));
   });
 
@@ -138,8 +145,7 @@ describe('snapshot list', () => {
   });
 
   it('two cluster ids under the location: exit 2 with both ids; --cluster-id picks one', async () => {
-    const file = join(dir, 'two.yaml');
-    writeFileSync(file, volumeFile(`s3://${BUCKET}/two`));
+    const file = TWO;
     const r = await run(['snapshot', 'list', '--snapshot-file', file]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`snapshots of 2 clusters found: ${CLUSTER_B} .*; ${CLUSTER_A} .*Fix: pick the cluster to restore with --cluster-id`));
@@ -149,26 +155,23 @@ describe('snapshot list', () => {
   });
 
   it('nothing under the location: exit 2, saying where it looked', async () => {
-    const file = join(dir, 'empty.yaml');
-    writeFileSync(file, volumeFile(`s3://${BUCKET}/empty`));
+    const file = EMPTY;
     const r = await run(['snapshot', 'list', '--snapshot-file', file]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no cluster snapshot found under s3:\/\/sr-volume\/empty\/<cluster id>\/meta\/image\/automated_cluster_snapshot_<unix ms>\//);
   });
 
   it('an endpoint nobody listens on: exit 4 with the fix', async () => {
-    const file = join(dir, 'volume.yaml');
-    writeFileSync(file, volumeFile());
+    const file = VOLUME;
     const r = await run(['snapshot', 'list', '--snapshot-file', file, '--endpoint', 'http://127.0.0.1:9']);
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /cannot reach the S3 endpoint \(ECONNREFUSED\)\. Fix: check the endpoint/);
   });
 });
 
-describe('snapshot latest', () => {
+describe('snapshot latest', { concurrency: true }, () => {
   it('keys from a storage volume\'s properties (a cluster_snapshot.yaml): prints the newest finished path alone', async () => {
-    const file = join(dir, 'volume.yaml');
-    writeFileSync(file, volumeFile());
+    const file = VOLUME;
     const r = await run(['snapshot', 'latest', '--snapshot-file', file, '--max-age', '100000h']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${pathOf('data', CLUSTER_A, NEWEST_FINISHED)}\n`);
@@ -177,8 +180,7 @@ describe('snapshot latest', () => {
   });
 
   it('-o json gives path, name, time, cluster id and warnings (the snapshot is older than the default 24 h)', async () => {
-    const file = join(dir, 'volume.yaml');
-    writeFileSync(file, volumeFile());
+    const file = VOLUME;
     const r = await run(['snapshot', 'latest', '--snapshot-file', file, '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
@@ -190,9 +192,9 @@ describe('snapshot latest', () => {
   });
 });
 
-describe('snapshot file', () => {
+describe('snapshot file', { concurrency: true }, () => {
   it('from values keeping the file in a ConfigMap: writes a Secret (0600) for the newest snapshot and says how to mount it', async () => {
-    const values = testOverride();
+    const values = OVERRIDE;
     const out = join(dir, 'cs.secret.yaml');
     const r = await run(['snapshot', 'file', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', values, '--out', out, '-n', 'starrocks']);
     assert.equal(r.code, 0, r.stderr);
@@ -208,8 +210,7 @@ describe('snapshot file', () => {
   });
 
   it('--snapshot <name> --format plain --fe-credentials default-behavior --out -: the file on stdout, no keys in it', async () => {
-    const file = join(dir, 'volume.yaml');
-    writeFileSync(file, volumeFile());
+    const file = VOLUME;
     const r = await run(['snapshot', 'file', '--snapshot-file', file, '--snapshot', FINISHED[0], '--format', 'plain', '--fe-credentials', 'default-behavior', '--out', '-']);
     assert.equal(r.code, 0, r.stderr);
     const checked = parseClusterSnapshot(r.stdout, 'stdout');
@@ -220,8 +221,7 @@ describe('snapshot file', () => {
   });
 
   it('an unfinished snapshot is refused (exit 2) and nothing is written', async () => {
-    const file = join(dir, 'volume.yaml');
-    writeFileSync(file, volumeFile());
+    const file = VOLUME;
     const out = join(dir, 'never.yaml');
     const r = await run(['snapshot', 'file', '--snapshot-file', file, '--snapshot', UNFINISHED, '--out', out]);
     assert.equal(r.code, 2);
@@ -230,10 +230,10 @@ describe('snapshot file', () => {
   });
 });
 
-describe('synth --snapshot', () => {
+describe('synth --snapshot', { concurrency: true }, () => {
   it('--dr-phase restore --snapshot latest writes the newest finished path into the snapshot file and prints it', async () => {
     const out = join(dir, 'synth');
-    const r = await run(['synth', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', testOverride(), '--dr-phase', 'restore', '--snapshot', 'latest', '-o', out]);
+    const r = await run(['synth', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', OVERRIDE, '--dr-phase', 'restore', '--snapshot', 'latest', '-o', out]);
     assert.equal(r.code, 0, r.stderr);
     const newest = pathOf('data', CLUSTER_A, NEWEST_FINISHED);
     assert.match(r.stderr, new RegExp(`notice: --snapshot latest: ${newest} \\(2025-02-18T07:41:28\\.333Z, cluster ${CLUSTER_A}\\); pass --snapshot ${newest} for a reproducible tree`));
@@ -245,7 +245,7 @@ describe('synth --snapshot', () => {
 
   it('--snapshot <path> is taken as given (after checking it is finished), with no advice to pin', async () => {
     const chosen = pathOf('data', CLUSTER_A, FINISHED[1]);
-    const r = await run(['synth', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', testOverride(), '--dr-phase', 'restore', '--snapshot', chosen, '-o', join(dir, 'synth2')]);
+    const r = await run(['synth', '-f', join(ROOT, 'examples/starrocks-values.yaml'), '-f', OVERRIDE, '--dr-phase', 'restore', '--snapshot', chosen, '-o', join(dir, 'synth2')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`notice: --snapshot ${chosen}: ${chosen} \\(`));
     assert.doesNotMatch(r.stderr, /reproducible/);
