@@ -15,6 +15,7 @@ import { jsonPatch } from './patch/json-patch';
 import { mergePatch } from './patch/merge-patch';
 import { strategicMergePatch } from './patch/strategic-merge';
 import { apiVersionOf, RESOURCE_TYPES, ResourceType, resourceType } from './resources';
+import { qosClassOf } from './pods/qos';
 import { Store } from './store';
 import { validate } from './validation';
 
@@ -101,7 +102,7 @@ export class Registry {
     delete md.selfLink;
     if (rt.hasGeneration) md.generation = 1;
     else delete md.generation;
-    if (rt.hasStatus) obj.status = this.initialStatus(rt);
+    if (rt.hasStatus) obj.status = this.initialStatus(rt, obj.spec);
     applyDefaults(rt.kind, obj, this);
     const errs = validate(rt.kind, obj, undefined);
     if (errs.length) throw invalid(rt, md.name ?? '', errs);
@@ -114,10 +115,10 @@ export class Registry {
     return this.store.put(rt, obj);
   }
 
-  private initialStatus(rt: ResourceType): any {
+  private initialStatus(rt: ResourceType, spec?: any): any {
     switch (rt.kind) {
       case 'Pod':
-        return { phase: 'Pending', qosClass: 'BestEffort' };
+        return { phase: 'Pending', qosClass: qosClassOf(spec) };
       case 'Namespace':
         return { phase: 'Active' };
       case 'PersistentVolumeClaim':

@@ -13,6 +13,7 @@ import { Registry } from '../registry';
 import { resourceType } from '../resources';
 import { StoreEvent } from '../store';
 import { failureThreshold, ProbeRunner } from './probes';
+import { qosClassOf } from './qos';
 import { ModelTimings, ProcessModel, processModelFor } from './process-models';
 
 export type PodFault = 'CrashLoopBackOff' | 'ImagePullBackOff' | 'NeverReady';
@@ -49,6 +50,8 @@ interface ContainerRun {
 }
 
 interface PodRun {
+  /** A FailedMount event was recorded for this pod (the kubelet's are rate-limited; one is enough here). */
+  failedMountReported?: boolean;
   readonly uid: string;
   readonly ns: string;
   readonly name: string;
@@ -271,8 +274,13 @@ export class PodRuntime implements Controller {
       }
       const missing = this.missingVolume(pod);
       if (missing) {
+        // The kubelet keeps the container in ContainerCreating (no message) and reports the mount as an event.
         c.reason = 'ContainerCreating';
-        c.message = missing;
+        c.message = undefined;
+        if (!run.failedMountReported) {
+          run.failedMountReported = true;
+          recordEvent(this.registry, this.now(), pod, 'Warning', 'FailedMount', missing, 'kubelet');
+        }
         return;
       }
       this.startContainer(pod, run, c, now);
@@ -339,6 +347,7 @@ export class PodRuntime implements Controller {
     const old = pod.status ?? {};
     const ts = rfc3339(this.now());
     const unready = run.containers.filter((c) => !c.ready).map((c) => c.spec.name);
+    const sandboxReady = run.containers.some((c) => c.state !== 'waiting' || c.reason !== 'ContainerCreating' || c.restartCount > 0);
     const cond = (type: string, ok: boolean, reason?: string, message?: string) => {
       const prev = (old.conditions ?? []).find((c: any) => c.type === type);
       const status = ok ? 'True' : 'False';
@@ -353,7 +362,7 @@ export class PodRuntime implements Controller {
       phase: anyStarted ? 'Running' : 'Pending',
       conditions: [
         // False while the sandbox is being created, as the kubelet reports it since 1.29.
-        cond('PodReadyToStartContainers', run.containers.some((c) => c.state !== 'waiting' || c.reason !== 'ContainerCreating' || c.restartCount > 0)),
+        cond('PodReadyToStartContainers', sandboxReady),
         cond('Initialized', true),
         cond('Ready', allReady, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
         cond('ContainersReady', allReady, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
@@ -361,10 +370,10 @@ export class PodRuntime implements Controller {
       ],
       hostIP: HOST_IP,
       hostIPs: [{ ip: HOST_IP }],
-      podIP: run.podIP,
-      podIPs: [{ ip: run.podIP }],
+      // The pod IP comes with the sandbox: none while volumes are still being mounted.
+      ...(sandboxReady ? { podIP: run.podIP, podIPs: [{ ip: run.podIP }] } : {}),
       startTime: run.startTime,
-      qosClass: old.qosClass ?? 'BestEffort',
+      qosClass: old.qosClass ?? qosClassOf(pod.spec),
       containerStatuses: run.containers.map((c) => ({
         name: c.spec.name,
         state: c.state === 'running' ? { running: { startedAt: c.startedAtIso } } : { waiting: { reason: c.reason, ...(c.message ? { message: c.message } : {}) } },
