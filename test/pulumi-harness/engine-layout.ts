@@ -29,10 +29,18 @@ export function programLayout(root: string): { readonly main: string; readonly p
 
 const RUNNER = path.join(__dirname, 'run-program-under-mocks.js');
 
+export interface RunProgramOptions {
+  /** Leave PULUMI_NODEJS_ROOT_DIRECTORY unset, as a CLI that does not pass `--root-directory` would. @default false */
+  readonly withoutRootDirectory?: boolean;
+  /** @default 50000 */
+  readonly timeoutMs?: number;
+}
+
 /** Runs the program of the project at `root` under mocks in a plain `node` process, as `pulumi up` would. */
-export function runProgramAsEngine(root: string, config: Record<string, string>, timeoutMs = 50_000): Promise<ProgramRun> {
+export function runProgramAsEngine(root: string, config: Record<string, string>, opts: RunProgramOptions = {}): Promise<ProgramRun> {
   const { main, pwd, project } = programLayout(root);
   const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_ROOT_DIRECTORY: root, PULUMI_TEST_PROJECT: project, PULUMI_TEST_CONFIG: JSON.stringify(config) };
+  if (opts.withoutRootDirectory) delete env.PULUMI_NODEJS_ROOT_DIRECTORY;
   delete env.NODE_TEST_CONTEXT;
   delete env.NODE_OPTIONS; // no loader sneaks in: the CLI runs the program with plain node
   return new Promise((resolve, reject) => {
@@ -41,7 +49,7 @@ export function runProgramAsEngine(root: string, config: Record<string, string>,
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 50_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -42,6 +42,13 @@ describe('engine layout: the stack program', () => {
     assert.equal(run.outputs.cluster, 'kube-starrocks');
   });
 
+  it('without the root directory from the engine, fails naming the variable and the fix (no guessing from the cwd)', async () => {
+    await assert.rejects(
+      runProgramAsEngine(PROJECT_ROOT, { valuesFiles: VALUES }, { withoutRootDirectory: true }),
+      /PULUMI_NODEJS_ROOT_DIRECTORY is unset.*Fix: run the program with the Pulumi CLI/s,
+    );
+  });
+
   it('stores a provider text that needs no TypeScript loader', () => {
     const dr = run.registrations.find((r) => r.type === DR_TYPE);
     const text = dr?.inputs[PROVIDER_KEY];
