@@ -188,19 +188,11 @@ export async function fileAction(flags: FileFlags): Promise<void> {
  * resolved snapshot, found through the storage volume (and keys) that file names. Prints the path it resolved.
  */
 export async function specWithSnapshot(spec: StarRocksClusterSpec, flags: { snapshot: string; clusterId?: string }): Promise<StarRocksClusterSpec> {
-  const s = lib();
-  const access = s.accessFromSpec(spec);
-  if (!access) {
-    throw new StarRocksDrError('InvalidInput', 'needs the values to create cluster_snapshot.yaml (a configMaps or secrets entry the FE mounts)', {
-      field: '--snapshot',
-      fix: 'add the snapshot file to the values as examples/override.yaml does, or write it with `starrocks-dr snapshot file` and apply it yourself',
-    });
-  }
-  const { location, ...credentials } = access;
-  const chosen = await s.resolveSnapshotChoice({ choice: flags.snapshot, clusterId: flags.clusterId, location, credentials });
-  process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${chosen.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === chosen.path ? '' : `; pass --snapshot ${chosen.path} for a reproducible tree`}\n`);
-  warn(chosen.warnings);
-  return s.withSnapshotPath(spec, chosen.path);
+  const r = await lib().snapshotForRecovery(spec, { choice: flags.snapshot, clusterId: flags.clusterId });
+  const chosen = r.resolved!;
+  process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${r.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === r.path ? '' : `; pass --snapshot ${r.path} for a reproducible tree`}\n`);
+  warn(r.warnings);
+  return r.spec;
 }
 
 export function snapshotCommand(): Command {

@@ -11,3 +11,4 @@ export * from './discover';
 export * from './resolve';
 export * from './snapshot-file';
 export * from './access';
+export * from './pin';

@@ -4,11 +4,17 @@
  * two-cluster-id and none-found errors, the warnings, and the S3 errors with their exit codes.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { StarRocksDrError } from '../../lib/errors';
 import { exitCodeFor } from '../../lib/cli/exit-codes';
-import { chooseSnapshot, discoverSnapshots, ofOneCluster, resolveSnapshotChoice, s3Error, S3Lister, type S3Access } from '../../lib/snapshot';
+import { findSnapshotSource, parseClusterSnapshot, snapshotTextFromSpec } from '../../lib/dr/snapshot';
+import { BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
+import type { StarRocksClusterSpec } from '../../lib/model/types';
+import { chooseSnapshot, discoverSnapshots, ofOneCluster, resolveSnapshotChoice, s3Error, S3Lister, snapshotForRecovery, type S3Access } from '../../lib/snapshot';
 import { BUCKET, CLUSTER_A, CLUSTER_B, FINISHED, imageKeyCount, image, NEWEST_FINISHED, OLD_SNAPSHOTS, seedVolume, UNFINISHED } from './fixtures';
 import { startS3, TEST_KEYS, type TestS3 } from './s3-server';
 
@@ -217,5 +223,46 @@ describe('choosing with an injected lister', () => {
       assert.deepEqual(ofOneCluster(await discoverSnapshots(counting, `s3://${BUCKET}/data`)).clusterId, CLUSTER_A);
     });
     assert.deepEqual([...new Set(prefixes)], ['data/(folders)', `data/${CLUSTER_A}/meta/image/`]);
+  });
+});
+
+describe('snapshotForRecovery (dr run --snapshot, Pulumi clusterSnapshot.path: latest)', () => {
+  /** The reference values with the override's storage volume pointed at the test server. */
+  function recoverySpec(): StarRocksClusterSpec {
+    const dir = mkdtempSync(join(tmpdir(), 'srdr-pin-'));
+    try {
+      const override = readFileSync(join(__dirname, '../../examples/override.yaml'), 'utf8')
+        .replace(/location: s3:\/\/xxx\/data/, `location: s3://${BUCKET}/data`)
+        .replace(/key: aws\.s3\.region\n(\s+)value: xxx/, 'key: aws.s3.region\n$1value: us-east-1')
+        .replace(/key: aws\.s3\.endpoint\n(\s+)value: xxx/, `key: aws.s3.endpoint\n$1value: ${s3.endpoint}`)
+        .replace(/key: aws\.s3\.access_key\n(\s+)value: xxx/, `key: aws.s3.access_key\n$1value: ${TEST_KEYS.accessKey}`)
+        .replace(/key: aws\.s3\.secret_key\n(\s+)value: xxx/, `key: aws.s3.secret_key\n$1value: ${TEST_KEYS.secretKey}`);
+      writeFileSync(join(dir, 'override.yaml'), override);
+      return loadValuesFiles([BUILTIN_EXAMPLE_VALUES, join(dir, 'override.yaml')]).spec;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const pathIn = (spec: StarRocksClusterSpec) => parseClusterSnapshot(snapshotTextFromSpec(spec, findSnapshotSource(spec)!)!, 'spec').clusterSnapshotPath;
+  const refusing = { listObjects: () => Promise.reject(new Error('listed')), listFolders: () => Promise.reject(new Error('listed')) };
+
+  it('first run of a generation: lists the values\' storage volume and points the spec at the newest finished snapshot', async () => {
+    const r = await snapshotForRecovery(recoverySpec(), { choice: 'latest' });
+    assert.equal(r.path, `s3://${BUCKET}/data/${CLUSTER_A}/meta/image/${NEWEST_FINISHED}`);
+    assert.equal(r.pinned, false);
+    assert.equal(pathIn(r.spec), r.path);
+  });
+
+  it('a resumed run or a later pulumi up: the pinned path wins over latest, nothing is listed', async () => {
+    const pinned = `s3://${BUCKET}/data/${CLUSTER_A}/meta/image/${FINISHED[0]}`;
+    const r = await snapshotForRecovery(recoverySpec(), { choice: 'latest', pinnedPath: pinned, lister: refusing });
+    assert.deepEqual([r.path, r.pinned, pathIn(r.spec)], [pinned, true, pinned]);
+    assert.match(r.warnings[0], /pinned in the status record/);
+  });
+
+  it('an explicit path is checked and taken even when another one is pinned (the record guard decides)', async () => {
+    const chosen = `s3://${BUCKET}/data/${CLUSTER_A}/meta/image/${FINISHED[1]}`;
+    const r = await snapshotForRecovery(recoverySpec(), { choice: chosen, pinnedPath: `s3://${BUCKET}/data/${CLUSTER_A}/meta/image/${FINISHED[0]}` });
+    assert.deepEqual([r.path, r.pinned, pathIn(r.spec)], [chosen, false, chosen]);
   });
 });
