@@ -184,13 +184,14 @@ export async function fileAction(flags: FileFlags): Promise<void> {
 }
 
 /**
- * `synth --snapshot <path|name|latest> [--cluster-id]`: the spec with its cluster_snapshot.yaml pointing at the
- * resolved snapshot, found through the storage volume (and keys) that file names. Prints the path it resolved.
+ * `--snapshot <path|name|latest> [--cluster-id]` (synth, dr run): the spec with its cluster_snapshot.yaml pointing
+ * at the resolved snapshot, found through the storage volume (and keys) that file names. Prints the path it resolved
+ * and the warnings. Callers that hold a pinned path (the status record) use withSnapshotPath instead.
  */
 export async function specWithSnapshot(spec: StarRocksClusterSpec, flags: { snapshot: string; clusterId?: string }): Promise<StarRocksClusterSpec> {
   const r = await lib().snapshotForRecovery(spec, { choice: flags.snapshot, clusterId: flags.clusterId });
   const chosen = r.resolved!;
-  process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${r.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === r.path ? '' : `; pass --snapshot ${r.path} for a reproducible tree`}\n`);
+  process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${r.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === r.path ? '' : `; to reproduce this, pass --snapshot ${r.path}`}\n`);
   warn(r.warnings);
   return r.spec;
 }
