@@ -122,7 +122,8 @@ function mergeValue(kind: string, live: any, applied: any, names: string[]): any
       return result;
     }
     if (lt.type === 'set' && Array.isArray(live)) {
-      return [...live, ...applied.filter((a) => !live.some((l) => deepEqual(l, a)))];
+      // The applied order wins; what only others set follows (structured-merge-diff set_test.go apply_twice_reorder).
+      return [...applied, ...live.filter((l) => !applied.some((a) => deepEqual(l, a)))];
     }
     return clone(applied);
   }
