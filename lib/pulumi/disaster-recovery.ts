@@ -17,6 +17,11 @@ export interface DisasterRecoveryArgs {
   readonly context?: pulumi.Input<string>;
   /** Longest wait for the restoring FE, in seconds. @default 1800 */
   readonly timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Restore even where the DR engine's guard refuses (no record on a live cluster, a record of another cluster).
+   * Set it for one `pulumi up`, then remove it. @default false
+   */
+  readonly force?: pulumi.Input<boolean>;
 }
 
 /**

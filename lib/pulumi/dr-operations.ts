@@ -35,6 +35,11 @@ export interface DrInputs {
   readonly context?: string;
   /** Longest wait for the restoring FE. @default 1800 */
   readonly timeoutSeconds?: number;
+  /**
+   * Restore even where the DR engine's guard refuses (no record on a live cluster, a record of another cluster):
+   * `pulumi config set forceRestore true` for one `pulumi up`. @default false
+   */
+  readonly force?: boolean;
 }
 
 /** Outputs: what `delete` and `read` need to reconnect, plus the recorded status. */
@@ -51,6 +56,11 @@ export interface DrOutputs {
   readonly startTimestamp: number;
   /** Unix seconds; absent until `done`. */
   readonly endTimestamp?: number;
+  /**
+   * Set on the outputs of a create/update that stopped (timeout, refusal, API error), which the engine keeps as a
+   * partial resource: its phase is the record's, which may belong to an earlier run, so the next update runs again.
+   */
+  readonly incomplete?: boolean;
 }
 
 export interface DrCheckFailure {
@@ -116,7 +126,7 @@ export function diffDr(olds: Partial<DrOutputs>, news: DrInputs): { changes: boo
   if (olds.namespace !== undefined && olds.namespace !== news.namespace) replaces.push('namespace');
   if (olds.cluster !== undefined && olds.cluster !== news.spec.name) replaces.push('spec');
   const oldGeneration = olds.generation ?? olds.observedGeneration ?? 0;
-  const rerun = news.generation > oldGeneration || (news.generation === oldGeneration && olds.phase !== 'done');
+  const rerun = news.generation > oldGeneration || (news.generation === oldGeneration && (olds.phase !== 'done' || olds.incomplete === true));
   const changes = replaces.length > 0 || rerun || connectionChanged(olds, news) || (olds.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) !== (news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
@@ -212,6 +222,7 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
       waitForRollout: false,
       timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       signal: opts.signal,
+      force: inputs.force === true,
       onProgress: (event) => {
         if (event.type === 'status') {
           last = event.status;
@@ -226,7 +237,7 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
     const where = `ConfigMap/${statusRecordName(inputs.spec.name)} in ${inputs.namespace}`;
     const state = recorded ? `The recovery is recorded as phase ${recorded.phase} (generation ${recorded.observedGeneration}, started ${recorded.startTimestamp}) in ${where}` : `No recovery was recorded in ${where}`;
     const message = `${e instanceof Error ? e.message : String(e)}. ${state}; run pulumi up again to resume it (the startTimestamp is kept).`;
-    throw new DrRunError(message, id, outputsOf(inputs, recorded), [message]);
+    throw new DrRunError(message, id, { ...outputsOf(inputs, recorded), incomplete: true }, [message]);
   }
 }
 
@@ -235,8 +246,9 @@ export async function readDr(id: string, props: DrOutputs): Promise<{ id: string
   const client = connect(props.kubeconfig, props.context);
   const status = await readStatus(client, props.cluster, props.namespace);
   if (!status) return { id, props };
-  const { cluster, namespace, generation, kubeconfig, context, timeoutSeconds } = props;
-  const base = { cluster, namespace, generation, kubeconfig, context, timeoutSeconds };
+  // `incomplete` survives a refresh: a partial resource stays one until a create/update finishes.
+  const { cluster, namespace, generation, kubeconfig, context, timeoutSeconds, incomplete } = props;
+  const base = { cluster, namespace, generation, kubeconfig, context, timeoutSeconds, incomplete };
   return { id, props: { ...stripUndefined(base), ...statusFields(status) } as DrOutputs };
 }
 
@@ -246,7 +258,8 @@ export async function readDr(id: string, props: DrOutputs): Promise<{ id: string
  * cluster the stack now names.
  */
 export async function updateDr(olds: Partial<DrOutputs>, news: DrInputs, opts: RunOptions = {}): Promise<{ id: string; outs: DrOutputs }> {
-  const finished = olds.phase === 'done' && (olds.generation ?? olds.observedGeneration) === news.generation;
+  // An incomplete (partial) resource runs again even when the record says done: that record may be another run's.
+  const finished = olds.phase === 'done' && olds.incomplete !== true && (olds.generation ?? olds.observedGeneration) === news.generation;
   if (!finished) return runDr(news, opts);
   const client = connect(news.kubeconfig, news.context);
   const status = await readStatus(client, news.spec.name, news.namespace);

@@ -36,6 +36,13 @@ export function parseDrGeneration(raw: string | undefined): number | undefined {
   return n === 0 ? undefined : n;
 }
 
+/** `forceRestore`: `true` or `false` (unset: false). */
+function parseBoolean(key: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return bad(key, `must be true or false, got ${JSON.stringify(raw)}`, `pulumi config set ${key} true (for one pulumi up), then pulumi config rm ${key}`);
+}
+
 function parseSeconds(key: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -105,6 +112,7 @@ export function readStackSettings(projectRoot: string = process.cwd(), config = 
       kubeconfig: k8sConfig.getSecret('kubeconfig'),
       context: k8sConfig.get('context'),
       drTimeoutSeconds: parseSeconds('drTimeoutSeconds', config.get('drTimeoutSeconds'), 1800),
+      forceRestore: parseBoolean('forceRestore', config.get('forceRestore')),
     },
   };
 }

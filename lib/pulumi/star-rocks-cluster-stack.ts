@@ -46,6 +46,11 @@ export interface StarRocksClusterStackArgs {
    */
   readonly createNamespace?: boolean;
   /**
+   * Restore even where the DR engine's guard refuses (no record on a live cluster, a record of another cluster):
+   * data written since the snapshot is lost. For one `pulumi up`. @default false
+   */
+  readonly forceRestore?: boolean;
+  /**
    * The Kubernetes provider. It must run server-side apply and allow upserts, as the default one here does.
    * @default - a `k8s.Provider` with `enableServerSideApply: true` and `upsertExistingObjects: true`
    */
@@ -132,6 +137,7 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
           kubeconfig: args.kubeconfig as pulumi.Input<string> | undefined,
           context: args.context as pulumi.Input<string> | undefined,
           timeoutSeconds: args.drTimeoutSeconds,
+          ...(args.forceRestore ? { force: true } : {}),
         },
         { parent: this, dependsOn: namespaceDeps, aliases: [{ name: `${name}-dr` }] },
       );

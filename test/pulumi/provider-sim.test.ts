@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { startSimulator, type Simulator } from '../../lib/sim';
@@ -174,5 +175,50 @@ describe('DisasterRecovery provider: check', () => {
       const { failures } = await provider.check!({}, drInputs('unused', generation));
       assert.equal(failures![0].property, 'generation', String(generation));
     }
+  });
+});
+
+describe('DisasterRecovery provider: a record left on a cluster whose data is gone', () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+  });
+  after(async () => sim.stop());
+
+  it('refuses to skip the restore, stays a partial resource through refresh and update, and restores with forceRestore', async () => {
+    const first = (await provider.create!(drInputs(sim.kubeConfigYaml(), 1))).outs as DrOutputs;
+    assert.equal(first.phase, 'done');
+    // pulumi destroy (the record stays), then the StatefulSet and the PVCs are deleted by hand.
+    await provider.delete!('default/kube-starrocks', first);
+    const kc = sim.kubeConfig();
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    await objects.delete({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'kube-starrocks-fe', namespace: 'default' } });
+    await sim.waitFor(() => sim.list('Pod', 'default').every((p) => !p.metadata.name.startsWith('kube-starrocks-fe-')), 30_000);
+    for (const pvc of sim.list('PersistentVolumeClaim', 'default')) {
+      await objects.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: pvc.metadata.name, namespace: 'default' } });
+    }
+    await sim.waitFor(() => sim.list('PersistentVolumeClaim', 'default').length === 0, 30_000);
+
+    // A new `drGeneration 1` stack: create is refused by the engine's guard, loudly, and kept as partial.
+    const refused = await provider.create!(drInputs(sim.kubeConfigYaml(), 1)).then(
+      () => assert.fail('the restore must not be skipped silently'),
+      (e: Error & { id?: string; properties?: DrOutputs }) => e,
+    );
+    assert.match(refused.message, /no longer exist/);
+    assert.equal(refused.id, 'default/kube-starrocks');
+    assert.equal(refused.properties?.incomplete, true);
+    assert.equal(sim.get('StatefulSet', 'default', 'kube-starrocks-fe'), undefined, 'nothing applied');
+
+    // The engine's next steps on a partial resource: refresh keeps it partial, diff and update run the guard again.
+    const refreshed = (await provider.read!('default/kube-starrocks', refused.properties!)).props as DrOutputs;
+    assert.equal(refreshed.incomplete, true);
+    assert.equal((await provider.diff!('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1))).changes, true);
+    await assert.rejects(provider.update!('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1)), /no longer exist/);
+
+    // `pulumi config set forceRestore true && pulumi up`: the restore runs, and the resource is whole again.
+    const { outs } = await provider.update!('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1, { force: true }));
+    assert.equal(outs.phase, 'done');
+    assert.equal(outs.incomplete, undefined);
+    assert.equal(restoreEnv(sim.get('StatefulSet', 'default', 'kube-starrocks-fe')).length, 2, 'restored again');
   });
 });

@@ -17,7 +17,7 @@ describe('stack program with drGeneration 2', () => {
   before(async () => {
     mocks = await setupPulumiMocks({
       project: 'starrocks-dr',
-      config: { valuesFiles: VALUES, drGeneration: '2', snapshotSecretName: 'cluster-snapshot', 'kubernetes:kubeconfig': KUBECONFIG, 'kubernetes:context': 'recovery' },
+      config: { valuesFiles: VALUES, drGeneration: '2', forceRestore: 'true', snapshotSecretName: 'cluster-snapshot', 'kubernetes:kubeconfig': KUBECONFIG, 'kubernetes:context': 'recovery' },
       secretConfigKeys: ['kubernetes:kubeconfig'],
       newResource: (args) =>
         args.type === DR_TYPE
@@ -37,6 +37,7 @@ describe('stack program with drGeneration 2', () => {
     assert.equal(dr.inputs.generation, 2);
     assert.equal(dr.inputs.namespace, 'default');
     assert.equal((dr.inputs.spec as { name: string }).name, 'kube-starrocks');
+    assert.equal(dr.inputs.force, true, 'forceRestore reaches the provider');
   });
 
   it('stores the serialized provider, the text the host will load', async () => {

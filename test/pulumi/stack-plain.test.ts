@@ -2,7 +2,8 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StarRocksDrError } from '../../lib/errors';
-import { parseDrGeneration } from '../../lib/pulumi/stack-config';
+import * as pulumi from '@pulumi/pulumi';
+import { parseDrGeneration, readStackSettings } from '../../lib/pulumi/stack-config';
 import { setupPulumiMocks, type PulumiMocks } from '../../lib/pulumi/testing';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
 import { childName, DR_TYPE, NAMESPACE_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
@@ -20,6 +21,15 @@ describe('stack program without drGeneration', () => {
   it('registers no DisasterRecovery resource and exports no recovery', () => {
     assert.equal(mocks.ofType(DR_TYPE).length, 0);
     assert.equal(outputs.disasterRecovery, undefined);
+  });
+
+  it('rejects a forceRestore that is not true or false, naming the key', () => {
+    pulumi.runtime.setConfig('starrocks-dr:forceRestore', 'yes');
+    try {
+      assert.throws(() => readStackSettings(PROJECT_ROOT), (e: unknown) => e instanceof StarRocksDrError && e.field === 'config forceRestore' && /pulumi config rm forceRestore/.test(e.message));
+    } finally {
+      pulumi.runtime.setConfig('starrocks-dr:forceRestore', 'false');
+    }
   });
 
   it('creates the namespace, kept on destroy (retainOnDelete: deleting it would delete every PVC in it)', () => {
