@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { dynamicUrn, PROVIDER_KEY, startDynamicProviderHost } from '../../lib/pulumi/testing';
+import { dynamicUrn, PROVIDER_KEY, ProviderCallError, startDynamicProviderHost } from '../../lib/pulumi/testing';
 import { startSimulator } from '../../lib/sim';
 import { programLayout, runProgramAsEngine } from '../pulumi-harness/engine-layout';
 
@@ -86,14 +86,15 @@ describe('examples/pulumi-program with the installed package', () => {
     program = installExample('pulumi-program', ['@pulumi/pulumi', '@pulumi/kubernetes']);
   });
 
-  it('runs under mocks the engine\'s way, and its provider recovers the cluster on the simulator to done', async () => {
+  it('runs under mocks the engine\'s way; its provider checks, times out, refreshes and destroys the partial resource, then recovers to done', async () => {
     const run = await runProgramAsEngine(program, { drGeneration: '1', namespace: 'default' });
     const dr = run.registrations.find((r) => r.type === DR_TYPE);
     assert.ok(dr, 'a DisasterRecovery resource');
     assert.ok(run.registrations.some((r) => r.type === 'kubernetes:apps/v1:StatefulSet'));
     assert.deepEqual(run.outputs.objects, (run.outputs.objects as string[]).filter((o) => /^(ConfigMap|Service|StatefulSet|Secret)\//.test(o)));
 
-    const sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+    // 150 simulated seconds of restore at 0.02: 3 s real, so a 1 s create times out.
+    const sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 150 });
     // The engine starts the host in dirname(main) = build/; the provider finds node_modules/starrocks-dr above it.
     const host = await startDynamicProviderHost({ cwd: programLayout(program).pwd, project: 'my-starrocks', env: { STARROCKS_DR_PROJECT_ROOT: '', NODE_OPTIONS: '' } });
     try {
@@ -101,6 +102,17 @@ describe('examples/pulumi-program with the installed package', () => {
       const inputs = { ...dr.inputs, kubeconfig: sim.kubeConfigYaml(), timeoutSeconds: 120 };
       const checked = await host.check(urn, {}, inputs);
       assert.deepEqual(checked.failures, []);
+      // A create that times out, then refresh and destroy on the partial outputs the engine would store.
+      const err = await host.create(urn, { ...checked.inputs, timeoutSeconds: 1 }).then(
+        () => assert.fail('create should time out'),
+        (e: unknown) => e as ProviderCallError,
+      );
+      assert.ok(err.initFailure, String(err));
+      const partial = err.initFailure.properties;
+      assert.equal(partial[PROVIDER_KEY], dr.inputs[PROVIDER_KEY]);
+      assert.equal((await host.read(err.initFailure.id, urn, partial)).outputs.phase, 'doing');
+      await host.delete(err.initFailure.id, urn, partial);
+      // The next up resumes the recorded run to done.
       const created = await host.create(urn, checked.inputs);
       assert.equal(created.outputs.phase, 'done');
       assert.equal(created.outputs[PROVIDER_KEY], dr.inputs[PROVIDER_KEY]);
