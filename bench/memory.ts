@@ -134,7 +134,7 @@ export interface MemoryOptions {
   readonly log?: (line: string) => void;
 }
 
-/** `npm run build`: compiles lib/ to build/, which bin/starrocks-dr.js prefers while it is fresh. */
+/** `npm run build`: compiles lib/ to build/, which bin/starrocks-dr.js runs. */
 function buildProject(): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
@@ -151,7 +151,7 @@ export async function benchMemory(opts: MemoryOptions = {}): Promise<Row[]> {
   try {
     let sim = await startSimProcess(dir, timeScale);
     try {
-      // The shipped entry (bin/starrocks-dr.js) runs build/ when it is fresh, as `npm ci` leaves it (prepare).
+      // The shipped entry (bin/starrocks-dr.js) runs build/, as `npm ci` leaves it (prepare).
       await buildProject();
       const one = await peakRss('node', ['bin/starrocks-dr.js', 'dr', 'run', '--kubeconfig', sim.kubeconfig, '-o', 'json'], dir);
       const last = one.stdout.trim().split('\n').pop() ?? '';
