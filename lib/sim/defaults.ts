@@ -103,7 +103,8 @@ export function applyDefaults(kind: string, obj: any, ctx: DefaultingContext): v
       obj.spec ??= { finalizers: ['kubernetes'] };
       break;
     case 'Secret':
-      obj.type ??= 'Opaque';
+      // SetDefaults_Secret: an empty type (as protobuf clients send it) is Opaque.
+      if (!obj.type) obj.type = 'Opaque';
       if (isPlainObject(obj.stringData)) {
         obj.data = { ...(obj.data ?? {}) };
         for (const [k, v] of Object.entries(obj.stringData)) obj.data[k] = Buffer.from(String(v)).toString('base64');

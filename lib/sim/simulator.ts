@@ -97,7 +97,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 5000);
   const faults = new Faults();
   let url = '';
-  const server = new HttpServer(createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, '') }));
+  // The router serves pod logs from the runtime, which starts after it: a late-bound reference.
+  let runtimeRef: PodRuntime | undefined;
+  const server = new HttpServer(createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, ''), podLogs: (ns, name, o) => runtimeRef!.logs(ns, name, o) }));
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     registry.create(kindType('Namespace'), undefined, { metadata: { name: ns } }, { fieldManager: 'kube-apiserver' });
@@ -110,6 +112,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     backendStartupSeconds: opts.backendStartupSeconds ?? 5,
     podTerminationSeconds: opts.podTerminationSeconds ?? 1,
   });
+  runtimeRef = runtime;
   const controllers = [new StatefulSetController(registry, now), new EndpointsController(registry), new PvcBinder(registry), runtime];
   for (const c of controllers) c.start();
 

@@ -134,3 +134,117 @@ describe('sim: the real kubectl', { skip: KUBECTL ? false : 'kubectl is not inst
     assert.match(pvcs.stdout, /persistentvolumeclaim\/meta-kc-fe-0/);
   });
 });
+
+const FE_RESTORE = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: kc-restore
+spec:
+  replicas: 1
+  serviceName: kc-restore
+  selector:
+    matchLabels: {app: kc-restore}
+  template:
+    metadata:
+      labels: {app: kc-restore}
+    spec:
+      containers:
+      - name: fe
+        image: starrocks/fe-ubuntu:3.3.5
+        env:
+        - {name: RESTORE_CLUSTER_SNAPSHOT, value: "true"}
+        ports:
+        - {name: http-port, containerPort: 8030}
+        - {name: query-port, containerPort: 9030}
+        readinessProbe:
+          tcpSocket: {port: 9030}
+          periodSeconds: 1
+`;
+
+const CM = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kc-twice
+data:
+  fe.conf: |
+    http_port = 8030
+`;
+
+describe('sim: kubectl as users run it', { skip: KUBECTL ? false : 'kubectl is not installed' }, () => {
+  let sim: Simulator;
+  let dir: string;
+  let validate: string[] = [];
+  before(async () => {
+    sim = await startSimulator({ timeScale: 0.01, feRestoreSeconds: 10 });
+    dir = mkdtempSync(join(tmpdir(), 'sim-kubectl-'));
+    writeFileSync(join(dir, 'kubeconfig'), sim.kubeConfigYaml());
+    writeFileSync(join(dir, 'restore.yaml'), FE_RESTORE);
+    writeFileSync(join(dir, 'cm.yaml'), CM);
+    const v = await run(['version', '--client', '-o', 'json'], dir);
+    const minor = Number(/"minor":\s*"(\d+)/.exec(v.stdout)?.[1] ?? '32');
+    if (minor < 27) validate = ['--validate=false'];
+  });
+  after(async () => {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('create secret|configmap|namespace: kubectl sends protobuf, the simulator decodes it; no secret value on stdout', async () => {
+    sim.resetRequestCounts();
+    const s = await run(['create', 'secret', 'generic', 'kc-s3', '--from-literal=access_key=AKIA-not-real', '--from-literal=secret_key=do-not-print'], dir);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /^secret\/kc-s3 created$/m);
+    assert.doesNotMatch(s.stdout + s.stderr, /do-not-print/);
+    const secret = sim.get('Secret', 'default', 'kc-s3');
+    assert.equal(Buffer.from(secret.data.secret_key, 'base64').toString(), 'do-not-print');
+    assert.equal(secret.type, 'Opaque');
+    const c = await run(['create', 'configmap', 'kc-conf', '--from-literal=fe.conf=http_port = 8030'], dir);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(sim.get('ConfigMap', 'default', 'kc-conf').data['fe.conf'], 'http_port = 8030');
+    const n = await run(['create', 'namespace', 'kc-team'], dir);
+    assert.equal(n.code, 0, n.stderr);
+    assert.equal(sim.get('Namespace', undefined, 'kc-team').status.phase, 'Active');
+    assert.equal(sim.requestCounts()['POST secrets'], 1, 'one request: no refusal and retry');
+  });
+
+  it('apply (client-side) twice: the second run reports unchanged and writes nothing', async () => {
+    const first = await run(['apply', ...validate, '-f', join(dir, 'cm.yaml')], dir);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /configmap\/kc-twice created/);
+    const rv = sim.get('ConfigMap', 'default', 'kc-twice').metadata.resourceVersion;
+    const second = await run(['apply', ...validate, '-f', join(dir, 'cm.yaml')], dir);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /configmap\/kc-twice unchanged/);
+    assert.equal(sim.get('ConfigMap', 'default', 'kc-twice').metadata.resourceVersion, rv);
+  });
+
+  it('get --chunk-size pages with limit/continue and still lists everything', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await run(['create', 'configmap', `kc-page-${i}`], dir)).code, 0);
+    sim.resetRequestCounts();
+    const r = await run(['get', 'configmaps', '--chunk-size=2', '-o', 'name'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    for (let i = 0; i < 5; i++) assert.match(r.stdout, new RegExp(`^configmap/kc-page-${i}$`, 'm'));
+    assert.ok(sim.requestCounts()['LIST configmaps'] >= 3, `at least ceil(5 / 2) pages, got ${JSON.stringify(sim.requestCounts())}`);
+  });
+
+  it('scale goes through the scale subresource; logs show the FE restoring, --tail and --previous as kubectl users expect', async () => {
+    const a = await run(['apply', ...validate, '-f', join(dir, 'restore.yaml')], dir);
+    assert.equal(a.code, 0, a.stderr);
+    await sim.waitFor(() => sim.get('Pod', 'default', 'kc-restore-0')?.status?.containerStatuses?.[0]?.ready === true, 20_000);
+    const logs = await run(['logs', 'kc-restore-0'], dir);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /RESTORE_CLUSTER_SNAPSHOT=true: restoring the cluster snapshot/);
+    assert.match(logs.stdout, /cluster snapshot restored\n.*query port 9030 is listening/);
+    const tail = await run(['logs', 'kc-restore-0', '--tail=1'], dir);
+    assert.equal(tail.stdout.trim().split('\n').length, 1);
+    const prev = await run(['logs', 'kc-restore-0', '--previous'], dir);
+    assert.notEqual(prev.code, 0);
+    assert.match(prev.stderr, /previous terminated container "fe" in pod "kc-restore-0" not found/);
+    sim.resetRequestCounts();
+    const s = await run(['scale', 'statefulset', 'kc-restore', '--replicas=2'], dir);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /statefulset.apps\/kc-restore scaled/);
+    assert.equal(sim.get('StatefulSet', 'default', 'kc-restore').spec.replicas, 2);
+    assert.ok(Object.keys(sim.requestCounts()).some((k) => k.endsWith('statefulsets/scale')), JSON.stringify(sim.requestCounts()));
+  });
+});

@@ -14,6 +14,8 @@ import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION
 import { openApiDoc, openApiIndex } from './openapi';
 import { ApiStatusError, badRequest } from './status';
 import { podSpecWarnings } from '../validation';
+import { page } from './paging';
+import { decodeProtobuf } from './protobuf';
 import { toScale, writeScale } from './scale';
 import { toTable, wantsTable } from './table';
 
@@ -23,6 +25,8 @@ export interface RouterDeps {
   readonly faults: Faults;
   readonly now: () => number;
   readonly serverAddress: () => string;
+  /** `pods/<name>/log`: the container output (text). */
+  readonly podLogs: (ns: string, name: string, o: { container?: string; previous?: boolean; tailLines?: number; timestamps?: boolean }) => string;
 }
 
 interface ResourceRoute {
@@ -64,11 +68,11 @@ function parseResourcePath(segs: string[]): ResourceRoute | undefined {
   return { rt, namespace, name: rest[1], subresource: rest[2], watchPrefix };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -107,7 +111,7 @@ function unknownFields(body: any): string[] {
 function decode(text: string, contentType: string): any {
   if (!text.trim()) return undefined;
   try {
-    return contentType.startsWith('application/apply-patch+yaml') ? parseYaml(text) : JSON.parse(text);
+    return contentType.startsWith('application/apply-patch+yaml') || contentType === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
     throw badRequest(`error decoding request body: ${(e as Error).message}`);
   }
@@ -136,7 +140,8 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     const verb = verbOf(req.method ?? 'GET', route, q);
     const resourceKey = route ? route.rt.plural + (route.subresource ? `/${route.subresource}` : '') : url.pathname;
     try {
-      const bodyText = await readBody(req);
+      const bodyBytes = await readBody(req);
+      const bodyText = bodyBytes.toString('utf8');
       const latency = faults.currentLatency();
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const fault = faults.onRequest(verb, resourceKey);
@@ -148,15 +153,21 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
         return;
       }
       if (!route) return nonResource(segs, url, res, deps);
-      await handleResource(route, verb, q, req, res, bodyText);
+      await handleResource(route, verb, q, req, res, bodyText, bodyBytes);
     } catch (e) {
       sendError(res, e);
     }
   };
 
-  async function handleResource(route: ResourceRoute, verb: string, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, bodyText: string): Promise<void> {
+  async function handleResource(route: ResourceRoute, verb: string, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, bodyText: string, bodyBytes: Buffer): Promise<void> {
     const { rt, namespace, name } = route;
     const sub = route.subresource;
+    if (sub === 'log' && rt.kind === 'Pod' && verb === 'GET') {
+      registry.get(rt, namespace, name!);
+      const tail = q.get('tailLines');
+      const text = deps.podLogs(namespace!, name!, { container: q.get('container') ?? undefined, previous: q.get('previous') === 'true', tailLines: tail === null ? undefined : Number(tail), timestamps: q.get('timestamps') === 'true' });
+      return send(res, 200, text);
+    }
     if (sub !== undefined && !(sub === 'status' && rt.hasStatus) && !(sub === 'scale' && rt.hasScale)) {
       throw new ApiStatusError(404, 'NotFound', `the server could not find the requested resource`);
     }
@@ -169,7 +180,13 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     const force = q.get('force') === 'true';
     const opts = { fieldManager, dryRun, force, subresource: sub === 'status' ? ('status' as const) : undefined };
     const strict = q.get('fieldValidation') === 'Strict';
-    const body = ['POST', 'PUT', 'PATCH'].includes(verb) || (verb === 'DELETE' && bodyText) ? decode(bodyText, contentType) : undefined;
+    const hasBody = ['POST', 'PUT', 'PATCH'].includes(verb) || (verb === 'DELETE' && bodyText);
+    const protobuf = contentType === 'application/vnd.kubernetes.protobuf';
+    // JSON and YAML everywhere; protobuf for the kinds kubectl creates with it (kubectl never falls back from a 415).
+    if (hasBody && bodyText && !protobuf && !PATCH_TYPES[contentType] && !['application/json', 'application/yaml', '*/*', ''].includes(contentType)) {
+      throw new ApiStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+    }
+    const body = !hasBody ? undefined : protobuf && (verb === 'POST' || verb === 'PUT') ? decodeProtobuf(bodyBytes) : decode(bodyText, contentType);
     if (strict && (verb === 'POST' || verb === 'PUT' || (verb === 'PATCH' && PATCH_TYPES[contentType] === 'apply'))) {
       const unknown = unknownFields(body);
       if (unknown.length) throw badRequest(`strict decoding error: ${unknown.join(', ')}`);
@@ -212,8 +229,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
           const events = registry.store.eventsSince(Number(rv));
           if (events === 'expired') throw new ApiStatusError(410, 'Expired', `too old resource version: ${rv} (${registry.store.oldestWatchableRv() + 1})`);
         }
-        const items = registry.store.list(rt, namespace).filter(matches);
-        const listMeta = { resourceVersion: String(registry.store.currentRv()) };
+        const { items, metadata: listMeta } = page(registry.store.list(rt, namespace).filter(matches), q.get('limit'), q.get('continue'), registry.store.currentRv(), registry.store.oldestWatchableRv());
         if (wantsTable(accept)) return send(res, 200, toTable(rt.kind, items, listMeta, deps.now()));
         return send(res, 200, { kind: `${rt.kind}List`, apiVersion: apiVersionOf(rt), metadata: listMeta, items });
       }

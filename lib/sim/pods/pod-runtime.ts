@@ -7,6 +7,7 @@
  */
 import { Clock, rfc3339 } from '../clock';
 import { Controller } from '../controllers/controller';
+import { ApiStatusError } from '../http/status';
 import { recordEvent } from '../controllers/events';
 import { deepEqual } from '../json';
 import { Registry } from '../registry';
@@ -15,6 +16,15 @@ import { StoreEvent } from '../store';
 import { failureThreshold, ProbeRunner } from './probes';
 import { qosClassOf } from './qos';
 import { ModelTimings, ProcessModel, processModelFor } from './process-models';
+
+/** The FE's log time format, `2024-12-01 04:46:23,123`. */
+function logTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+}
+
+function logDate(line: string): number {
+  return Date.parse(line.slice(0, 23).replace(' ', 'T').replace(',', '.') + 'Z');
+}
 
 export type PodFault = 'CrashLoopBackOff' | 'ImagePullBackOff' | 'NeverReady';
 
@@ -32,6 +42,10 @@ const HOST_IP = '10.0.0.10';
 
 interface ContainerRun {
   readonly spec: any;
+  /** Wall-clock ms (the injected clock) when the current incarnation started. */
+  startedAtWall?: number;
+  /** The log of the incarnation before the current one (`kubectl logs --previous`). */
+  previousLog?: string[];
   state: 'waiting' | 'running' | 'terminated';
   reason: string;
   message?: string;
@@ -235,6 +249,7 @@ export class PodRuntime implements Controller {
     c.message = undefined;
     c.startedAt = now;
     c.startedAtIso = rfc3339(this.now());
+    c.startedAtWall = this.now();
     c.model = processModelFor(c.spec, env, this.timings);
     const s = this.opts.timeScale;
     c.startup = c.spec.startupProbe ? new ProbeRunner('startup', c.spec.startupProbe, c.spec, now, s) : undefined;
@@ -245,12 +260,43 @@ export class PodRuntime implements Controller {
     if (this.faultFor(pod.metadata.name) === 'CrashLoopBackOff') c.nextActionAt = now + this.ms(1);
   }
 
+  /** The lines the current incarnation has written so far. */
+  private logLines(c: ContainerRun): string[] {
+    if (!c.model || c.startedAtWall === undefined) return [];
+    const elapsed = performance.now() - c.startedAt;
+    return c.model.log.filter((e) => e.atMs <= elapsed).map((e) => `${logTime(c.startedAtWall! + e.atMs)} ${e.line}`);
+  }
+
+  /**
+   * `GET pods/<name>/log`: the container's output, with the kubelet's refusals (400) for a container that does
+   * not exist, has not started, or has no previous incarnation.
+   */
+  logs(ns: string, name: string, o: { container?: string; previous?: boolean; tailLines?: number; timestamps?: boolean }): string {
+    const run = this.pods.get(`${ns}/${name}`);
+    const names = run?.containers.map((c) => c.spec.name) ?? [];
+    if (!o.container && names.length > 1) throw new ApiStatusError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+    const c = run?.containers.find((x) => x.spec.name === (o.container ?? names[0]));
+    if (!run || !c) throw new ApiStatusError(400, 'BadRequest', `container ${o.container ?? ''} is not valid for pod ${name}`);
+    let lines: string[];
+    if (o.previous) {
+      if (!c.previousLog) throw new ApiStatusError(400, 'BadRequest', `previous terminated container "${c.spec.name}" in pod "${name}" not found`);
+      lines = c.previousLog;
+    } else {
+      if (c.state === 'waiting' && c.restartCount === 0) throw new ApiStatusError(400, 'BadRequest', `container "${c.spec.name}" in pod "${name}" is waiting to start: ${c.reason}`);
+      lines = c.state === 'running' ? this.logLines(c) : c.previousLog ?? [];
+    }
+    if (o.tailLines !== undefined && o.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - o.tailLines));
+    if (o.timestamps) lines = lines.map((l) => `${new Date(logDate(l)).toISOString().replace('Z', '000000Z')} ${l}`);
+    return lines.map((l) => `${l}\n`).join('');
+  }
+
   /** The runtime's id of a container's current incarnation (a restart is a new container). */
   private containerId(run: PodRun, c: ContainerRun): string {
     return `sim://${run.uid}/${c.spec.name}/${c.restartCount}`;
   }
 
   private kill(run: PodRun, c: ContainerRun, reason: string, exitCode: number): void {
+    c.previousLog = [...this.logLines(c), `${logTime(this.now())} ERROR process exited with code ${exitCode} (${reason})`];
     // As the kubelet: lastState.terminated names the container that just ended, by the id it ran under.
     c.lastState = { terminated: { containerID: this.containerId(run, c), exitCode, finishedAt: rfc3339(this.now()), reason, startedAt: c.startedAtIso } };
     c.restartCount++;

@@ -17,6 +17,8 @@ export interface ProcessModel {
   listening(port: number, elapsedMs: number): boolean;
   /** HTTP status of `GET path` on the port, or undefined when the connection is refused. */
   httpGet(port: number, path: string, elapsedMs: number): number | undefined;
+  /** What the process writes to stdout, and when (ms after start): the lines `kubectl logs` shows. */
+  readonly log: readonly { readonly atMs: number; readonly line: string }[];
 }
 
 /** Real milliseconds (already scaled). */
@@ -49,8 +51,16 @@ export function processModelFor(container: any, env: Record<string, string>, t: 
       if (others.includes(port) || extra.includes(port)) return restoring ? t.feRestoreMs : t.feStartupMs;
       return undefined;
     };
+    const ready = restoring ? t.feRestoreMs : t.feStartupMs;
+    const log = [
+      { atMs: 0, line: `INFO  StarRocks FE starting, ports: http ${http}, query ${others[0]}, rpc ${others[1]}, edit log ${others[2]}` },
+      ...(restoring ? [{ atMs: 0, line: 'INFO  RESTORE_CLUSTER_SNAPSHOT=true: restoring the cluster snapshot before serving' }, { atMs: t.feRestoreMs, line: 'INFO  cluster snapshot restored' }] : []),
+      { atMs: ready, line: `INFO  query port ${others[0]} is listening` },
+      { atMs: restoring ? t.feRestoreMs + t.feHttpLagMs : ready, line: `INFO  http port ${http} is listening, /api/health answers 200` },
+    ];
     return {
       name: restoring ? 'fe-restore' : 'fe',
+      log,
       listening: (port, el) => {
         const at = openAt(port);
         return at !== undefined && el >= at;
@@ -67,6 +77,10 @@ export function processModelFor(container: any, env: Record<string, string>, t: 
     const ports = new Set([web, ...declaredPorts(container)]);
     return {
       name: 'backend',
+      log: [
+        { atMs: 0, line: `INFO  StarRocks ${name.toUpperCase()} starting` },
+        { atMs: t.backendStartupMs, line: `INFO  webserver port ${web} is listening, /api/health answers 200` },
+      ],
       listening: (port, el) => ports.has(port) && el >= t.backendStartupMs,
       httpGet: (port, path, el) => {
         if (!ports.has(port) || el < t.backendStartupMs) return undefined;
@@ -77,6 +91,7 @@ export function processModelFor(container: any, env: Record<string, string>, t: 
   const ports = new Set(declaredPorts(container));
   return {
     name: 'generic',
+    log: [{ atMs: 0, line: `INFO  ${name} starting` }, ...(ports.size ? [{ atMs: t.genericStartupMs, line: `INFO  listening on ${[...ports].join(', ')}` }] : [])],
     listening: (port, el) => ports.has(port) && el >= t.genericStartupMs,
     httpGet: (port, _path, el) => (ports.has(port) && el >= t.genericStartupMs ? 200 : undefined),
   };
