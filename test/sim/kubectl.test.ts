@@ -247,4 +247,17 @@ describe('sim: kubectl as users run it', { skip: KUBECTL ? false : 'kubectl is n
     assert.equal(sim.get('StatefulSet', 'default', 'kc-restore').spec.replicas, 2);
     assert.ok(Object.keys(sim.requestCounts()).some((k) => k.endsWith('statefulsets/scale')), JSON.stringify(sim.requestCounts()));
   });
+
+  it('get events prints the event columns; get -w prints a Table row per watch event', async () => {
+    const ev = await run(['get', 'events'], dir);
+    assert.equal(ev.code, 0, ev.stderr);
+    assert.match(ev.stdout, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/m);
+    assert.match(ev.stdout, /Normal\s+SuccessfulCreate\s+statefulset\/kc-restore\s+create Pod kc-restore-0 in StatefulSet kc-restore successful/);
+    const watching = run(['get', 'configmaps', '-w', '--request-timeout=3s', '-l', 'watched=yes'], dir);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await run(['create', 'configmap', 'kc-watched'], dir)).code, 0);
+    assert.equal((await run(['label', 'configmap', 'kc-watched', 'watched=yes'], dir)).code, 0);
+    const w = await watching;
+    assert.match(w.stdout, /^kc-watched\s+0\s+\d+s$/m, w.stdout + w.stderr);
+  });
 });

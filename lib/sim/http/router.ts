@@ -218,6 +218,8 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
             allowBookmarks: q.get('allowWatchBookmarks') === 'true',
             timeoutSeconds: timeout ? Number(timeout) : undefined,
             sendInitialEvents: q.get('sendInitialEvents') === 'true',
+            // `kubectl get -w` asks for Table rows: one Table per event (bookmarks and errors stay as they are).
+            transform: wantsTable(accept) ? (o: any) => (o?.kind === 'Status' || !o?.metadata?.name ? o : toTable(rt.kind, [o], { resourceVersion: o.metadata.resourceVersion }, deps.now())) : undefined,
           },
           res,
         );

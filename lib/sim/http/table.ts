@@ -97,6 +97,12 @@ function columnsFor(kind: string): Columns {
           return [o.metadata.name, eps.length ? eps.slice(0, 3).join(',') + (eps.length > 3 ? ` + ${eps.length - 3} more...` : '') : '<none>', age(o.metadata.creationTimestamp, now)];
         },
       };
+    case 'Event':
+      // kubectl's event columns (pkg/printers/internalversion printEvent): LAST SEEN, TYPE, REASON, OBJECT, MESSAGE.
+      return {
+        defs: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message'), col('Name', 'string', 1)],
+        cells: (o, now) => [age(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp, now), o.type ?? '', o.reason ?? '', `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`, String(o.message ?? '').trim(), o.metadata.name],
+      };
     default:
       return { defs: [col('Name'), col('Age')], cells: (o, now) => [o.metadata.name, age(o.metadata.creationTimestamp, now)] };
   }
