@@ -1,7 +1,13 @@
-/** Shared helpers of the simulator tests. */
+/**
+ * The one fixture module of the simulator, conformance and recordings tests: simulator start/stop (`start`,
+ * `withSimulator`), the reference cluster (`referenceObjects`), client-node helpers, raw HTTP, watch recording.
+ */
 import { after, before } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startSimulator, Simulator, SimulatorOptions } from '../../lib/sim';
+import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
+import { renderCluster } from '../../lib/render/cluster';
+import { restoreForm } from '../../lib/render/restore';
 
 export const NS = 'default';
 
@@ -173,4 +179,15 @@ export function withSimulator(opts: SimulatorOptions = {}): { readonly c: Client
     await holder.c?.sim.stop();
   });
   return holder;
+}
+
+/**
+ * The built-in reference cluster (examples/starrocks-values.yaml), rendered: the full topology, or the restore form
+ * of generation 1 (with examples/override.yaml, as a recovery renders it).
+ */
+export function referenceObjects(form: 'full' | 'restore' = 'full'): any[] {
+  if (form === 'full') return renderCluster(loadValuesFiles([BUILTIN_EXAMPLE_VALUES]).spec, { namespace: NS }) as any[];
+  const { spec } = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]);
+  const withDr = { ...spec, disasterRecovery: { enabled: true, generation: 1 } };
+  return restoreForm(renderCluster(withDr, { namespace: NS }), withDr, 1) as any[];
 }

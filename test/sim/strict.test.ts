@@ -12,7 +12,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { http, NS, withSimulator } from './helpers';
+import { resourceType } from '../../lib/sim/resources';
+import { http, NS, referenceObjects, withSimulator } from './helpers';
 
 const SUBDOMAIN_RE = "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'";
 const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
@@ -270,4 +271,29 @@ describe('sim: a strict API server (422 Invalid with causes, as the real one)', 
     assert.equal(h.c.sim.get('Pod', NS, `${name}-0`), undefined);
     assert.equal(h.c.sim.get('Pod', NS, 'two-handlers-sts-0'), undefined);
   });
+});
+
+describe('sim: the reference cluster passes the strict server', () => {
+  const h = withSimulator({ timeScale: 0.01, feRestoreSeconds: 2, feStartupSeconds: 1, backendStartupSeconds: 1 });
+
+  for (const form of ['full', 'restore'] as const) {
+    it(`${form} form: every object is accepted under server-side apply and every pod its StatefulSets make is created`, async () => {
+      const objects = referenceObjects(form);
+      assert.ok(objects.some((o) => o.kind === 'StatefulSet'));
+      const failures: string[] = [];
+      for (const o of objects) {
+        const rt = o.apiVersion === 'v1' ? `/api/v1/namespaces/${NS}` : `/apis/${o.apiVersion}/namespaces/${NS}`;
+        const plural = resourceType(o.kind)!.plural;
+        const r = await http(h.c.sim, 'PATCH', `${rt}/${plural}/${o.metadata.name}?fieldManager=strict-test&force=true`, o, 'application/apply-patch+yaml');
+        if (r.status >= 300) failures.push(`${o.kind}/${o.metadata.name}: ${r.status} ${r.body?.message}`);
+        else assert.equal(r.headers.get('warning'), null, `${o.kind}/${o.metadata.name} draws a warning`);
+      }
+      assert.deepEqual(failures, []);
+      const stsNames = objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name);
+      await h.c.sim.waitFor(() => stsNames.every((n) => h.c.sim.list('Pod', NS).some((p) => p.metadata.name === `${n}-0`)), 10_000);
+      const refused = h.c.sim.list('Event', NS).filter((e) => e.reason === 'FailedCreate').map((e) => e.message);
+      assert.deepEqual(refused, []);
+      for (const n of stsNames) await h.c.apps.deleteNamespacedStatefulSet({ name: n, namespace: NS });
+    });
+  }
 });
