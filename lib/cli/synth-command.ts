@@ -10,8 +10,8 @@
  * `--target operator` writes the StarRocksCluster custom resource and its ConfigMaps/Secrets instead.
  * Nothing is written when the input is invalid.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
@@ -53,12 +53,25 @@ function fsInputError(dir: string, cause: unknown): StarRocksDrError | undefined
   }
 }
 
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdirSync never returns for a parent that exists but refuses
+ * children with ENOENT (under /proc): it retries the parent, gets EEXIST, and tries the child again, forever.
+ */
+function createFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
 /** Creates the output folder (or checks the existing one) before anything is written into it. */
 function prepareOutDir(dir: string): void {
   try {
     const st = statSync(dir, { throwIfNoEntry: false });
     if (st && !st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    if (!st) mkdirSync(dir, { recursive: true });
+    if (!st) createFolders(dir);
     accessSync(dir, constants.W_OK);
   } catch (cause) {
     throw fsInputError(dir, cause) ?? cause;
