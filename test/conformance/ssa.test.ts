@@ -357,3 +357,40 @@ describe('conformance: server-side apply (structured-merge-diff v4.4.2 merge tes
 function isUpdater(t: SsaCase, manager: string): boolean {
   return t.ops.some((o) => o.manager === manager && o.op === 'update');
 }
+
+describe('conformance: kubectl taking an object over from client-side apply (lastappliedmanager.go)', () => {
+  const h = withSimulator();
+  const CMS = `/api/v1/namespaces/${NS}/configmaps`;
+  // As `kubectl apply` (client-side) leaves it: the last-applied annotation and a kubectl-client-side-apply Update.
+  const clientSideApplied = async (name: string) => {
+    const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data: { a: '1', b: '1' } };
+    const body = { ...config, metadata: { ...config.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(config) } } };
+    assert.equal((await http(h.c.sim, 'POST', `${CMS}?fieldManager=kubectl-client-side-apply`, body)).status, 201);
+  };
+  const apply = (name: string, manager: string, data: Record<string, string>) =>
+    http(h.c.sim, 'PATCH', `${CMS}/${name}?fieldManager=${manager}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data }, 'application/apply-patch+yaml');
+
+  it('kubectl: conflicts on fields whose last-applied value equals the live one are forgiven and ownership moves [apimachinery v0.32.0 lastappliedmanager.go:59-89,91-152]', async () => {
+    await clientSideApplied('csa-takeover');
+    const r = await apply('csa-takeover', 'kubectl', { a: '2', b: '1' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.data, { a: '2', b: '1' });
+    const csa = r.body.metadata.managedFields.find((e: any) => e.manager === 'kubectl-client-side-apply');
+    assert.equal(csa?.fieldsV1?.['f:data']?.['f:a'], undefined, 'the client-side manager no longer owns data.a');
+  });
+
+  it('another manager gets the conflict (the takeover is for manager kubectl only) [lastappliedmanager.go:61-65]', async () => {
+    await clientSideApplied('csa-other');
+    const r = await apply('csa-other', 'argocd-controller', { a: '2', b: '1' });
+    assert.equal(r.status, 409);
+    assert.deepEqual(r.body.details.causes.map((c: any) => c.field), ['.data.a']);
+  });
+
+  it('kubectl: a field changed since the last client-side apply still conflicts [lastappliedmanager.go:142-149]', async () => {
+    await clientSideApplied('csa-drifted');
+    assert.equal((await http(h.c.sim, 'PATCH', `${CMS}/csa-drifted?fieldManager=kubectl-client-side-apply`, { data: { a: 'edited' } }, 'application/merge-patch+json')).status, 200);
+    const r = await apply('csa-drifted', 'kubectl', { a: '2', b: '1' });
+    assert.equal(r.status, 409);
+    assert.deepEqual(r.body.details.causes.map((c: any) => c.field), ['.data.a']);
+  });
+});

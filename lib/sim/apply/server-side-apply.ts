@@ -44,7 +44,7 @@ export function serverSideApply(input: ApplyInput): any {
     if (!l.found || deepEqual(l.value, lookup(kind, applied, p).value)) continue;
     for (const e of entries) if (e.manager !== manager && e.fields.has(p)) conflicts.push({ entry: e, path: p });
   }
-  if (conflicts.length && !input.force) throw conflictError(input, conflicts);
+  if (conflicts.length && !input.force && !takesOverClientSideApply(kind, live, manager, conflicts.map((c) => c.path))) throw conflictError(input, conflicts);
   for (const c of conflicts) c.entry.fields.delete(c.path);
 
   // Merge, then drop what we stopped applying and nobody else owns.
@@ -196,4 +196,31 @@ function duplicateKeysError(input: ApplyInput, dups: string[]): ApiStatusError {
   const gvk = `${group ? `${group}/` : '/'}${version}, Kind=${input.kind}`;
   const detail = dups.length === 1 ? dups[0] : ['errors:', ...dups.map((d) => `  ${d}`)].join('\n');
   return new ApiStatusError(500, '', `failed to create typed patch object (${md.namespace ?? ''}/${md.name ?? ''}; ${gvk}): ${detail}`);
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * kubectl moving an object from client-side to server-side apply: conflicts on fields whose last-applied value
+ * still equals the live one are forgiven, and the apply goes through as if forced (apimachinery v0.32.0
+ * pkg/util/managedfields/internal/lastappliedmanager.go lines 59-89 and 91-152; manager `kubectl` only).
+ */
+function takesOverClientSideApply(kind: string, live: any, manager: string, paths: string[]): boolean {
+  if (manager !== 'kubectl' || !live) return false;
+  const raw = live.metadata?.annotations?.[LAST_APPLIED];
+  if (!raw) return false;
+  let last: any;
+  try {
+    last = JSON.parse(raw);
+  } catch {
+    return false;
+  }
+  if (last?.apiVersion !== live.apiVersion) return false;
+  const lastSet = fieldSetOf(kind, last, 'main');
+  return paths.every((p) => {
+    if (!lastSet.has(p)) return false;
+    const a = lookup(kind, last, p);
+    const b = lookup(kind, live, p);
+    return a.found && b.found && deepEqual(a.value, b.value);
+  });
 }
