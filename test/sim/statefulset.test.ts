@@ -145,23 +145,52 @@ describe('sim: StatefulSet controller and pod lifecycle', () => {
     }
   });
 
-  it('injected CrashLoopBackOff, ImagePullBackOff and NeverReady show as the kubelet reports them', async () => {
-    c.sim.pods.inject('inj-crash', 'CrashLoopBackOff');
-    c.sim.pods.inject(/^inj-pull$/, 'ImagePullBackOff');
-    c.sim.pods.inject('inj-never', 'NeverReady');
-    const spec = { containers: [{ name: 'app', image: 'app:1', ports: [{ containerPort: 80 }] }] };
-    for (const n of ['inj-crash', 'inj-pull', 'inj-never', 'inj-ok']) await c.core.createNamespacedPod({ namespace: NS, body: { metadata: { name: n }, spec } });
-    await c.sim.waitFor(() => podReady(pod('inj-ok')), 20000);
-    await c.sim.waitFor(() => (pod('inj-crash')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, 30000);
-    await c.sim.waitFor(() => pod('inj-crash')?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 30000);
-    assert.equal(pod('inj-crash').status.containerStatuses[0].lastState.terminated.reason, 'Error');
-    await c.sim.waitFor(() => pod('inj-pull')?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 20000);
-    assert.equal(pod('inj-pull').status.phase, 'Pending');
-    assert.equal(pod('inj-pull').status.containerStatuses[0].restartCount, 0);
-    const never = pod('inj-never');
-    assert.equal(never.status.phase, 'Running');
-    assert.equal(podReady(never), false);
-    c.sim.pods.clear();
+  /** Each injected fault, the pod status the kubelet reports for it, and what else must hold. */
+  const FAULTS: { fault: 'CrashLoopBackOff' | 'ImagePullBackOff' | 'NeverReady'; reached: (s: any) => boolean; check: (s: any) => void }[] = [
+    {
+      fault: 'CrashLoopBackOff',
+      reached: (s) => (s?.containerStatuses?.[0]?.restartCount ?? 0) >= 2 && s.containerStatuses[0].state?.waiting?.reason === 'CrashLoopBackOff',
+      check: (s) => {
+        assert.equal(s.containerStatuses[0].lastState.terminated.reason, 'Error');
+        assert.match(s.containerStatuses[0].state.waiting.message, /^back-off \d+s restarting failed container=app pod=inj-crashloopbackoff_default\(/);
+      },
+    },
+    {
+      fault: 'ImagePullBackOff',
+      reached: (s) => s?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff',
+      check: (s) => {
+        assert.equal(s.phase, 'Pending');
+        assert.equal(s.containerStatuses[0].restartCount, 0);
+      },
+    },
+    {
+      fault: 'NeverReady',
+      reached: (s) => s?.containerStatuses?.[0]?.started === true,
+      check: (s) => {
+        assert.equal(s.phase, 'Running');
+        assert.equal(podReady({ status: s }), false);
+      },
+    },
+  ];
+
+  for (const t of FAULTS) {
+    it(`injected ${t.fault} shows as the kubelet reports it`, async () => {
+      const name = `inj-${t.fault.toLowerCase()}`;
+      c.sim.pods.inject(name, t.fault);
+      await c.core.createNamespacedPod({ namespace: NS, body: { metadata: { name }, spec: { containers: [{ name: 'app', image: 'app:1', ports: [{ containerPort: 80 }] }] } } });
+      await c.sim.waitFor(() => t.reached(pod(name)?.status), 30000);
+      t.check(pod(name).status);
+      c.sim.pods.clear(name);
+    });
+  }
+
+  it('a pod whose claim does not exist is Unschedulable, with the scheduler\'s FailedScheduling event', async () => {
+    await c.core.createNamespacedPod({ namespace: NS, body: { metadata: { name: 'no-claim' }, spec: { containers: [{ name: 'app', image: 'app:1' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'missing-claim' } }] } } });
+    await c.sim.waitFor(() => (pod('no-claim')?.status?.conditions ?? []).some((x: any) => x.reason === 'Unschedulable'), 10000);
+    const ev = c.sim.list('Event', NS).filter((e) => e.involvedObject.name === 'no-claim' && e.reason === 'FailedScheduling');
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0].type, 'Warning');
+    assert.equal(ev[0].message, '0/1 nodes are available: persistentvolumeclaim "missing-claim" not found.');
   });
 
   it('a failing liveness probe restarts the container; a startup probe gates readiness', async () => {

@@ -150,8 +150,12 @@ export class PodRuntime implements Controller {
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
     const missing = (pod.spec.volumes ?? []).map((v: any) => v.persistentVolumeClaim?.claimName).filter((c: string | undefined) => c && !this.registry.store.get(resourceType('PersistentVolumeClaim')!, ns, c));
     if (missing.length) {
-      const status = { ...pod.status, phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: rfc3339(this.now()), reason: 'Unschedulable', message: `0/1 nodes are available: persistentvolumeclaim "${missing[0]}" not found.` }] };
+      const message = `0/1 nodes are available: persistentvolumeclaim "${missing[0]}" not found.`;
+      const already = (pod.status?.conditions ?? []).some((c: any) => c.type === 'PodScheduled' && c.reason === 'Unschedulable');
+      const status = { ...pod.status, phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: rfc3339(this.now()), reason: 'Unschedulable', message }] };
       this.registry.writeInternal(POD, { ...pod, status }, 'kube-scheduler', 'status');
+      // The scheduler's event, once per pod here (the real one repeats it with backoff).
+      if (!already) recordEvent(this.registry, this.now(), pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
       return;
     }
     pod.spec.nodeName = NODE;
