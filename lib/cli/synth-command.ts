@@ -153,12 +153,18 @@ export async function autoForm(
   const feStatefulSet = (await client.get('StatefulSet', namespace, `${spec.name}-fe`)) as V1StatefulSet | undefined;
   const pvcs = (await client.list('PersistentVolumeClaim', namespace)).items as V1PersistentVolumeClaim[];
   const dr = spec.disasterRecovery;
-  return nextForm({
+  const next = nextForm({
     enabled: dr?.enabled ?? false,
     generation: dr?.generation,
     recorded: record?.status,
     live: { cluster: spec.name, record, feStatefulSet, identity: liveIdentity(feStatefulSet, pvcs), force: !!conn.forceRestore },
   });
+  if (next.form === 'restore') {
+    // What only the cluster holds: a snapshot file in an existing ConfigMap/Secret is checked as dr run checks it.
+    const { planRecoveryLive } = require('../dr/plan') as typeof import('../dr/plan');
+    await planRecoveryLive(client, spec, conn.namespace);
+  }
+  return next;
 }
 
 interface SynthFlags {

@@ -112,3 +112,31 @@ describe('imageVersion', () => {
     assert.equal(imageVersion('starrocks/fe-ubuntu:latest'), undefined);
   });
 });
+
+describe('with a cluster: what only the cluster holds', () => {
+  it('a snapshot file in an existing Secret is checked by synth --dr-phase auto and by dr run planning', async () => {
+    const { startSimulator } = await import('../../lib/sim');
+    const { KubeClient } = await import('../../lib/kube/client');
+    const { autoForm } = await import('../../lib/cli/synth-command');
+    const { planRecoveryLive } = await import('../../lib/dr/plan');
+    const { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } = await import('../../lib/model/values');
+    const loaded = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+    const mount = { name: 'snap', mountPath: '/opt/starrocks/fe/conf/cluster_snapshot.yaml', subPath: 'cluster_snapshot.yaml' };
+    const s: StarRocksClusterSpec = { ...loaded, configMaps: [], starRocksFeSpec: { ...loaded.starRocksFeSpec, configMaps: [], secrets: [mount] } };
+    const sim = await startSimulator({ timeScale: 0.02 });
+    try {
+      const client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
+      const bad = SNAPSHOT.replace('cluster_snapshot_path: s3://', 'cluster_snapshot_path: http://');
+      await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snap', namespace: 'default' }, data: { 'cluster_snapshot.yaml': Buffer.from(bad).toString('base64') } }, 'test');
+      const invalidSnapshot = (err: unknown) => err instanceof StarRocksDrError && err.code === 'InvalidSnapshot' && /Secret\/snap.*cluster_snapshot_path/.test(err.message) && !err.message.includes('http://');
+      await assert.rejects(autoForm(s, { client }), invalidSnapshot);
+      await assert.rejects(planRecoveryLive(client, s), invalidSnapshot);
+      // The same file made right passes both.
+      await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snap', namespace: 'default' }, data: { 'cluster_snapshot.yaml': Buffer.from(SNAPSHOT).toString('base64') } }, 'test');
+      assert.equal((await autoForm(s, { client })).form, 'restore');
+      assert.equal((await planRecoveryLive(client, s)).preflight.source.kind, 'Secret');
+    } finally {
+      await sim.stop();
+    }
+  });
+});
