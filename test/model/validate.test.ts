@@ -98,3 +98,46 @@ describe('validateSpec (typed route)', () => {
     assert.equal(rejects({ ...base, starRocksFeSpec: undefined }).field, 'starRocksFeSpec');
   });
 });
+
+describe('one generation rule for flags, values and Pulumi config', () => {
+  const { generationTextProblem, parseGeneration, isGeneration } = require('../../lib/model/generation') as typeof import('../../lib/model/generation');
+  const refused: Array<[string, RegExp]> = [
+    ['1.5', /not a whole number/],
+    ['01', /leading zero/],
+    ['-1', /not a whole number/],
+    ['abc', /not a whole number/],
+    ['1e3', /not a whole number/],
+    ['0', /not 1 or more/],
+    ['', /empty/],
+    [' 1', /not a whole number/],
+    ['9007199254740992', /larger than 9007199254740991/],
+    ['99999999999999999999999', /larger than/],
+  ];
+  for (const [text, problem] of refused) {
+    it(`refuses ${JSON.stringify(text)}`, () => {
+      assert.match(generationTextProblem(text) ?? '', problem);
+      assert.throws(() => parseGeneration(text, 'drGeneration'), (e: unknown) => e instanceof StarRocksDrError && e.field === 'drGeneration' && (text.trim().length < 3 || !e.message.includes(text)));
+    });
+  }
+  it('accepts 1, 42 and 2^53-1 as text and as numbers; refuses 1.5, 0, NaN, true as numbers', () => {
+    for (const text of ['1', '42', '9007199254740991']) {
+      assert.equal(generationTextProblem(text), undefined);
+      assert.equal(parseGeneration(text, 'x'), Number(text));
+      assert.equal(parseGeneration(Number(text), 'x'), Number(text));
+    }
+    for (const v of [1.5, 0, -3, Number.NaN, true, null, undefined]) assert.equal(isGeneration(v), false, String(v));
+    for (const v of [1.5, 0, Number.NaN, true]) assert.throws(() => parseGeneration(v, 'x'), StarRocksDrError);
+  });
+});
+
+describe('label and annotation syntax (apimachinery IsQualifiedName, IsValidLabelValue)', () => {
+  const { qualifiedNameProblem, labelValueProblem } = require('../../lib/model/limits') as typeof import('../../lib/model/limits');
+  it('accepts what Kubernetes accepts', () => {
+    for (const k of ['app', 'app.kubernetes.io/name', 'a', 'A_b.c-d', 'example.com/' + 'x'.repeat(63)]) assert.equal(qualifiedNameProblem(k), undefined, k);
+    for (const v of ['', 'v1', 'a.b_c-d', 'x'.repeat(63)]) assert.equal(labelValueProblem(v), undefined, v);
+  });
+  it('refuses what Kubernetes refuses', () => {
+    for (const k of ['', '-a', 'a-', 'a/b/c', 'Example.com/a', '/a', 'a/', 'x'.repeat(64), `${'p'.repeat(64)}.com/a`]) assert.ok(qualifiedNameProblem(k), k);
+    for (const v of ['a b', '-a', 'a-', 'x'.repeat(64), 'ä']) assert.ok(labelValueProblem(v), v);
+  });
+});
