@@ -265,3 +265,28 @@ describe('files on disk', () => {
     expectError(() => loadValuesFiles([good, bad]), { file: bad, field: 'starrocksFESpec.imagePullPolicy', message: /line 2: expected one of Always, IfNotPresent, Never/ });
   });
 });
+
+describe('errors never quote a value from the file, and never re-print a number differently', () => {
+  it('an env value YAML reads as a number: the fix does not turn 017 into 15', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    feEnvVars:\n      - name: PIN\n        value: 017\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.feEnvVars[0].value',
+      message: /expected a string, got a number\. Fix: put the value in double quotes exactly as you meant it/,
+    });
+    assert.throws(texts('starrocks:\n  starrocksFESpec:\n    feEnvVars:\n      - name: PIN\n        value: 017\n'), (e: unknown) => e instanceof Error && !/\b15\b|017/.test(e.message));
+  });
+
+  it('a configyaml number the chart prints in scientific notation: the value (maybe a key) is not quoted', () => {
+    const load = texts('starrocks:\n  starrocksFESpec:\n    configyaml:\n      aws_s3_secret_key: 12345678901\n');
+    expectError(load, { file: 'f1.yaml', field: 'starrocks.starrocksFESpec.configyaml.aws_s3_secret_key', message: /scientific notation/ });
+    assert.throws(load, (e: unknown) => e instanceof Error && !e.message.includes('12345678901'));
+  });
+
+  it('a values file over 4 MiB is refused by size, naming the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'srdr-big-'));
+    const file = path.join(dir, 'big.yaml');
+    writeFileSync(file, `starrocks:\n  x: "${'a'.repeat(4 * 1024 * 1024)}"\n`);
+    expectError(() => loadValuesFiles([file]), { file, field: 'values file', message: /larger than 4 MiB/ });
+  });
+});
+

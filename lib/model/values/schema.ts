@@ -316,7 +316,7 @@ function envVarsIssue(value: ValuesNode, at: readonly Segment[]): SchemaIssue | 
         return { path: [...at, i, 'name'], problem: 'an environment variable needs a name', fix: 'add `name:` to the item' };
       }
       if (item.value !== undefined && item.value !== null && typeof item.value !== 'string') {
-        return { path: [...at, i, 'value'], problem: `expected a string, got ${describeValue(item.value)}`, fix: `quote the value, e.g. value: "${String(item.value)}"` };
+        return { path: [...at, i, 'value'], problem: `expected a string, got ${describeValue(item.value)}`, fix: 'put the value in double quotes exactly as you meant it (YAML read it as a number or true/false, which may not be what you wrote)' };
       }
       if (item.valueFrom !== undefined && item.valueFrom !== null && !isPlainObject(item.valueFrom)) {
         return { path: [...at, i, 'valueFrom'], problem: `expected a map, got ${describeValue(item.valueFrom)}`, fix: 'write valueFrom as a map, e.g. secretKeyRef: {name, key}' };
@@ -328,7 +328,7 @@ function envVarsIssue(value: ValuesNode, at: readonly Segment[]): SchemaIssue | 
     for (const [name, v] of Object.entries(value)) {
       if (v === null || typeof v === 'string') continue;
       if (!isPlainObject(v)) {
-        return { path: [...at, name], problem: `expected a string or a map such as {valueFrom: ...}, got ${describeValue(v)}`, fix: `quote the value, e.g. ${name}: "${String(v)}"` };
+        return { path: [...at, name], problem: `expected a string or a map such as {valueFrom: ...}, got ${describeValue(v)}`, fix: `put the value of ${name} in double quotes exactly as you meant it (YAML read it as a number or true/false)` };
       }
       for (const k of Object.keys(v)) {
         if (!['value', 'valueFrom'].includes(k)) {

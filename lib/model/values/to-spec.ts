@@ -242,7 +242,7 @@ function configText(v: Tree, at: (...rest: Segment[]) => Segment[], ctx: MapCont
     const value = (v.configyaml as Tree)[k];
     // Helm prints numbers as floats: 10737418240 becomes 1.073741824e+10, which StarRocks cannot read.
     if (typeof value === 'number' && (Math.abs(value) >= 1e6 || !Number.isInteger(value))) {
-      ctx.fail(at('configyaml', k), `the number ${value} would be written in scientific notation by the chart`, `quote it: ${k}: "${value}"`);
+      ctx.fail(at('configyaml', k), 'is a number the chart would print in scientific notation (1e+06 and up, or a fraction), which StarRocks cannot read', `put the value of ${k} in double quotes with the digits exactly as StarRocks should read them`);
     }
     lines.push(`${k} = ${text(value)}`);
   }
@@ -260,7 +260,7 @@ function envVars(value: ValuesNode | undefined, at: Segment[], ctx: MapContext):
     if (item === null || item === undefined) continue;
     if (typeof item === 'string') out.push({ name, value: item });
     else if (isPlainObject(item)) out.push({ name, ...clone<Omit<V1EnvVar, 'name'>>(item) });
-    else ctx.fail([...at, name], 'expected a string or a map', `quote the value: ${name}: "${text(item)}"`);
+    else ctx.fail([...at, name], 'expected a string or a map', `put the value of ${name} in double quotes exactly as you meant it`);
   }
   return out.length > 0 ? { envVars: out } : {};
 }
