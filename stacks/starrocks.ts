@@ -18,6 +18,8 @@ export interface StackOutputs {
   readonly disasterRecovery?: pulumi.Output<Record<string, unknown>>;
   /** cluster_snapshot.yaml as built from config (secret). */
   readonly clusterSnapshotFile?: pulumi.Output<string>;
+  /** The snapshot path restored: `clusterSnapshot.path`, or what `latest` resolved to (pinned per generation). */
+  readonly snapshotPath?: pulumi.Output<string>;
 }
 
 /**
@@ -51,5 +53,6 @@ export function starRocksStack(projectRoot: string = projectRootDirectory()): St
     feQueryEndpoint: `${spec.name}-fe-service.${stack.namespace}.svc:9030`,
     ...(dr ? { disasterRecovery: pulumi.output(dr) as unknown as pulumi.Output<Record<string, unknown>> } : {}),
     ...(settings.clusterSnapshotFile ? { clusterSnapshotFile: settings.clusterSnapshotFile } : {}),
+    ...(settings.snapshotPath ? { snapshotPath: settings.snapshotPath } : {}),
   };
 }

@@ -19,6 +19,10 @@ export interface ClusterSnapshotConfig {
   readonly location: string;
   readonly region: string;
   readonly endpoint: string;
+  /** `aws.s3.enable_path_style_access` for S3-compatible stores (MinIO, ...). @default false */
+  readonly pathStyle?: boolean;
+  /** With `path: latest` or a name: which cluster's snapshots, when the location holds several. */
+  readonly clusterId?: string;
   /** Name of the Secret to create. @default '<cluster>-cluster-snapshot' */
   readonly secretName?: string;
 }
@@ -43,6 +47,7 @@ export function clusterSnapshotText(cfg: ClusterSnapshotConfig, keys: S3Credenti
         properties: [
           { key: 'aws.s3.region', value: cfg.region },
           { key: 'aws.s3.endpoint', value: cfg.endpoint },
+          ...(cfg.pathStyle ? [{ key: 'aws.s3.enable_path_style_access', value: 'true' }] : []),
           { key: 'aws.s3.access_key', value: keys.accessKey },
           { key: 'aws.s3.secret_key', value: keys.secretKey },
         ],

@@ -12,6 +12,7 @@ import { parseOperatorVersion } from '../model/operator-version';
 import { SNAPSHOT_FILE } from '../dr/snapshot';
 import { clusterSnapshotText, snapshotSecretName, withSnapshotSecret, type ClusterSnapshotConfig } from './cluster-snapshot';
 import type { StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
+import { chooseStackSnapshot, needsResolving } from './snapshot-choice';
 
 /** What the program needs from the stack config, plus values for stack outputs. */
 export interface StackSettings {
@@ -20,6 +21,8 @@ export interface StackSettings {
   readonly notices: readonly string[];
   /** cluster_snapshot.yaml built from config, as a secret; undefined when it comes from values or a Secret. */
   readonly clusterSnapshotFile?: pulumi.Output<string>;
+  /** The snapshot path in that file (`clusterSnapshot.path`, or what `latest` / a name resolved or was pinned to). */
+  readonly snapshotPath?: pulumi.Output<string>;
 }
 
 function bad(key: string, problem: string, fix: string): never {
@@ -81,6 +84,7 @@ export function readStackSettings(projectRoot: string = process.cwd(), config = 
 
   const secretData: Record<string, pulumi.Output<Record<string, string>>> = {};
   let clusterSnapshotFile: pulumi.Output<string> | undefined;
+  let snapshotPath: pulumi.Output<string> | undefined;
   const snapshot = config.getObject<ClusterSnapshotConfig>('clusterSnapshot');
   const existingSecret = config.get('snapshotSecretName');
   if (snapshot && existingSecret) {
@@ -93,7 +97,22 @@ export function readStackSettings(projectRoot: string = process.cwd(), config = 
     const name = snapshotSecretName(spec.name, snapshot);
     const accessKey = config.requireSecret('s3AccessKey');
     const secretKey = config.requireSecret('s3SecretKey');
-    clusterSnapshotFile = pulumi.secret(pulumi.all([accessKey, secretKey]).apply(([a, s]) => clusterSnapshotText(snapshot, { accessKey: a, secretKey: s })));
+    const drGeneration = parseDrGeneration(config.get('drGeneration')) ?? spec.disasterRecovery?.generation;
+    const kubeconfig = k8sConfig.getSecret('kubeconfig') ?? pulumi.output(undefined);
+    const context = k8sConfig.get('context');
+    const recordNamespace = config.get('namespace') || spec.namespace || 'default';
+    // `latest` or a name: the path pinned in the status record of the generation, else resolved now (snapshot-choice.ts).
+    const chosen = pulumi.all([accessKey, secretKey, kubeconfig]).apply(async ([a, s, kc]) => {
+      const keys = { accessKey: a, secretKey: s };
+      if (!needsResolving(snapshot.path)) return { path: snapshot.path, keys };
+      const { connect } = require('./dr-operations') as typeof import('./dr-operations');
+      const choice = await chooseStackSnapshot({ cfg: snapshot, keys, cluster: spec.name, namespace: recordNamespace, generation: drGeneration, client: connect(kc, context) });
+      for (const w of choice.warnings) void pulumi.log.warn(`clusterSnapshot.path ${snapshot.path}: ${w}`);
+      void pulumi.log.info(`clusterSnapshot.path ${snapshot.path}: ${choice.path}${choice.pinned ? ` (pinned by the recovery of generation ${drGeneration})` : ''}`);
+      return { path: choice.path, keys };
+    });
+    snapshotPath = pulumi.unsecret(chosen.apply((c) => c.path));
+    clusterSnapshotFile = pulumi.secret(chosen.apply((c) => clusterSnapshotText({ ...snapshot, path: c.path }, c.keys)));
     secretData[name] = clusterSnapshotFile.apply((text): Record<string, string> => ({ [SNAPSHOT_FILE]: text }));
     spec = withSnapshotSecret(spec, name, { placeholder: '' });
   } else if (existingSecret) {
@@ -104,6 +123,7 @@ export function readStackSettings(projectRoot: string = process.cwd(), config = 
   return {
     notices,
     clusterSnapshotFile,
+    snapshotPath,
     args: {
       spec,
       secretData,
