@@ -74,7 +74,7 @@ export function readInputFile(file: string, what: string, fix: string): string {
       : code === 'ENAMETOOLONG' ? 'has a name longer than the file system allows'
       : code === 'EACCES' ? 'cannot be read (permission denied)'
       : `cannot be read (${code ?? 'unknown error'})`;
-    throw new StarRocksDrError('InvalidInput', `${what} ${problem}`, { field: what, file: shortName(file), fix, cause });
+    throw new StarRocksDrError('InvalidInput', problem, { field: what, file: shortName(file), fix, cause });
   }
   try {
     const chunks: Buffer[] = [];
@@ -86,13 +86,13 @@ export function readInputFile(file: string, what: string, fix: string): string {
         n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (cause) {
         const code = (cause as NodeJS.ErrnoException).code;
-        throw new StarRocksDrError('InvalidInput', `${what} ${code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? 'unknown error'})`}`, { field: what, file: shortName(file), fix, cause });
+        throw new StarRocksDrError('InvalidInput', code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? 'unknown error'})`, { field: what, file: shortName(file), fix, cause });
       }
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
       if (total > MAX_INPUT_BYTES) {
-        throw new StarRocksDrError('InvalidInput', `${what} is larger than ${MAX_INPUT_BYTES / MIB} MiB, the most this tool reads`, {
+        throw new StarRocksDrError('InvalidInput', `is larger than ${MAX_INPUT_BYTES / MIB} MiB, the most this tool reads`, {
           field: what,
           file: shortName(file),
           fix: `give a values file under ${MAX_INPUT_BYTES / MIB} MiB (a Kubernetes object cannot hold more than 1 MiB of data anyway)`,
