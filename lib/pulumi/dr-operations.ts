@@ -10,6 +10,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { runRecovery, readStatus } from '../dr/executor';
+import { holderIdentity } from '../dr/lease';
 import { planRecoveryLive } from '../dr/plan';
 import { preflight } from '../dr/preflight';
 import type { DisasterRecoveryStatus } from '../dr/status';
@@ -223,6 +224,7 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
       timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       signal: opts.signal,
       force: inputs.force === true,
+      holder: holderIdentity('pulumi up'),
       onProgress: (event) => {
         if (event.type === 'status') {
           last = event.status;
