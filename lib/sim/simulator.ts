@@ -15,6 +15,7 @@ import { clone } from './json';
 import { kubeConfigYaml } from './kubeconfig';
 import { PodFault, PodRuntime } from './pods/pod-runtime';
 import { Registry } from './registry';
+import { RealScheduler, VirtualScheduler } from './scheduler';
 import { apiVersionOf, resourceType, ResourceType } from './resources';
 import { Store } from './store';
 import { WatchHub } from './watch';
@@ -36,8 +37,15 @@ export interface SimulatorOptions {
   readonly watchHistorySize?: number;
   /** Interval of BOOKMARK events on watches that allow them (real time, not scaled). @default 5000 */
   readonly bookmarkIntervalMs?: number;
-  /** Clock for timestamps (creationTimestamp, conditions, managedFields). Timers always use real time. @default Date.now */
+  /** Clock for timestamps (creationTimestamp, conditions, managedFields). @default Date.now, or the virtual clock */
   readonly now?: () => number;
+  /**
+   * Runs the kubelet (container starts, probes, restarts, back-offs, termination) on virtual time: `true` moves the
+   * clock on its own whenever the simulator is idle (up to a simulated second per real millisecond), `'manual'`
+   * only through `time.advance`. `timeScale` is ignored; timestamps follow the virtual clock. API fault timers,
+   * watch timeouts and bookmarks stay on real time. @default false
+   */
+  readonly virtualTime?: boolean | 'manual';
 }
 
 export interface Simulator {
@@ -71,6 +79,13 @@ export interface Simulator {
   /** Requests served, keyed `${VERB} ${resource}`, e.g. "PATCH statefulsets", "WATCH pods", "PUT pods/status". */
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
+  /** The virtual clock, when started with `virtualTime`. */
+  readonly time?: {
+    /** Simulated milliseconds since the simulator started. */
+    now(): number;
+    /** Moves the virtual clock forward, running every kubelet pass that falls due, in order. */
+    advance(ms: number): void;
+  };
   /** Resolves when `predicate` holds, re-checking on every store change; rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs: number): Promise<void>;
 }
@@ -87,8 +102,14 @@ function kindType(kind: string): ResourceType {
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const now: Clock = opts.now ?? Date.now;
-  const timeScale = opts.timeScale ?? 1;
+  // Idle: no request being served, no controller or scheduler work queued (late-bound: controllers start below).
+  const busy: (() => boolean)[] = [];
+  const virtual: VirtualScheduler | undefined = opts.virtualTime ? new VirtualScheduler(() => inFlight === 0 && !busy.some((b) => b())) : undefined;
+  const scheduler = virtual ?? new RealScheduler();
+  const epoch = Date.now();
+  const now: Clock = opts.now ?? (virtual ? () => epoch + virtual.now() : Date.now);
+  const timeScale: number = virtual ? 1 : opts.timeScale ?? 1;
+  let inFlight = 0;
   if (!(timeScale > 0)) {
     throw new StarRocksDrError('InvalidInput', `timeScale must be greater than 0, got ${timeScale}`, { field: 'timeScale', fix: 'pass a positive number such as 1 or 0.01' });
   }
@@ -99,7 +120,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let url = '';
   // The router serves pod logs from the runtime, which starts after it: a late-bound reference.
   let runtimeRef: PodRuntime | undefined;
-  const server = new HttpServer(createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, ''), podLogs: (ns, name, o) => runtimeRef!.logs(ns, name, o) }));
+  const router = createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, ''), podLogs: (ns, name, o) => runtimeRef!.logs(ns, name, o) });
+  // Requests in flight keep virtual time still (a watch is a stream, not a request being served).
+  const server = new HttpServer((req, res) => {
+    if (/[?&]watch=(true|1)\b|\/watch\//.test(req.url ?? '')) return void router(req, res);
+    inFlight++;
+    let done = false;
+    const finish = () => {
+      if (!done) inFlight--;
+      done = true;
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    void router(req, res);
+  });
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     registry.create(kindType('Namespace'), undefined, { metadata: { name: ns } }, { fieldManager: 'kube-apiserver' });
@@ -111,10 +145,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     feStartupSeconds: opts.feStartupSeconds ?? 5,
     backendStartupSeconds: opts.backendStartupSeconds ?? 5,
     podTerminationSeconds: opts.podTerminationSeconds ?? 1,
-  });
+    virtual: !!virtual,
+  }, scheduler);
   runtimeRef = runtime;
   const controllers = [new StatefulSetController(registry, now), new EndpointsController(registry), new PvcBinder(registry), runtime];
-  for (const c of controllers) c.start();
+  for (const c of controllers) {
+    c.start();
+    busy.push(() => c.busy());
+  }
+  if (opts.virtualTime === true) virtual!.run();
 
   const port = await server.listen(opts.port ?? 0);
   url = `http://127.0.0.1:${port}`;
@@ -133,6 +172,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (stopped) return;
       stopped = true;
       for (const c of controllers) c.stop();
+      scheduler.stop();
       watches.closeAll(false);
       await server.close();
     },
@@ -168,6 +208,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       inject: (pattern, fault) => runtime.inject(pattern, fault),
       clear: (pattern) => runtime.clearFaults(pattern),
     },
+    time: virtual ? { now: () => virtual.now(), advance: (ms) => virtual.advance(ms) } : undefined,
     requestCounts: () => faults.requestCounts(),
     resetRequestCounts: () => faults.resetRequestCounts(),
     waitFor(predicate, timeoutMs) {

@@ -146,7 +146,8 @@ describe('conformance: StatefulSet (test/e2e/apps/statefulset.go)', () => {
 
     // "Confirming that stateful set scale up will halt with unhealthy stateful pod"
     breakProbe(`${name}-0`);
-    await h.c.sim.waitFor(() => (h.c.sim.get('StatefulSet', NS, name).status.readyReplicas ?? 0) === 0, 5000);
+    // waitForRunningAndNotReady, then WaitForStatusReadyReplicas(0): the pod first, the status after it.
+    await h.c.sim.waitFor(() => !isReady(podsOf(h.c, name)[0]) && (h.c.sim.get('StatefulSet', NS, name).status.readyReplicas ?? 0) === 0, 5000);
     await scale(name, 3);
     await confirmPodCount(h.c, name, 1, TEN_SECONDS);
     restoreProbe(`${name}-0`);
@@ -162,7 +163,7 @@ describe('conformance: StatefulSet (test/e2e/apps/statefulset.go)', () => {
 
     // "Scale down will halt with unhealthy stateful pod"
     for (const i of [0, 1, 2]) breakProbe(`${name}-${i}`);
-    await h.c.sim.waitFor(() => (h.c.sim.get('StatefulSet', NS, name).status.readyReplicas ?? 0) === 0, 5000);
+    await h.c.sim.waitFor(() => podsOf(h.c, name).every((p) => !isReady(p)) && (h.c.sim.get('StatefulSet', NS, name).status.readyReplicas ?? 0) === 0, 5000);
     await scale(name, 0);
     await confirmPodCount(h.c, name, 3, TEN_SECONDS);
     for (const i of [0, 1, 2]) restoreProbe(`${name}-${i}`);

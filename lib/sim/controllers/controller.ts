@@ -8,6 +8,8 @@ import { StoreEvent } from '../store';
 export interface Controller {
   start(): void;
   stop(): void;
+  /** Work is queued that needs no time to pass (virtual time waits for it). */
+  busy(): boolean;
 }
 
 export abstract class QueueController implements Controller {
@@ -32,6 +34,11 @@ export abstract class QueueController implements Controller {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.scheduled) clearImmediate(this.scheduled);
+  }
+
+  /** Keys are queued for the next pass. */
+  busy(): boolean {
+    return this.dirty.size > 0;
   }
 
   enqueue(key: string): void {

@@ -15,6 +15,7 @@ import { resourceType } from '../resources';
 import { StoreEvent } from '../store';
 import { failureThreshold, ProbeRunner } from './probes';
 import { qosClassOf } from './qos';
+import type { Scheduler } from '../scheduler';
 import { ModelTimings, ProcessModel, processModelFor } from './process-models';
 
 /** The FE's log time format, `2024-12-01 04:46:23,123`. */
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   readonly feStartupSeconds: number;
   readonly backendStartupSeconds: number;
   readonly podTerminationSeconds: number;
+  /** Runs on a virtual scheduler (timeScale is then 1: simulated ms are scheduler ms). @default false */
+  readonly virtual?: boolean;
 }
 
 const POD = resourceType('Pod')!;
@@ -79,7 +82,8 @@ interface PodRun {
 export class PodRuntime implements Controller {
   private readonly pods = new Map<string, PodRun>();
   private faults: { pattern: string | RegExp; fault: PodFault }[] = [];
-  private timer?: NodeJS.Timeout;
+  private cancelTick?: () => void;
+  private pendingSchedules = 0;
   private unsubscribe?: () => void;
   private nextIp = 2;
   private readonly timings: ModelTimings;
@@ -88,6 +92,7 @@ export class PodRuntime implements Controller {
     private readonly registry: Registry,
     private readonly now: Clock,
     private readonly opts: RuntimeOptions,
+    private readonly scheduler: Scheduler,
   ) {
     const ms = (s: number) => s * 1000 * opts.timeScale;
     this.timings = {
@@ -105,14 +110,19 @@ export class PodRuntime implements Controller {
 
   start(): void {
     this.unsubscribe = this.registry.store.subscribe((e) => this.onEvent(e));
-    const tickMs = Math.min(100, Math.max(5, Math.round(this.opts.timeScale * 100)));
-    this.timer = setInterval(() => this.tick(), tickMs);
-    this.timer.unref();
+    // 100 simulated ms between kubelet passes (probe periods are whole seconds), at least 5 real ms.
+    const tickMs = this.opts.virtual ? 100 : Math.min(100, Math.max(5, Math.round(this.opts.timeScale * 100)));
+    this.cancelTick = this.scheduler.every(tickMs, () => this.tick());
   }
 
   stop(): void {
     this.unsubscribe?.();
-    if (this.timer) clearInterval(this.timer);
+    this.cancelTick?.();
+  }
+
+  /** Pods are waiting for the scheduler (work to do now, not later). */
+  busy(): boolean {
+    return this.pendingSchedules > 0;
   }
 
   inject(pattern: string | RegExp, fault: PodFault): void {
@@ -140,7 +150,13 @@ export class PodRuntime implements Controller {
     }
     const run = this.pods.get(key);
     if (run && run.uid !== e.object.metadata.uid) this.pods.delete(key);
-    if (!e.object.spec?.nodeName && !e.object.metadata.deletionTimestamp) setImmediate(() => this.schedule(key)).unref();
+    if (!e.object.spec?.nodeName && !e.object.metadata.deletionTimestamp) {
+      this.pendingSchedules++;
+      setImmediate(() => {
+        this.pendingSchedules--;
+        this.schedule(key);
+      }).unref();
+    }
   }
 
   /** The scheduler: bind to the one node, once the pod's claims exist. */
@@ -267,7 +283,7 @@ export class PodRuntime implements Controller {
   /** The lines the current incarnation has written so far. */
   private logLines(c: ContainerRun): string[] {
     if (!c.model || c.startedAtWall === undefined) return [];
-    const elapsed = performance.now() - c.startedAt;
+    const elapsed = this.scheduler.now() - c.startedAt;
     return c.model.log.filter((e) => e.atMs <= elapsed).map((e) => `${logTime(c.startedAtWall! + e.atMs)} ${e.line}`);
   }
 
@@ -372,7 +388,7 @@ export class PodRuntime implements Controller {
   }
 
   private tick(): void {
-    const now = performance.now();
+    const now = this.scheduler.now();
     for (const [key, run] of [...this.pods]) {
       const pod = this.registry.store.get(POD, run.ns, run.name);
       if (!pod || pod.metadata.uid !== run.uid) {
