@@ -30,7 +30,7 @@ export function withGeneration(spec: StarRocksClusterSpec, generation: number | 
 /** The `--generation` flag, with the one generation rule (lib/model/generation.ts). */
 export function parseGeneration(text: string): number {
   const problem = generationTextProblem(text);
-  if (problem !== undefined) throw new InvalidArgumentError(`${problem}: it must be ${GENERATION_RULE}`);
+  if (problem !== undefined) throw new InvalidArgumentError(`The generation ${problem}; it must be ${GENERATION_RULE}.`);
   return Number(text);
 }
 

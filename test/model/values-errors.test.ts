@@ -290,3 +290,22 @@ describe('errors never quote a value from the file, and never re-print a number 
   });
 });
 
+describe('hostile YAML is an input error, never a crash or a silent pass', () => {
+  it('a key written twice (found in one pass, resolved as Helm resolves keys: yes and true are one key)', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    podLabels:\n      yes: a\n      true: b\n'), {
+      file: 'f1.yaml',
+      field: 'starrocks.starrocksFESpec.podLabels.true',
+      message: /line 5: not valid YAML: Map keys must be unique/,
+    });
+  });
+  it('`__proto__` as a key', () => {
+    expectError(texts('starrocks:\n  __proto__:\n    starrocksFESpec: {replicas: 9}\n'), { file: 'f1.yaml', field: 'starrocks.__proto__', message: /`__proto__` is not a values key/ });
+  });
+  it('`constructor` as a key is unknown, not a match with Object.prototype', () => {
+    expectError(texts('starrocks:\n  starrocksFESpec:\n    constructor: 1\n'), { file: 'f1.yaml', field: 'starrocks.starrocksFESpec.constructor', message: /unknown key `constructor`/ });
+  });
+  it('nesting deep enough to overflow the parser stack', () => {
+    assert.throws(texts(`a: ${'['.repeat(100000)}${']'.repeat(100000)}\n`), (e: unknown) => e instanceof StarRocksDrError && e.code === 'InvalidInput' && e.file === 'f1.yaml');
+  });
+});
+

@@ -36,7 +36,8 @@ export function parseValuesText(file: string, text: string): ParsedValues {
         const tag = t as { tag?: string; format?: string };
         return tag.tag !== 'tag:yaml.org,2002:timestamp' && tag.format !== 'TIME';
       }),
-    uniqueKeys: true,
+    // Duplicate keys are found in one pass below: the yaml package's own check compares every pair (quadratic).
+    uniqueKeys: false,
   });
   const err = doc.errors[0];
   if (err) {
@@ -49,6 +50,7 @@ export function parseValuesText(file: string, text: string): ParsedValues {
     });
   }
   resolveLikeHelm(doc, lineCounter, file);
+  refuseDuplicateKeys(doc, lineCounter, file);
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -91,6 +93,32 @@ function resolveLikeHelm(doc: Document, lc: LineCounter, file: string): void {
         });
       }
       node.value = resolved.value;
+    },
+  });
+}
+
+/** One error for a key written twice in one map (after resolution: `yes` and `true` are the same key, as in JSON). */
+function refuseDuplicateKeys(doc: Document, lc: LineCounter, file: string): void {
+  visit(doc, {
+    Map(_key, node, ancestors) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key) || typeof pair.key.value === 'symbol') continue;
+        const k = String(pair.key.value);
+        if (k === '__proto__') {
+          // A plain object would take it as its prototype: the key would vanish, and what is under it would be read elsewhere.
+          throw new StarRocksDrError('InvalidInput', '`__proto__` is not a values key', { field: keyPathOf([...ancestors, node, pair]), file, fix: 'remove the `__proto__` key' });
+        }
+        if (seen.has(k)) {
+          const line = pair.key.range ? lc.linePos(pair.key.range[0]).line : undefined;
+          throw new StarRocksDrError('InvalidInput', `${line === undefined ? '' : `line ${line}: `}not valid YAML: Map keys must be unique (\`${k}\` is set twice)`, {
+            field: keyPathOf([...ancestors, node, pair]),
+            file,
+            fix: 'keep one of the two entries',
+          });
+        }
+        seen.add(k);
+      }
     },
   });
 }

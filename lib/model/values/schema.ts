@@ -212,7 +212,7 @@ export function firstIssue(value: ValuesNode | undefined, schema: Schema, at: re
       if (!isPlainObject(value)) return wrong('a map');
       const known = Object.keys(schema.fields);
       for (const [k, v] of Object.entries(value)) {
-        const child = schema.fields[k];
+        const child = Object.hasOwn(schema.fields, k) ? schema.fields[k] : undefined; // not `constructor` from the prototype
         if (!child) return unknownKey([...at, k], known);
         const issue = firstIssue(v, child, [...at, k]);
         if (issue) return issue;
