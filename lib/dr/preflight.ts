@@ -59,6 +59,12 @@ export interface RouteValidationOptions {
   readonly failAt?: FailFn;
   /** The snapshot file's text when it was read from the cluster (routes with a cluster). */
   readonly snapshotText?: string;
+  /**
+   * Leave the recovery prerequisites to a later step that has data this one lacks: the Pulumi component, whose
+   * Secret data (the snapshot file) may be placeholders until deploy; its DisasterRecovery resource's `check`
+   * runs them with the real data. @default false
+   */
+  readonly deferRecoveryChecks?: boolean;
 }
 
 export interface RouteValidation {
@@ -90,7 +96,7 @@ export function validateForRoute(input: StarRocksClusterSpec, opts: RouteValidat
   }
   const warnings: string[] = [];
   let checked: PreflightResult | undefined;
-  if (opts.form === 'restore' || spec.disasterRecovery?.enabled === true) {
+  if (!opts.deferRecoveryChecks && (opts.form === 'restore' || spec.disasterRecovery?.enabled === true)) {
     checked = preflight(spec, opts.snapshotText, fail);
     warnings.push(...checked.warnings);
   }

@@ -7,6 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
 import { feStatefulSetName } from '../dr/executor';
 import { namespaceOf } from '../dr/plan';
+import { validateForRoute } from '../dr/preflight';
 import type { StarRocksClusterSpec } from '../model/types';
 import { validateSpec } from '../model/validate';
 import { renderCluster } from '../render/cluster';
@@ -88,6 +89,8 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
   constructor(name: string, args: StarRocksClusterStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('starrocks:index:StarRocksClusterStack', name, {}, opts);
     const spec = validateSpec(args.spec);
+    // The checks every route runs (limits, the namespace); the recovery's own are the DisasterRecovery resource's check.
+    for (const w of validateForRoute(spec, { form: 'full', namespace: args.namespace, namespaceField: 'namespace', deferRecoveryChecks: true }).warnings) void pulumi.log.warn(w);
     const generation = requestedGeneration(spec, args.drGeneration);
     this.namespace = namespaceOf(spec, args.namespace);
     const full = renderCluster(spec, { namespace: this.namespace });
