@@ -5,7 +5,7 @@ import { Clients, configMap, feStatefulSet, NS, podReady, Recorder, start } from
 describe('sim: StatefulSet controller and pod lifecycle', () => {
   let c: Clients;
   before(async () => {
-    c = await start({ timeScale: 0.01, feRestoreSeconds: 30, feStartupSeconds: 2, backendStartupSeconds: 2 });
+    c = await start({ virtualTime: true, feRestoreSeconds: 30, feStartupSeconds: 2, backendStartupSeconds: 2 });
   });
   after(() => c.sim.stop());
 
