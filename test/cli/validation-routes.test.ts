@@ -147,3 +147,27 @@ describe('the construct refuses the same mistakes', () => {
     });
   }
 });
+
+/** The Pulumi component: the same limits before any resource is registered (recovery checks: its DR resource's check). */
+describe('the Pulumi component refuses the same mistakes', () => {
+  const reference = (): StarRocksClusterSpec => loadValuesFiles([BUILTIN_EXAMPLE_VALUES]).spec;
+  const cases: ReadonlyArray<[string, (s: StarRocksClusterSpec) => StarRocksClusterSpec, RegExp, string?]> = [
+    ['a port out of range', (s) => ({ ...s, starRocksFeSpec: { ...s.starRocksFeSpec, config: 'run_mode = shared_data\nquery_port = 70000\n' } }), /query_port to 70000/],
+    ['a duplicate env name', (s) => ({ ...s, starRocksFeSpec: { ...s.starRocksFeSpec, envVars: [{ name: 'A', value: SECRET }, { name: 'A', value: SECRET }] } }), /A is set twice/],
+    ['a cluster name too long', (s) => ({ ...s, name: 'a'.repeat(50) }), /controller-revision-hash/],
+    ['a namespace that is not a label', (s) => s, /^namespace: is not a namespace name/, 'Bad_NS'],
+  ];
+  for (const [name, make, error, namespace] of cases) {
+    it(name, async () => {
+      const { setupPulumiMocks } = await import('../../lib/pulumi/testing');
+      const { StarRocksClusterStack } = await import('../../lib/pulumi/star-rocks-cluster-stack');
+      const mocks = await setupPulumiMocks({ project: 'starrocks-dr', config: {} });
+      assert.throws(
+        () => new StarRocksClusterStack('sr', { spec: make(reference()), namespace }),
+        (e: unknown) => e instanceof StarRocksDrError && e.code === 'InvalidInput' && error.test(e.message) && !e.message.includes(SECRET),
+      );
+      await mocks.settled();
+      assert.equal(mocks.ofType('kubernetes:apps/v1:StatefulSet').length, 0, 'no resource registered');
+    });
+  }
+});
