@@ -61,7 +61,7 @@ export function suggestKey(key: string, candidates: readonly string[]): string {
 }
 
 /**
- * Describes a value's type for error messages (`a list`, `a string`, `a number`), never the value itself: the same
+ * Describes a value's type for error messages (`a list`, `a string`, `a whole number`), never the value itself: the same
  * words serve keys that may hold a password. Messages about keys that are never secret may add `show(value)`.
  */
 export function describeValue(value: unknown): string {
@@ -69,7 +69,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'boolean') return `the boolean ${String(value)}`;
-  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a number with a fraction';
   if (typeof value === 'string') return 'a string';
   return `a ${typeof value}`;
 }

@@ -229,7 +229,7 @@ describe('bad values give one clear error naming the file and the key path', () 
     expectError(texts('starrocks:\n  starrocksFESpec:\n    feEnvVars:\n      - name: LOG_CONSOLE\n        value: 1\n'), {
       file: 'f1.yaml',
       field: 'starrocks.starrocksFESpec.feEnvVars[0].value',
-      message: /expected a string, got a number\. /,
+      message: /expected a string, got a whole number\. /,
     });
   });
 
@@ -271,7 +271,7 @@ describe('errors never quote a value from the file, and never re-print a number 
     expectError(texts('starrocks:\n  starrocksFESpec:\n    feEnvVars:\n      - name: PIN\n        value: 017\n'), {
       file: 'f1.yaml',
       field: 'starrocks.starrocksFESpec.feEnvVars[0].value',
-      message: /expected a string, got a number\. Fix: put the value in double quotes exactly as you meant it/,
+      message: /expected a string, got a whole number\. Fix: put the value in double quotes exactly as you meant it/,
     });
     assert.throws(texts('starrocks:\n  starrocksFESpec:\n    feEnvVars:\n      - name: PIN\n        value: 017\n'), (e: unknown) => e instanceof Error && !/\b15\b|017/.test(e.message));
   });
