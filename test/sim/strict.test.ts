@@ -245,6 +245,12 @@ describe('sim: a strict API server (422 Invalid with causes, as the real one)', 
     assert.equal(h.c.sim.get('StatefulSet', NS, 'dup-env-apply'), undefined);
   });
 
+  it('accepts duplicate container ports on create with the real warning [pkg/api/pod/warnings.go: "duplicate port definition with"]', async () => {
+    const r = await http(h.c.sim, 'POST', PODS, pod('dup-port-create', { containers: [container({ ports: [{ containerPort: 80 }] }), container({ name: 'd', ports: [{ containerPort: 80, protocol: 'TCP' }] })] }));
+    assert.equal(r.status, 201);
+    assert.equal(r.headers.get('warning'), '299 - "spec.containers[1].ports[0]: duplicate port definition with spec.containers[0].ports[0]"');
+  });
+
   it('refuses duplicate container ports under apply, keyed by containerPort and the defaulted protocol', async () => {
     const body = { ...sts('dup-port'), metadata: { name: 'dup-port', namespace: NS } };
     body.spec.template.spec.containers[0].ports = [{ containerPort: 9030 }, { containerPort: 9030, protocol: 'TCP', name: 'query' }];

@@ -137,6 +137,7 @@ export function validatePodSpec(spec: any, field: string, errs: FieldError[]): v
 export function podSpecWarnings(spec: any, field: string): string[] {
   const out: string[] = [];
   if (!isPlainObject(spec)) return out;
+  const ports = new Map<string, { path: string; hostIP: string; hostPort: number }[]>();
   for (const list of ['initContainers', 'containers']) {
     (Array.isArray(spec[list]) ? spec[list] : []).forEach((c: any, ci: number) => {
       const seen = new Set<string>();
@@ -144,6 +145,18 @@ export function podSpecWarnings(spec: any, field: string): string[] {
         if (!e?.name) return;
         if (seen.has(e.name)) out.push(`${field}.${list}[${ci}].env[${i}]: hides previous definition of ${JSON.stringify(e.name)}, which may be dropped when using apply`);
         seen.add(e.name);
+      });
+      // The same containerPort/protocol in any two containers: a duplicate when the host side is equal too, an
+      // overlap when one of them has no host port.
+      (Array.isArray(c?.ports) ? c.ports : []).forEach((p: any, i: number) => {
+        const path = `${field}.${list}[${ci}].ports[${i}]`;
+        const key = `${p?.containerPort}/${p?.protocol ?? 'TCP'}`;
+        const mine = { path, hostIP: String(p?.hostIP ?? ''), hostPort: Number(p?.hostPort ?? 0) };
+        for (const other of ports.get(key) ?? []) {
+          if (mine.hostIP === other.hostIP && mine.hostPort === other.hostPort) out.push(`${path}: duplicate port definition with ${other.path}`);
+          else if (mine.hostPort === 0 || other.hostPort === 0) out.push(`${path}: overlapping port definition with ${other.path}`);
+        }
+        ports.set(key, [...(ports.get(key) ?? []), mine]);
       });
     });
   }
