@@ -68,6 +68,7 @@ function createFolders(dir: string): void {
 
 /** Creates the output folder (or checks the existing one) before anything is written into it. */
 function prepareOutDir(dir: string): void {
+  if (dir.trim() === '') throw outputError(dir, 'is empty', 'give -o a folder, e.g. -o dist');
   try {
     const st = statSync(dir, { throwIfNoEntry: false });
     if (st && !st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });

@@ -82,3 +82,16 @@ export function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '(empty)';
   return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? describeValue(value) : String(value);
 }
+
+/**
+ * True when a key reads like a key someone wrote on purpose (letters, digits, `_ . / -`, at most 253 characters).
+ * Anything else (a line of a password file given with -f by mistake) is never echoed in messages.
+ */
+export function looksLikeKey(key: string): boolean {
+  return /^[A-Za-z0-9_./-]{1,253}$/.test(key);
+}
+
+/** A key as messages may show it: itself, or a placeholder when it does not look like a key. */
+export function showKey(key: string | number): string | number {
+  return typeof key === 'number' || looksLikeKey(key) ? key : '(a key that is not a values key)';
+}

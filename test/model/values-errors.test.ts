@@ -309,3 +309,9 @@ describe('hostile YAML is an input error, never a crash or a silent pass', () =>
   });
 });
 
+describe('a file that is not a values file', () => {
+  it('a password-file line read as a key is not echoed (neither in the message nor in the key path)', () => {
+    assert.throws(texts('root:S3cr3tHash:20228:0:99999:7:::\n'), (e: unknown) => e instanceof StarRocksDrError && e.code === 'InvalidInput' && /line 1: .*is this a values file/.test(e.message) && !e.message.includes('S3cr3tHash'));
+  });
+});
+

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { StarRocksDrError } from '../../errors';
 import { projectRoot } from '../../project-root';
-import { isPlainObject } from '../checks';
+import { isPlainObject, showKey } from '../checks';
 import type { StarRocksClusterSpec } from '../types';
 import { checkSpec, formatPath, type FailFn, type SpecPath } from '../validate';
 import type { OperatorVersion } from '../operator-version';
@@ -128,7 +128,7 @@ export function loadValuesTexts(sources: readonly ValuesSource[], opts: LoadOpti
     const full = [...prefix, ...at];
     const line = file?.lineOf(full);
     throw new StarRocksDrError('InvalidInput', line === undefined ? problem : `line ${line}: ${problem}`, {
-      field: formatPath(full),
+      field: formatPath(full.map(showKey)),
       fix,
       ...(file && { file: file.file }),
     });

@@ -5,7 +5,7 @@
  * time, before merging, so an error can name the file and the line. `null` is allowed everywhere: in Helm it
  * removes a default.
  */
-import { describeValue, isMountPath, isPlainObject, isQuantity, suggestKey } from '../checks';
+import { describeValue, isMountPath, isPlainObject, isQuantity, looksLikeKey, suggestKey } from '../checks';
 import type { ValuesNode } from './chart-defaults';
 
 export type Segment = string | number;
@@ -289,6 +289,9 @@ export function firstIssue(value: ValuesNode | undefined, schema: Schema, at: re
 /** An unknown key: the nearest valid key when it looks like a typo, else the list of valid keys. */
 export function unknownKey(path: readonly Segment[], known: readonly string[]): SchemaIssue {
   const k = String(path[path.length - 1]);
+  if (!looksLikeKey(k)) {
+    return { path, problem: 'a key here is not a values key (it does not even look like one: is this a values file?)', fix: 'check that -f names a kube-starrocks values file, and remove that line' };
+  }
   const hint = suggestKey(k, known);
   const best = /`(.*)`/.exec(hint)?.[1];
   return {
