@@ -92,6 +92,11 @@ describe('cluster_snapshot.yaml checks', () => {
     ['storage_volume_name not defined', edit('storage_volume_name: builtin_storage_volume', 'storage_volume_name: other_volume'), /storage_volumes.*other_volume/],
     ['missing S3 secret key', edit(/\n\s*- key: aws\.s3\.secret_key\n\s+value: xxx/, ''), /lacks aws\.s3\.secret_key/],
     ['missing region', edit(/\n\s*- key: aws\.s3\.region\n\s+value: xxx/, ''), /lacks aws\.s3\.region/],
+    // Checked whole: a second, unused volume is read by StarRocks too.
+    ['a second volume without a location', `${SNAPSHOT}  - name: other\n    type: S3\n`, /storage_volumes\[1\]\.location: is missing/],
+    ['a volume name twice', `${SNAPSHOT}  - name: builtin_storage_volume\n    type: S3\n    location: s3://y/z\n`, /storage_volumes\[1\]\.name: .*defined twice/],
+    ['an unknown section (a typo StarRocks would ignore)', `${SNAPSHOT}\nclustr_snapshot: {}\n`, /clustr_snapshot: is not a section/],
+    ['an alias bomb', `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n`, /aliases more than 100 times/],
   ];
   for (const [name, text, message] of bad) {
     it(`refuses: ${name}`, () => {
