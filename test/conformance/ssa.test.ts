@@ -313,7 +313,7 @@ function flatten(fields: any, path = '', out: string[] = []): string[] {
 const sortItems = (v: unknown) => (Array.isArray(v) && v.every((x) => x && typeof x === 'object') ? [...v].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : v);
 
 describe('conformance: server-side apply (structured-merge-diff v4.4.2 merge tests)', () => {
-  const h = withSimulator();
+  const c = withSimulator();
 
   CASES.forEach((t, i) => {
     it(`${t.name} [${t.cite}]`, async () => {
@@ -325,13 +325,13 @@ describe('conformance: server-side apply (structured-merge-diff v4.4.2 merge tes
       const setup = isSts
         ? { ...typeMeta, metadata: { name }, spec: { replicas: 0, serviceName: name, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'app:1' }] } } } }
         : { ...typeMeta, metadata: { name } };
-      assert.equal((await http(h.c.sim, 'POST', `${base}?fieldManager=setup`, setup)).status, 201);
+      assert.equal((await http(c.sim, 'POST', `${base}?fieldManager=setup`, setup)).status, 201);
       for (const op of t.ops) {
         const body = { ...typeMeta, ...t.root.wrap(op.value) };
         body.metadata = { ...(body.metadata ?? {}), name };
         const r = op.op === 'update'
-          ? await http(h.c.sim, 'PATCH', `${base}/${name}?fieldManager=${op.manager}`, t.root.wrap(op.value), isSts ? 'application/strategic-merge-patch+json' : 'application/merge-patch+json')
-          : await http(h.c.sim, 'PATCH', `${base}/${name}?fieldManager=${op.manager}${op.op === 'force-apply' ? '&force=true' : ''}`, body, 'application/apply-patch+yaml');
+          ? await http(c.sim, 'PATCH', `${base}/${name}?fieldManager=${op.manager}`, t.root.wrap(op.value), isSts ? 'application/strategic-merge-patch+json' : 'application/merge-patch+json')
+          : await http(c.sim, 'PATCH', `${base}/${name}?fieldManager=${op.manager}${op.op === 'force-apply' ? '&force=true' : ''}`, body, 'application/apply-patch+yaml');
         if (op.conflicts) {
           assert.equal(r.status, 409, JSON.stringify(r.body));
           assert.equal(r.body.reason, 'Conflict');
@@ -339,7 +339,7 @@ describe('conformance: server-side apply (structured-merge-diff v4.4.2 merge tes
           assert.deepEqual(causes, op.conflicts.map(([f, m]) => ['FieldManagerConflict', `${t.root.prefix}${f}`, `conflict with "${m}"${op.op === 'apply' && isUpdater(t, m) ? ' using ' + typeMeta.apiVersion : ''}`]));
         } else assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 400));
       }
-      const live = h.c.sim.get(t.root.kind, NS, name);
+      const live = c.sim.get(t.root.kind, NS, name);
       assert.deepEqual(sortItems(t.root.read(live)), sortItems(t.expect));
       const owned: Record<string, string[]> = {};
       for (const e of live.metadata.managedFields ?? []) {
@@ -359,16 +359,16 @@ function isUpdater(t: SsaCase, manager: string): boolean {
 }
 
 describe('conformance: kubectl taking an object over from client-side apply (lastappliedmanager.go)', () => {
-  const h = withSimulator();
+  const c = withSimulator();
   const CMS = `/api/v1/namespaces/${NS}/configmaps`;
   // As `kubectl apply` (client-side) leaves it: the last-applied annotation and a kubectl-client-side-apply Update.
   const clientSideApplied = async (name: string) => {
     const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data: { a: '1', b: '1' } };
     const body = { ...config, metadata: { ...config.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(config) } } };
-    assert.equal((await http(h.c.sim, 'POST', `${CMS}?fieldManager=kubectl-client-side-apply`, body)).status, 201);
+    assert.equal((await http(c.sim, 'POST', `${CMS}?fieldManager=kubectl-client-side-apply`, body)).status, 201);
   };
   const apply = (name: string, manager: string, data: Record<string, string>) =>
-    http(h.c.sim, 'PATCH', `${CMS}/${name}?fieldManager=${manager}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data }, 'application/apply-patch+yaml');
+    http(c.sim, 'PATCH', `${CMS}/${name}?fieldManager=${manager}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data }, 'application/apply-patch+yaml');
 
   it('kubectl: conflicts on fields whose last-applied value equals the live one are forgiven and ownership moves [apimachinery v0.32.0 lastappliedmanager.go:59-89,91-152]', async () => {
     await clientSideApplied('csa-takeover');
@@ -388,7 +388,7 @@ describe('conformance: kubectl taking an object over from client-side apply (las
 
   it('kubectl: a field changed since the last client-side apply still conflicts [lastappliedmanager.go:142-149]', async () => {
     await clientSideApplied('csa-drifted');
-    assert.equal((await http(h.c.sim, 'PATCH', `${CMS}/csa-drifted?fieldManager=kubectl-client-side-apply`, { data: { a: 'edited' } }, 'application/merge-patch+json')).status, 200);
+    assert.equal((await http(c.sim, 'PATCH', `${CMS}/csa-drifted?fieldManager=kubectl-client-side-apply`, { data: { a: 'edited' } }, 'application/merge-patch+json')).status, 200);
     const r = await apply('csa-drifted', 'kubectl', { a: '2', b: '1' });
     assert.equal(r.status, 409);
     assert.deepEqual(r.body.details.causes.map((c: any) => c.field), ['.data.a']);

@@ -32,7 +32,7 @@ interface ShapeCase {
 const waitingReason = (s: any) => s?.containerStatuses?.[0]?.state?.waiting?.reason;
 
 describe('recordings: simulated pods have the shape of recorded ones', () => {
-  const h = withSimulator({ timeScale: 0.01 });
+  const c = withSimulator({ timeScale: 0.01 });
   const workflows = loadWorkflows();
   const CASES: ShapeCase[] = [
     { state: 'states/uninitialized', recorded: () => loadState('uninitialized'), atCreate: true, reached: () => true },
@@ -48,13 +48,13 @@ describe('recordings: simulated pods have the shape of recorded ones', () => {
     it(`${t.state}: the simulator writes the recorded fields with the recorded types and values`, async () => {
       const rec = t.recorded();
       const name = `shape-${i}`;
-      if (t.fault) h.c.sim.pods.inject(name, t.fault);
+      if (t.fault) c.sim.pods.inject(name, t.fault);
       const containers = rec.spec!.containers.map((c) => ({ name: c.name, image: c.image, ...(c.resources ? { resources: c.resources } : {}) }));
-      const created = await h.c.core.createNamespacedPod({ namespace: NS, body: { metadata: { name }, spec: { containers, ...(t.spec ?? {}) } } });
+      const created = await c.core.createNamespacedPod({ namespace: NS, body: { metadata: { name }, spec: { containers, ...(t.spec ?? {}) } } });
       let status: any = created.status;
       if (!t.atCreate) {
-        await until(() => t.reached(h.c.sim.get('Pod', NS, name)?.status), 10_000, `${t.state} reached`);
-        status = h.c.sim.get('Pod', NS, name).status;
+        await until(() => t.reached(c.sim.get('Pod', NS, name)?.status), 10_000, `${t.state} reached`);
+        status = c.sim.get('Pod', NS, name).status;
       }
       const d = compareStatus(rec.status, status);
       assert.deepEqual(d.missing.filter((p) => !DUAL_STACK.some((r) => r.test(p))), [], 'recorded fields the simulator does not write');

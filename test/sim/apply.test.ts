@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { Clients, failure, NS, start } from './helpers';
+import { failure, NS, withSimulator } from './helpers';
 
 const SSA = k8s.PatchStrategy.ServerSideApply;
 
@@ -24,12 +24,8 @@ function sts(name: string, env: { name: string; value: string }[], replicas = 0)
 }
 
 describe('sim: server-side apply', () => {
-  let c: Clients;
+  const c = withSimulator();
   const apply = (obj: any, manager: string, force = false) => c.objects.patch(obj, undefined, undefined, manager, force, SSA);
-  before(async () => {
-    c = await start();
-  });
-  after(() => c.sim.stop());
 
   it('creates a missing object (201) and records managedFields in FieldsV1', async () => {
     const out: any = await apply(cm('ssa-new', { a: '1' }, { team: 'x' }), 'alice');

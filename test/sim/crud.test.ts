@@ -1,14 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { Clients, configMap, failure, mergePatch, NS, start, strategicPatch } from './helpers';
+import { configMap, failure, mergePatch, NS, strategicPatch, withSimulator } from './helpers';
 
 describe('sim: discovery and CRUD through client-node', () => {
-  let c: Clients;
-  before(async () => {
-    c = await start();
-  });
-  after(() => c.sim.stop());
+  const c = withSimulator();
 
   it('serves /version with minor 32 and discovery for core and apps', async () => {
     const v = await c.kc.makeApiClient(k8s.VersionApi).getCode();

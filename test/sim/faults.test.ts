@@ -1,13 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Clients, failure, NS, Recorder, start, until } from './helpers';
+import { failure, NS, Recorder, until, withSimulator } from './helpers';
 
 describe('sim: fault injection', () => {
-  let c: Clients;
-  before(async () => {
-    c = await start();
-  });
-  after(() => c.sim.stop());
+  const c = withSimulator();
 
   it('429 with Retry-After and 5xx bursts reach the client, filtered by verb and resource, then stop', async () => {
     c.sim.faults.failNext(1, { status: 429, retryAfterSeconds: 7, verb: 'GET', resource: 'configmaps' });

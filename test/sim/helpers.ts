@@ -169,16 +169,24 @@ export async function http(sim: Simulator, method: string, path: string, body?: 
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
-/** Registers before/after hooks that start one simulator for the enclosing suite and stop it. */
-export function withSimulator(opts: SimulatorOptions = {}): { readonly c: Clients } {
-  const holder: { c: Clients } = {} as { c: Clients };
+/**
+ * Registers before/after hooks that start one simulator for the enclosing suite and stop it, and returns its
+ * clients: usable inside the suite's tests and hooks (it reads through to the running simulator).
+ */
+export function withSimulator(opts: SimulatorOptions = {}): Clients {
+  let current: Clients | undefined;
   before(async () => {
-    holder.c = await start(opts);
+    current = await start(opts);
   });
   after(async () => {
-    await holder.c?.sim.stop();
+    await current?.sim.stop();
   });
-  return holder;
+  return new Proxy({} as Clients, {
+    get(_, key: keyof Clients) {
+      if (!current) throw new Error('the simulator of this suite is not started yet: use its clients inside tests and hooks');
+      return current[key];
+    },
+  });
 }
 
 /**

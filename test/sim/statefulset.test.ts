@@ -1,13 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Clients, configMap, feStatefulSet, NS, podReady, Recorder, start } from './helpers';
+import { configMap, feStatefulSet, NS, podReady, Recorder, withSimulator } from './helpers';
 
 describe('sim: StatefulSet controller and pod lifecycle', () => {
-  let c: Clients;
-  before(async () => {
-    c = await start({ virtualTime: true, feRestoreSeconds: 30, feStartupSeconds: 2, backendStartupSeconds: 2 });
-  });
-  after(() => c.sim.stop());
+  const c = withSimulator({ virtualTime: true, feRestoreSeconds: 30, feStartupSeconds: 2, backendStartupSeconds: 2 });
 
   const sts = (name: string) => c.sim.get('StatefulSet', NS, name);
   const pod = (name: string) => c.sim.get('Pod', NS, name);

@@ -191,11 +191,11 @@ const REFUSED: RefusalCase[] = [
 ];
 
 describe('sim: a strict API server (422 Invalid with causes, as the real one)', () => {
-  const h = withSimulator();
+  const c = withSimulator();
 
   for (const t of REFUSED) {
     it(`refuses ${t.title} [${t.cite}]`, async () => {
-      const r = await http(h.c.sim, 'POST', t.path, t.body);
+      const r = await http(c.sim, 'POST', t.path, t.body);
       assert.equal(r.status, 422, JSON.stringify(r.body).slice(0, 300));
       // The Status shape of errors.NewInvalid (AM E:283-311).
       assert.equal(r.body.kind, 'Status');
@@ -218,35 +218,35 @@ describe('sim: a strict API server (422 Invalid with causes, as the real one)', 
       const kindGroup = t.body.apiVersion.includes('/') ? `${t.body.kind}.${t.body.apiVersion.split('/')[0]}` : t.body.kind;
       assert.ok(r.body.message.startsWith(`${kindGroup} "${t.body.metadata.name}" is invalid: ${t.causes[0][0]}: `), r.body.message.slice(0, 200));
       // Nothing was stored.
-      assert.equal(h.c.sim.get(t.body.kind, t.body.kind === 'Namespace' ? undefined : NS, t.body.metadata.name), undefined);
+      assert.equal(c.sim.get(t.body.kind, t.body.kind === 'Namespace' ? undefined : NS, t.body.metadata.name), undefined);
     });
   }
 
   it('refuses an invalid label on update too (PUT), and keeps the stored object', async () => {
-    const created = await http(h.c.sim, 'POST', CM, cm('update-label'));
+    const created = await http(c.sim, 'POST', CM, cm('update-label'));
     assert.equal(created.status, 201);
-    const r = await http(h.c.sim, 'PUT', `${CM}/update-label`, { ...created.body, metadata: { ...created.body.metadata, labels: { a: 'b c' } } });
+    const r = await http(c.sim, 'PUT', `${CM}/update-label`, { ...created.body, metadata: { ...created.body.metadata, labels: { a: 'b c' } } });
     assert.equal(r.status, 422);
     assert.equal(r.body.details.causes[0].field, 'metadata.labels');
-    assert.equal(h.c.sim.get('ConfigMap', NS, 'update-label').metadata.labels, undefined);
+    assert.equal(c.sim.get('ConfigMap', NS, 'update-label').metadata.labels, undefined);
   });
 
   it('accepts duplicate env names on create with the real warning, and refuses them under server-side apply [SMD typed/validate.go:145; AM SM:145-148,79-88]', async () => {
     const env = [{ name: 'X', value: '1' }, { name: 'X', value: '2' }];
-    const created = await http(h.c.sim, 'POST', STS, sts('dup-env-create', (s) => (s.spec.template.spec.containers[0].env = env)));
+    const created = await http(c.sim, 'POST', STS, sts('dup-env-create', (s) => (s.spec.template.spec.containers[0].env = env)));
     assert.equal(created.status, 201);
     // pkg/api/pod/warnings.go: "hides previous definition of ..., which may be dropped when using apply".
     assert.equal(created.headers.get('warning'), '299 - "spec.template.spec.containers[0].env[1]: hides previous definition of \\"X\\", which may be dropped when using apply"');
-    const applied = await http(h.c.sim, 'PATCH', `${STS}/dup-env-apply?fieldManager=test`, { ...sts('dup-env-apply', (s) => (s.spec.template.spec.containers[0].env = env)), metadata: { name: 'dup-env-apply', namespace: NS } }, 'application/apply-patch+yaml');
+    const applied = await http(c.sim, 'PATCH', `${STS}/dup-env-apply?fieldManager=test`, { ...sts('dup-env-apply', (s) => (s.spec.template.spec.containers[0].env = env)), metadata: { name: 'dup-env-apply', namespace: NS } }, 'application/apply-patch+yaml');
     // Not a Status error upstream: the apiserver answers 500 with no reason (responsewriters/status.go:60-81 at apiserver v0.32.0).
     assert.equal(applied.status, 500);
     assert.equal(applied.body.reason, undefined);
     assert.equal(applied.body.message, `failed to create typed patch object (${NS}/dup-env-apply; apps/v1, Kind=StatefulSet): .spec.template.spec.containers[name="c"].env: duplicate entries for key [name="X"]`);
-    assert.equal(h.c.sim.get('StatefulSet', NS, 'dup-env-apply'), undefined);
+    assert.equal(c.sim.get('StatefulSet', NS, 'dup-env-apply'), undefined);
   });
 
   it('accepts duplicate container ports on create with the real warning [pkg/api/pod/warnings.go: "duplicate port definition with"]', async () => {
-    const r = await http(h.c.sim, 'POST', PODS, pod('dup-port-create', { containers: [container({ ports: [{ containerPort: 80 }] }), container({ name: 'd', ports: [{ containerPort: 80, protocol: 'TCP' }] })] }));
+    const r = await http(c.sim, 'POST', PODS, pod('dup-port-create', { containers: [container({ ports: [{ containerPort: 80 }] }), container({ name: 'd', ports: [{ containerPort: 80, protocol: 'TCP' }] })] }));
     assert.equal(r.status, 201);
     assert.equal(r.headers.get('warning'), '299 - "spec.containers[1].ports[0]: duplicate port definition with spec.containers[0].ports[0]"');
   });
@@ -254,7 +254,7 @@ describe('sim: a strict API server (422 Invalid with causes, as the real one)', 
   it('refuses duplicate container ports under apply, keyed by containerPort and the defaulted protocol', async () => {
     const body = { ...sts('dup-port'), metadata: { name: 'dup-port', namespace: NS } };
     body.spec.template.spec.containers[0].ports = [{ containerPort: 9030 }, { containerPort: 9030, protocol: 'TCP', name: 'query' }];
-    const r = await http(h.c.sim, 'PATCH', `${STS}/dup-port?fieldManager=test`, body, 'application/apply-patch+yaml');
+    const r = await http(c.sim, 'PATCH', `${STS}/dup-port?fieldManager=test`, body, 'application/apply-patch+yaml');
     assert.equal(r.status, 500);
     assert.match(r.body.message, /\.spec\.template\.spec\.containers\[name="c"\]\.ports: duplicate entries for key \[containerPort=9030,protocol="TCP"\]$/);
   });
@@ -262,25 +262,25 @@ describe('sim: a strict API server (422 Invalid with causes, as the real one)', 
   it('accepts a StatefulSet whose pods the server refuses; the controller emits FailedCreate and creates no pod (kubernetes#64023)', async () => {
     // 53 characters: valid for the StatefulSet, but `controller-revision-hash: <name>-<10-char hash>` is 64.
     const name = 'a'.repeat(53);
-    const created = await http(h.c.sim, 'POST', STS, sts(name));
+    const created = await http(c.sim, 'POST', STS, sts(name));
     assert.equal(created.status, 201);
-    const twoHandlers = await http(h.c.sim, 'POST', STS, sts('two-handlers-sts', (s) => (s.spec.template.spec.containers[0].readinessProbe = { exec: { command: ['true'] }, tcpSocket: { port: 9030 } })));
+    const twoHandlers = await http(c.sim, 'POST', STS, sts('two-handlers-sts', (s) => (s.spec.template.spec.containers[0].readinessProbe = { exec: { command: ['true'] }, tcpSocket: { port: 9030 } })));
     assert.equal(twoHandlers.status, 201, 'the StatefulSet template is not validated as a pod (ValidatePodTemplateSpecForStatefulSet)');
-    const failed = (sts: string) => h.c.sim.list('Event', NS).filter((e) => e.involvedObject.name === sts && e.reason === 'FailedCreate');
-    await h.c.sim.waitFor(() => failed(name).length > 0 && failed('two-handlers-sts').length > 0, 5000);
+    const failed = (sts: string) => c.sim.list('Event', NS).filter((e) => e.involvedObject.name === sts && e.reason === 'FailedCreate');
+    await c.sim.waitFor(() => failed(name).length > 0 && failed('two-handlers-sts').length > 0, 5000);
     const e = failed(name)[0];
     assert.equal(e.type, 'Warning');
     assert.equal(e.source.component, 'statefulset-controller');
     // stateful_pod_control.go recordPodEvent: "<verb> Pod <pod> in StatefulSet <set> failed error: <err>".
     assert.match(e.message, new RegExp(`^create Pod ${name}-0 in StatefulSet ${name} failed error: Pod "${name}-0" is invalid: metadata\\.labels: Invalid value: "${name}-[a-z0-9]{10}": must be no more than 63 characters$`));
     assert.match(failed('two-handlers-sts')[0].message, /spec\.containers\[0\]\.readinessProbe\.tcpSocket: Forbidden: may not specify more than 1 handler type/);
-    assert.equal(h.c.sim.get('Pod', NS, `${name}-0`), undefined);
-    assert.equal(h.c.sim.get('Pod', NS, 'two-handlers-sts-0'), undefined);
+    assert.equal(c.sim.get('Pod', NS, `${name}-0`), undefined);
+    assert.equal(c.sim.get('Pod', NS, 'two-handlers-sts-0'), undefined);
   });
 });
 
 describe('sim: the reference cluster passes the strict server', () => {
-  const h = withSimulator({ timeScale: 0.01, feRestoreSeconds: 2, feStartupSeconds: 1, backendStartupSeconds: 1 });
+  const c = withSimulator({ timeScale: 0.01, feRestoreSeconds: 2, feStartupSeconds: 1, backendStartupSeconds: 1 });
 
   for (const form of ['full', 'restore'] as const) {
     it(`${form} form: every object is accepted under server-side apply and every pod its StatefulSets make is created`, async () => {
@@ -290,16 +290,16 @@ describe('sim: the reference cluster passes the strict server', () => {
       for (const o of objects) {
         const rt = o.apiVersion === 'v1' ? `/api/v1/namespaces/${NS}` : `/apis/${o.apiVersion}/namespaces/${NS}`;
         const plural = resourceType(o.kind)!.plural;
-        const r = await http(h.c.sim, 'PATCH', `${rt}/${plural}/${o.metadata.name}?fieldManager=strict-test&force=true`, o, 'application/apply-patch+yaml');
+        const r = await http(c.sim, 'PATCH', `${rt}/${plural}/${o.metadata.name}?fieldManager=strict-test&force=true`, o, 'application/apply-patch+yaml');
         if (r.status >= 300) failures.push(`${o.kind}/${o.metadata.name}: ${r.status} ${r.body?.message}`);
         else assert.equal(r.headers.get('warning'), null, `${o.kind}/${o.metadata.name} draws a warning`);
       }
       assert.deepEqual(failures, []);
       const stsNames = objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name);
-      await h.c.sim.waitFor(() => stsNames.every((n) => h.c.sim.list('Pod', NS).some((p) => p.metadata.name === `${n}-0`)), 10_000);
-      const refused = h.c.sim.list('Event', NS).filter((e) => e.reason === 'FailedCreate').map((e) => e.message);
+      await c.sim.waitFor(() => stsNames.every((n) => c.sim.list('Pod', NS).some((p) => p.metadata.name === `${n}-0`)), 10_000);
+      const refused = c.sim.list('Event', NS).filter((e) => e.reason === 'FailedCreate').map((e) => e.message);
       assert.deepEqual(refused, []);
-      for (const n of stsNames) await h.c.apps.deleteNamespacedStatefulSet({ name: n, namespace: NS });
+      for (const n of stsNames) await c.apps.deleteNamespacedStatefulSet({ name: n, namespace: NS });
     });
   }
 });

@@ -1,13 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Clients, NS, Recorder, start, until } from './helpers';
+import { NS, Recorder, until, withSimulator } from './helpers';
 
 describe('sim: watch', () => {
-  let c: Clients;
-  before(async () => {
-    c = await start({ bookmarkIntervalMs: 50 });
-  });
-  after(() => c.sim.stop());
+  const c = withSimulator({ bookmarkIntervalMs: 50 });
 
   it('a client resuming from a recent resourceVersion misses no event', async () => {
     const first = await c.core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'w-0', labels: { w: 'resume' } } } });
