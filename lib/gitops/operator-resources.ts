@@ -1,7 +1,7 @@
 /**
  * `synth --target operator`: the same typed model as the StarRocksCluster custom resource (`starrocks.com/v1`, the
- * CRD of the targeted operator line: v1.11.5 by default, v1.10.2 with `operatorVersion: '1.10'`) plus the objects the kube-starrocks chart writes next to it (the `<c>-fe-cm` / `<c>-cn-cm` /
- * `<c>-be-cm` config ConfigMaps that `configMapInfo` points at, and the user's ConfigMaps/Secrets), for teams that
+ * CRD of the targeted operator line: v1.11.5 by default, v1.10.2 with `operatorVersion: '1.10'`) plus the objects
+ * the kube-starrocks chart writes next to it (the `<c>-fe-cm` / `<c>-cn-cm` / `<c>-be-cm` config ConfigMaps that `configMapInfo` points at, and the user's ConfigMaps/Secrets), for teams that
  * run the operator. Field names and chart-added values follow the chart's `starrockscluster.yaml` template: `TZ`
  * leads each component's env, the config hash is a component annotation, `maxUnavailablePods` becomes
  * `updateStrategy.rollingUpdate.maxUnavailable`. The v1.11 fields (`waitForFullRollout`, `podManagementPolicy`,

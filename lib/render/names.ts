@@ -1,5 +1,5 @@
 /**
- * Names and labels of everything the operator creates for a cluster `<c>` (operator v1.10.2):
+ * Names and labels of everything the operator creates for a cluster `<c>` (operator v1.10.2, unchanged in v1.11.5):
  * `pkg/k8sutils/load/{load,metadata}.go`, `pkg/k8sutils/templates/service/spec.go`, the chart's `_helpers.tpl`.
  */
 import type { ComponentKind } from '../model/types';
