@@ -12,13 +12,14 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { runRecovery, readStatus } from '../dr/executor';
 import { holderIdentity } from '../dr/lease';
 import { planRecoveryLive } from '../dr/plan';
-import { preflight } from '../dr/preflight';
+import { generationWentDown, needsRun } from '../dr/generation-rules';
+import { validateForRoute } from '../dr/preflight';
+import { GENERATION_RULE, isGeneration } from '../model/generation';
 import type { DisasterRecoveryStatus } from '../dr/status';
 import { statusRecordName } from '../dr/status-record';
 import { StarRocksDrError } from '../errors';
 import { KubeClient } from '../kube/client';
 import type { StarRocksClusterSpec } from '../model/types';
-import { validateSpec } from '../model/validate';
 
 /** Inputs of a `DisasterRecovery` resource, as the provider receives them (secrets already unwrapped). */
 export interface DrInputs {
@@ -76,25 +77,17 @@ export function specForGeneration(spec: StarRocksClusterSpec, generation: number
   return { ...spec, disasterRecovery: { enabled: true, generation } };
 }
 
-function isGeneration(g: unknown): g is number {
-  return typeof g === 'number' && Number.isSafeInteger(g) && g >= 1;
-}
-
 /** `check`: the engine's validation and preflight, and no going back to a lower generation. */
 export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { inputs: DrInputs; failures: DrCheckFailure[] } {
   const failures: DrCheckFailure[] = [];
   if (!isGeneration(news.generation)) {
     failures.push({
       property: 'generation',
-      reason: `drGeneration must be a positive whole number, got ${JSON.stringify(news.generation)}. Fix: pulumi config set drGeneration 1 (raise it by one for each new recovery)`,
+      reason: `drGeneration must be ${GENERATION_RULE}. Fix: pulumi config set drGeneration 1 (raise it by one for each new recovery)`,
     });
-  } else if (olds && isGeneration(olds.generation) && news.generation < olds.generation) {
-    failures.push({
-      property: 'generation',
-      reason:
-        `drGeneration ${news.generation} is lower than generation ${olds.generation}, which this stack already ran. ` +
-        `Fix: pulumi config set drGeneration ${olds.generation} to keep the finished recovery, or ${olds.generation + 1} to run a new one`,
-    });
+  } else {
+    const down = generationWentDown({ generation: isGeneration(olds?.generation) ? olds!.generation : undefined }, news.generation, 'drGeneration');
+    if (down) failures.push({ property: 'generation', reason: down.message });
   }
   if (typeof news.namespace !== 'string' || news.namespace === '') failures.push({ property: 'namespace', reason: 'namespace is required' });
   if (news.timeoutSeconds !== undefined && !(typeof news.timeoutSeconds === 'number' && news.timeoutSeconds > 0)) {
@@ -102,8 +95,9 @@ export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { 
   }
   if (failures.length === 0) {
     try {
-      // The snapshot file is checked here when the spec carries it; one read from the cluster checks it in create.
-      preflight(validateSpec(specForGeneration(news.spec, news.generation)));
+      // The one validation every route runs (preflight.ts); the snapshot file is checked here when the spec carries
+      // it, and from the cluster in create.
+      validateForRoute(news.spec, { form: 'restore', generation: news.generation, generationField: 'drGeneration', namespace: news.namespace, namespaceField: 'namespace' });
     } catch (e) {
       failures.push({ property: 'spec', reason: e instanceof Error ? e.message : String(e) });
     }
@@ -126,8 +120,7 @@ export function diffDr(olds: Partial<DrOutputs>, news: DrInputs): { changes: boo
   const replaces: string[] = [];
   if (olds.namespace !== undefined && olds.namespace !== news.namespace) replaces.push('namespace');
   if (olds.cluster !== undefined && olds.cluster !== news.spec.name) replaces.push('spec');
-  const oldGeneration = olds.generation ?? olds.observedGeneration ?? 0;
-  const rerun = news.generation > oldGeneration || (news.generation === oldGeneration && (olds.phase !== 'done' || olds.incomplete === true));
+  const rerun = needsRun({ generation: olds.generation ?? olds.observedGeneration, phase: olds.phase, incomplete: olds.incomplete }, news.generation);
   const changes = replaces.length > 0 || rerun || connectionChanged(olds, news) || (olds.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) !== (news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
 }

@@ -9,6 +9,7 @@ import type { StarRocksClusterSpec } from '../model/types';
 import { validateSpec } from '../model/validate';
 import { loadValuesFiles } from '../model/values';
 import { parseOperatorVersion } from '../model/operator-version';
+import { parseGeneration } from '../model/generation';
 import { SNAPSHOT_FILE } from '../dr/snapshot';
 import { clusterSnapshotText, snapshotSecretName, withSnapshotSecret, type ClusterSnapshotConfig } from './cluster-snapshot';
 import type { StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
@@ -29,14 +30,15 @@ function bad(key: string, problem: string, fix: string): never {
   throw new StarRocksDrError('InvalidInput', problem, { field: `config ${key}`, fix });
 }
 
-/** `drGeneration`: a whole number; 0 or unset means "no recovery requested by config". */
+/** `drGeneration`: unset or 0 means "no recovery requested by config"; otherwise parsed as every route parses it. */
 export function parseDrGeneration(raw: string | undefined): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw))) {
-    bad('drGeneration', `must be a whole number, got ${JSON.stringify(raw)}`, 'pulumi config set drGeneration 1 (raise it by one for each new recovery; 0 or unset: none)');
+  if (raw === undefined || raw.trim() === '' || raw.trim() === '0') return undefined;
+  try {
+    return parseGeneration(raw.trim(), 'config drGeneration');
+  } catch (e) {
+    const problem = e instanceof StarRocksDrError ? e.message.slice(e.message.indexOf(': ') + 2, e.message.lastIndexOf('. Fix:')) : String(e);
+    return bad('drGeneration', problem, 'pulumi config set drGeneration 1 (raise it by one for each new recovery; 0 or unset: none)');
   }
-  const n = Number(raw);
-  return n === 0 ? undefined : n;
 }
 
 /** `forceRestore`: `true` or `false` (unset: false). */
