@@ -7,6 +7,7 @@
  * recovery prerequisites, all offline, before anything contacts a cluster.
  */
 import { StarRocksDrError } from '../errors';
+import { feMetadataRetentionWarning } from '../model/dr-safety';
 import { isDns1123Label } from '../model/checks';
 import { isSharedData, parseConf } from '../model/conf';
 import { GENERATION_RULE, isGeneration, parseGeneration } from '../model/generation';
@@ -178,5 +179,8 @@ export function preflight(spec: StarRocksClusterSpec, snapshotText?: string, fai
       warnings.push(`${source!.kind}/${source!.name} holds S3 keys in plain text; mount cluster_snapshot.yaml from a Secret instead (starrocksFESpec.secrets)`);
     }
   }
+  // The restored metadata lives on the FE PVCs: a retention policy that deletes them with the StatefulSet puts it at risk.
+  const retention = feMetadataRetentionWarning(spec);
+  if (retention) warnings.push(`${retention.field}: ${retention.message} Fix: ${retention.fix}`);
   return { generation, source: source!, snapshot, warnings };
 }

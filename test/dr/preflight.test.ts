@@ -145,3 +145,14 @@ describe('with a cluster: what only the cluster holds', () => {
     }
   });
 });
+
+describe('preflight warns where the restored FE metadata could be deleted', () => {
+  it('a FE persistentVolumeClaimRetentionPolicy whenDeleted: Delete is a warning naming the field', async () => {
+    const { loadValuesFiles, BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE } = await import('../../lib/model/values');
+    const { preflight } = await import('../../lib/dr/preflight');
+    const { spec } = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]);
+    const risky = { ...spec, starRocksFeSpec: { ...spec.starRocksFeSpec, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' as const, whenScaled: 'Retain' as const } } };
+    assert.ok(preflight(risky).warnings.some((w) => /persistentVolumeClaimRetentionPolicy/.test(w) && /Fix:/.test(w)));
+    assert.ok(!preflight(spec).warnings.some((w) => /persistentVolumeClaimRetentionPolicy/.test(w)));
+  });
+});
