@@ -8,7 +8,7 @@ import { fePodSelector, feStatefulSetName, readStatus, rolledOut, runRecovery } 
 import { CLIENT_GO_TIMINGS, leaseName, type LeaseTimings } from '../dr/lease';
 import { pinnedSnapshotPath } from '../dr/guard';
 import { readRecord } from '../dr/status-record';
-import type { StarRocksClusterSpec } from '../model/types';
+import type { OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { namespaceOf, planRecoveryLive } from '../dr/plan';
 import { validateForRoute } from '../dr/preflight';
 import { feReadiness, isRestoreForm } from '../dr/readiness';
@@ -23,6 +23,7 @@ export interface DrFlags {
   context?: string;
   namespace?: string;
   generation?: number;
+  operatorVersion?: OperatorVersion;
   timeout: number;
   output: 'text' | 'json';
   /** Restore even where the guard refuses (no record on a live cluster, a record of another cluster). */
@@ -65,7 +66,7 @@ function printStatus(status: DisasterRecoveryStatus | undefined, output: DrFlags
 }
 
 export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promise<void> {
-  const input = loadInput(flags.values, DEFAULT_INPUT);
+  const input = loadInput(flags.values, DEFAULT_INPUT, { operatorVersion: flags.operatorVersion });
   // Every offline check (values, limits, recovery prerequisites) before a client exists: bad input is exit 2, not 4.
   const { spec } = validateForRoute(input.spec, { form: 'restore', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });

@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import type { DrFlags } from './dr-actions';
 import { parseDuration } from './durations';
-import { collect, parseGeneration } from './inputs';
+import { collect, parseGeneration, parseOperatorVersionFlag } from './inputs';
 
 /** The command bodies, loaded when a `dr` command runs (require: the CLI runs under tsx's CommonJS hook). */
 const actions = () => require('./dr-actions') as typeof import('./dr-actions');
@@ -18,6 +18,7 @@ function withCommonOptions(cmd: Command): Command {
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('-n, --namespace <ns>', "namespace (default: the values' starrocksCluster.namespace, else default)")
     .option('--generation <n>', 'recovery generation; overrides disasterRecovery.generation in the values', parseGeneration)
+    .option('--operator-version <version>', 'apply what this StarRocks operator release renders: 1.10.x or 1.11.x (default: the newest, 1.11), as synth does', parseOperatorVersionFlag)
     .option('--timeout <duration>', 'longest wait, e.g. 90s, 15m, 1h (waiting for another run\'s lease counts too)', parseDuration, 30 * 60_000)
     .option('--lease-duration <duration>', "how long a run that stopped renewing keeps the cluster's lease (client-go's leader-election default)", parseDuration, 15_000)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
