@@ -13,7 +13,12 @@ import { componentLabels, componentResourceName, componentSelector, searchServic
 import { buildPodTemplate, specialStorageClass } from './pod-template';
 import { compact } from './plain';
 
-/** `PVCList`: one ReadWriteOnce claim template per storage volume that is not emptyDir / hostPath / size 0. */
+/**
+ * `PVCList`: one ReadWriteOnce claim template per storage volume that is not emptyDir / hostPath / size 0. Written
+ * as the API server returns it (apps/v1 defaulting runs the PVC defaults on every template: `volumeMode: Filesystem`,
+ * `status.phase: Pending`), because the list is atomic under server-side apply: any difference is a permanent diff
+ * for GitOps tools and a conflict after a client-side `kubectl apply` (lib/render/README.md).
+ */
 export function volumeClaimTemplates(volumes: readonly StorageVolume[] | undefined): Record<string, unknown>[] {
   return (volumes ?? [])
     .filter((sv) => specialStorageClass(sv) === '' && !(sv.storageSize ?? '').startsWith('0'))
@@ -25,7 +30,9 @@ export function volumeClaimTemplates(volumes: readonly StorageVolume[] | undefin
         accessModes: ['ReadWriteOnce'],
         storageClassName: sv.storageClassName,
         resources: sv.storageSize ? { requests: { storage: sv.storageSize } } : {},
+        volumeMode: 'Filesystem',
       }),
+      status: { phase: 'Pending' },
     }));
 }
 

@@ -26,8 +26,8 @@ test('FE: meta and log claims, the config ConfigMap mounted at /etc/starrocks/fe
     { name: 'kube-starrocks-fe-cm', mountPath: '/etc/starrocks/fe/conf' },
   ]);
   assert.deepEqual(feSts.spec.volumeClaimTemplates, [
-    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } },
-    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-log' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' }, status: { phase: 'Pending' } },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-log' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' }, status: { phase: 'Pending' } },
   ]);
 });
 
@@ -102,7 +102,7 @@ test('storage class and emptyDir / hostPath storage volumes', () => {
   };
   const sts = find(renderCluster(classes), 'StatefulSet', 'kube-starrocks-fe');
   assert.deepEqual(sts.spec.volumeClaimTemplates, [
-    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '10Gi' } } } },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fe-storage-meta' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' }, status: { phase: 'Pending' } },
   ]);
   assert.deepEqual(sts.spec.template.spec.volumes.slice(1, 3), [
     { name: 'scratch', emptyDir: {} },
