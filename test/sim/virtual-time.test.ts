@@ -30,13 +30,22 @@ describe('sim: virtual time (runs on its own while idle)', () => {
     assert.ok(c.sim.time!.now() >= 600_000);
   });
 
-  it('CrashLoopBackOff restarts are spaced as the kubelet spaces them', async () => {
+  it('CrashLoopBackOff restarts are spaced as the kubelet spaces them: 10 s back-off, doubling', async () => {
+    // The injected process runs 1 s, then exits; each restart waits the back-off.
     c.sim.pods.inject('vt-crash', 'CrashLoopBackOff');
+    const ends: number[] = [];
     await c.core.createNamespacedPod({ namespace: NS, body: { metadata: { name: 'vt-crash' }, spec: { containers: [{ name: 'app', image: 'app:1' }] } } });
-    await c.sim.waitFor(() => (c.sim.get('Pod', NS, 'vt-crash')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 3, 20_000);
+    // Re-checked on every store change: each status write with a new lastState is one restart.
+    await c.sim.waitFor(() => {
+      const t = c.sim.get('Pod', NS, 'vt-crash')?.status?.containerStatuses?.[0]?.lastState?.terminated;
+      if (t?.finishedAt && !ends.includes(Date.parse(t.finishedAt))) ends.push(Date.parse(t.finishedAt));
+      return ends.length >= 4;
+    }, 20_000);
+    const gaps = ends.slice(1).map((t, i) => (t - ends[i]) / 1000);
+    // Timestamps have whole seconds; each gap is the back-off plus the 1 s run.
+    [11, 21, 41].forEach((want, i) => assert.ok(Math.abs(gaps[i] - want) <= 1.5, `restart ${i + 1} after ${gaps[i]} s, want ${want} s`));
     const cs = c.sim.get('Pod', NS, 'vt-crash').status.containerStatuses[0];
-    assert.match(cs.state.waiting?.message ?? cs.lastState.terminated.reason, /back-off|Error/);
-    assert.ok(cs.restartCount >= 3);
+    assert.ok(cs.restartCount >= 4);
   });
 });
 

@@ -356,8 +356,10 @@ export class PodRuntime implements Controller {
     if (fault === 'CrashLoopBackOff' && now >= c.nextActionAt) {
       this.kill(run, c, 'Error', 1);
       c.reason = 'CrashLoopBackOff';
-      c.message = `back-off ${Math.min(300, 10 * 2 ** (c.restartCount - 1))}s restarting failed container=${c.spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
-      c.nextActionAt = now + this.ms(Math.min(300, 10 * 2 ** (c.restartCount - 1)) / 10);
+      // The kubelet's back-off: 10 s, doubling, at most 5 min.
+      const backoff = Math.min(300, 10 * 2 ** (c.restartCount - 1));
+      c.message = `back-off ${backoff}s restarting failed container=${c.spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+      c.nextActionAt = now + this.ms(backoff);
       return;
     }
     const model = c.model;
