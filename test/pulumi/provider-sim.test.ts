@@ -158,8 +158,8 @@ describe('DisasterRecovery provider: check', () => {
     const { failures } = await provider.check!(drInputs('unused', 3), drInputs('unused', 2));
     assert.equal(failures!.length, 1);
     assert.equal(failures![0].property, 'generation');
-    assert.match(failures![0].reason, /drGeneration 2 is lower than generation 3/);
-    assert.match(failures![0].reason, /drGeneration 3 .* or 4 to run a new one/);
+    assert.match(failures![0].reason, /drGeneration: 2 is lower than generation 3, which already ran/);
+    assert.match(failures![0].reason, /drGeneration to 3 .* or to 4 to run a new one/);
   });
 
   it('refuses a cluster that is not shared-data, with the engine preflight message', async () => {
