@@ -3,7 +3,8 @@
  * generation (so `LOG_CONSOLE="1"` satisfies generation 1) and ignores revisions. We require, for every FE pod:
  * - `RESTORE_CLUSTER_GENERATION` (by name) equals the generation,
  * - the pod runs the StatefulSet's update revision, and the StatefulSet status is not stale,
- * - its `fe` container is Ready and the pod is not being deleted.
+ * - its `fe` container is Ready, the pod's own `Ready` condition is True (readiness gates, a node that stopped
+ *   reporting: the kubelet's container flag alone is not availability) and the pod is not being deleted.
  * When not ready, the first cause found (pods in ordinal order) is returned, so the reported reason is stable.
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
@@ -47,7 +48,19 @@ export function feReadiness(
     if (pod.metadata?.labels?.[REVISION_LABEL] !== revision) {
       return { ready: false, reason: 'OldRevision', message: `pod ${podName} runs revision ${pod.metadata?.labels?.[REVISION_LABEL] ?? '?'}, StatefulSet wants ${revision}` };
     }
+    // A pod the scheduler cannot place has no container status to wait on: say why (PodScheduled=False).
+    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False') {
+      const reason = scheduled.reason || 'Unschedulable';
+      return { ready: false, reason, message: `pod ${podName} cannot be scheduled: ${reason}${scheduled.message ? `: ${scheduled.message}` : ''}` };
+    }
     const status = pod.status?.containerStatuses?.find((c) => c.name === containerName);
+    // A container that ran and stopped: its reason (Completed, Error, OOMKilled), until the kubelet restarts it.
+    const terminated = status?.state?.terminated;
+    if (!status?.ready && terminated) {
+      const reason = terminated.reason || 'Terminated';
+      return { ready: false, reason, message: `pod ${podName} container ${containerName} terminated: ${reason} (exit code ${terminated.exitCode})` };
+    }
     if (!status?.ready) {
       const waiting = status?.state?.waiting;
       const restarts = status?.restartCount ? ` (${status.restartCount} restarts)` : '';
@@ -56,6 +69,11 @@ export function feReadiness(
       }
       const state = status?.state?.running ? 'running, not ready yet (restoring the snapshot)' : 'starting';
       return { ready: false, reason: 'Restoring', message: `pod ${podName} container ${containerName} is ${state}${restarts}` };
+    }
+    const podReady = pod.status?.conditions?.find((c) => c.type === 'Ready');
+    if (podReady && podReady.status !== 'True') {
+      const reason = podReady.reason || 'PodNotReady';
+      return { ready: false, reason, message: `pod ${podName} is not Ready although its ${containerName} container is: ${reason}${podReady.message ? `: ${podReady.message}` : ''}` };
     }
   }
   if (live.length < wanted) {
