@@ -82,12 +82,17 @@ describe('dr run on the simulator', () => {
   it('survives dropped watches and an expired watch history mid-wait', async () => {
     const run = recover(sim, referenceSpec(1));
     await untilPhase(sim, 'doing');
+    const before = sim.requestCounts();
     sim.faults.dropWatches();
     sim.faults.expireHistory();
     sim.faults.dropWatches();
     const { status } = await run;
     assert.equal(status.phase, 'done');
     assertFullTopology(sim);
+    // The faults hit: the pod watch was opened again, and the expired version made the client list again (410 -> relist).
+    const after = sim.requestCounts();
+    assert.ok((after['WATCH pods'] ?? 0) > (before['WATCH pods'] ?? 0), 'the pod watch was re-opened');
+    assert.ok((after['LIST pods'] ?? 0) > (before['LIST pods'] ?? 0), 'the pods were listed again after 410 Expired');
   });
 
   it('rides through 429 and 5xx bursts on apply', async () => {
