@@ -168,6 +168,20 @@ export async function autoForm(
   return next;
 }
 
+/** The snapshot path the record pins for the spec's generation, if its recovery has started (read only). */
+async function pinnedPathInCluster(spec: StarRocksClusterSpec, conn: { kubeconfig?: string; context?: string; namespace?: string }): Promise<string | undefined> {
+  const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
+  const { readRecord } = require('../dr/status-record') as typeof import('../dr/status-record');
+  const { pinnedSnapshotPath } = require('../dr/guard') as typeof import('../dr/guard');
+  const client = KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
+  return pinnedSnapshotPath(await readRecord(client, spec.name, namespaceOf(spec, conn.namespace)), spec.disasterRecovery?.generation);
+}
+
+function withPinnedSnapshot(spec: StarRocksClusterSpec, choice: string, pinned: string): StarRocksClusterSpec {
+  if (choice !== pinned) process.stderr.write(`notice: --snapshot ${choice}: ${pinned}, pinned in the status record when this generation's recovery started (raise the generation to restore another snapshot)\n`);
+  return (require('../snapshot') as typeof import('../snapshot')).withSnapshotPath(spec, pinned);
+}
+
 interface SynthFlags {
   values?: string[];
   out: string;
@@ -217,8 +231,14 @@ export function synthCommand(): Command {
         namespace: flags.namespace,
         failAt: input.failAt,
       });
-      // With --snapshot only: lists the storage volume (lib/snapshot and the AWS SDK load then).
-      const spec = flags.snapshot ? await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId }) : checked.spec;
+      // With --snapshot only: lists the storage volume (lib/snapshot and the AWS SDK load then). With --dr-phase auto
+      // the cluster is read first: a generation whose recovery started keeps the path pinned in its record.
+      const pinned = flags.snapshot && flags.drPhase === 'auto' ? await pinnedPathInCluster(checked.spec, flags) : undefined;
+      const spec = !flags.snapshot
+        ? checked.spec
+        : pinned !== undefined
+          ? withPinnedSnapshot(checked.spec, flags.snapshot, pinned)
+          : await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId });
       for (const n of [...input.notices, ...checked.warnings]) process.stderr.write(`notice: ${n}\n`);
       let form: DrPhaseForm;
       if (flags.target === 'operator' && flags.drPhase !== 'full') {

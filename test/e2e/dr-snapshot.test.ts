@@ -5,11 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { main } from '../../lib/cli/main';
+import { spawn } from 'node:child_process';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
 import { statusRecordName } from '../../lib/dr/status-record';
 import type { Simulator } from '../../lib/sim';
@@ -48,20 +48,21 @@ function override(endpoint: string): string {
 `;
 }
 
-/** Run the CLI in this process, keeping what it prints. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+const BIN = join(__dirname, '../../bin/starrocks-dr.js');
+
+/**
+ * Run the shipped CLI as a process (the simulator and the S3 server stay in this one). Not in-process: replacing
+ * process.stdout.write would also swallow the test runner's own report, which is written to the same stream.
+ */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 describe('dr run --snapshot latest', () => {
@@ -107,5 +108,14 @@ describe('dr run --snapshot latest', () => {
     assert.deepEqual(sim.get('ConfigMap', NS, statusRecordName(CLUSTER)).data, before);
     const mounted = parse(sim.get('ConfigMap', NS, 'cluster-snapshot').data['cluster_snapshot.yaml']);
     assert.equal(mounted.cluster_snapshot.cluster_snapshot_path, pathOf(newest));
+  });
+
+  it('synth --dr-phase auto --snapshot latest writes the pinned path too (GitOps), not the newer snapshot', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'srdr-drsnap-out-'));
+    const synth = await cli(['synth', ...args.slice(2, args.indexOf('--timeout')), '--dr-phase', 'auto', '--snapshot', 'latest', '-o', out, '--layout', 'objects']);
+    assert.equal(synth.code, 0, synth.stderr);
+    assert.match(synth.stderr, /pinned in the status record/);
+    const file = parse(readFileSync(join(out, CLUSTER, 'ConfigMap.cluster-snapshot.k8s.yaml'), 'utf8'));
+    assert.equal(parse(file.data['cluster_snapshot.yaml']).cluster_snapshot.cluster_snapshot_path, pathOf(newest));
   });
 });
