@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,22 @@ function findKubectl(): string | undefined {
   return undefined;
 }
 const KUBECTL = findKubectl();
+
+/**
+ * kubectl's minor version: `diff` of Debian's kubectl 1.20 (what .ci/run installs where none is found) reads
+ * /openapi/v2, which the simulator does not serve (lib/sim/README.md); 1.32 reads /openapi/v3. So diff is checked
+ * only with a kubectl that reads v3 (1.27 and later), and the apply checks run with any.
+ */
+function kubectlMinor(): number {
+  if (!KUBECTL) return 0;
+  try {
+    const out = execFileSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8', timeout: 30_000 });
+    return Number.parseInt(JSON.parse(out).clientVersion.minor, 10) || 0;
+  } catch {
+    return 0;
+  }
+}
+const DIFF_READS_OPENAPI_V3 = kubectlMinor() >= 27;
 
 function kubectl(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -74,6 +90,7 @@ describe('kubectl apply of our manifests: no drift, no conflict', { skip: KUBECT
       const second = await kubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
       assert.equal(second.code, 0, second.stderr);
       assert.deepEqual(versions(sim), before, 'no object was written again');
+      if (!DIFF_READS_OPENAPI_V3) return;
       const diff = await kubectl(dir, ['diff', '--server-side', '-f', manifest]);
       assert.equal(diff.code, 0, `kubectl diff found a difference:\n${diff.stdout}${diff.stderr}`);
     });
@@ -86,9 +103,10 @@ describe('kubectl apply of our manifests: no drift, no conflict', { skip: KUBECT
       const ssa = await kubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
       assert.equal(ssa.code, 0, ssa.stderr);
       assert.doesNotMatch(ssa.stderr, /conflict/i);
+      assert.ok(sim.get('StatefulSet', 'default', 'kube-starrocks-fe'));
+      if (!DIFF_READS_OPENAPI_V3) return;
       const diff = await kubectl(dir, ['diff', '--server-side', '-f', manifest]);
       assert.equal(diff.code, 0, `kubectl diff found a difference:\n${diff.stdout}${diff.stderr}`);
-      assert.ok(sim.get('StatefulSet', 'default', 'kube-starrocks-fe'));
     });
   });
 
