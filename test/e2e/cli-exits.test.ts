@@ -6,46 +6,18 @@
  */
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
+import { startCli } from './bin';
 import { assertFullTopology, CLUSTER, NS, recordedStatus, recover, referenceSpec, startSim, untilPhase } from './support';
 
-const BIN = join(__dirname, '../../bin/starrocks-dr.js');
 const DR_OVERRIDE = join(__dirname, '../../examples/override.yaml');
 /** A process that has not exited by then is hung (each path below needs well under a second of work). */
 const HANG_MS = 20_000;
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function cli(args: string[]) {
-  const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<Exit>((resolve, reject) => {
-    const hang = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`starrocks-dr ${args.join(' ')} did not exit within ${HANG_MS} ms; stderr: ${stderr}`));
-    }, HANG_MS);
-    child.on('close', (code, signal) => {
-      clearTimeout(hang);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-  return { child, done };
-}
+const cli = (args: string[]) => startCli(args, HANG_MS);
 
 describe('dr commands exit on every path', () => {
   let sim: Simulator;

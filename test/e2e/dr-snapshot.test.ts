@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { spawn } from 'node:child_process';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
 import { statusRecordName } from '../../lib/dr/status-record';
 import type { Simulator } from '../../lib/sim';
 import { finishedSnapshotFiles, startS3, TEST_KEYS, type TestS3 } from '../snapshot/s3-server';
+import { runCli } from './bin';
 import { CLUSTER, NS, startSim } from './support';
 
 const BUCKET = 'srdr-dr';
@@ -48,22 +48,7 @@ function override(endpoint: string): string {
 `;
 }
 
-const BIN = join(__dirname, '../../bin/starrocks-dr.js');
-
-/**
- * Run the shipped CLI as a process (the simulator and the S3 server stay in this one). Not in-process: replacing
- * process.stdout.write would also swallow the test runner's own report, which is written to the same stream.
- */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 describe('dr run --snapshot latest', () => {
   let s3: TestS3;

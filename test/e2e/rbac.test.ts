@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { spawn } from 'node:child_process';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
+import { runCli } from './bin';
 import { startSim } from './support';
 
 /** Grants the reference cluster does not exercise: it keeps no Secret (its snapshot file is in a ConfigMap). */
@@ -45,7 +45,7 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
         ['dr', 'wait', ...values, '--timeout', '60s'],
         ['dr', 'status', ...values],
       ]) {
-        const run = await cli(args);
+        const run = await runCli(args);
         assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
       }
       const used = new Set(
@@ -65,15 +65,3 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
     }
   });
 });
-
-/**
- * The shipped CLI as a process: in this one, its output would land in the stream the test runner reports on.
- */
-function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(__dirname, '../../bin/starrocks-dr.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
