@@ -128,19 +128,25 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
   // Read everything fresh now that the lease is ours: a run that waited for it sees what the other run left.
   let record: RecoveryRecord | undefined = await readRecord(client, cluster, namespace);
   let sts = (await client.get('StatefulSet', namespace, stsName)) as V1StatefulSet | undefined;
-  let pods = (await client.list('Pod', namespace, fePodSelector(cluster))).items as V1Pod[];
+  // No FE StatefulSet, no FE pods that matter: decide() reads pods only through the StatefulSet.
+  let pods = sts ? ((await client.list('Pod', namespace, fePodSelector(cluster))).items as V1Pod[]) : [];
   // PVC uids matter only to compare with a record that has them, or to fill a record that lacks them.
-  let pvcs = record && Object.keys(record.identity.feMetaPvcUids).length > 0 ? await observePvcs() : [];
+  // FE metadata PVCs: to compare with a record that names them, or, with no record and no FE StatefulSet, to see
+  // whether a torn-down cluster left its metadata behind (guard.ts).
+  let pvcs = (record && Object.keys(record.identity.feMetaPvcUids).length > 0) || (!record && !sts) ? await observePvcs() : [];
+  // Which claims hold the FE metadata: the live StatefulSet's templates, else the ones this run would create.
+  const renderedFe = plan.fullObjects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === stsName) as V1StatefulSet | undefined;
+  const liveIdentityNow = () => liveIdentity(sts ?? renderedFe, pvcs, plan.snapshotPath);
 
-  const verdict = guard({ cluster, generation, recorded: record, feStatefulSet: sts, live: liveIdentity(sts, pvcs, plan.snapshotPath), force: !!opts.force });
+  const verdict = guard({ cluster, generation, recorded: record, feStatefulSet: sts, live: liveIdentityNow(), force: !!opts.force });
   for (const message of verdict.warnings) emit({ type: 'warning', message });
   // A forced restart: decide() sees no record and starts the generation over; the record is still replaced, not recreated.
   let recorded: DisasterRecoveryStatus | undefined = verdict.go === 'restart' ? undefined : record?.status;
-  let identity: RecordIdentity = verdict.go === 'restart' ? liveIdentity(sts, pvcs, plan.snapshotPath) : mergeIdentity(record?.identity ?? NO_IDENTITY, liveIdentity(sts, pvcs, plan.snapshotPath));
+  let identity: RecordIdentity = verdict.go === 'restart' ? liveIdentityNow() : mergeIdentity(record?.identity ?? NO_IDENTITY, liveIdentityNow());
 
   /** Record `status` as a compare-and-swap on the version read; false when someone else wrote first (re-read, re-decide). */
   const writeStatus = async (status: DisasterRecoveryStatus): Promise<boolean> => {
-    const nextIdentity = mergeIdentity(identity, liveIdentity(sts, pvcs, plan.snapshotPath));
+    const nextIdentity = mergeIdentity(identity, liveIdentityNow());
     if (JSON.stringify(status) === JSON.stringify(recorded) && JSON.stringify(nextIdentity) === JSON.stringify(record?.identity)) return true;
     try {
       record = await writeRecord(client, cluster, namespace, status, nextIdentity, record);

@@ -6,6 +6,8 @@
  *
  *   no record, FE StatefulSet live in its full form      ─▶ refuse (the record was lost, or this cluster was never
  *                                                           recovered: either way a restore would overwrite it)
+ *   no record, no FE StatefulSet, FE metadata PVCs left  ─▶ refuse (a torn-down cluster's metadata: a restore would
+ *                                                           replace it with the snapshot's)
  *   record of this generation, FE metadata PVCs differ    ─▶ refuse (the record is from an earlier cluster whose PVCs
  *                                                           were deleted: its `done` must not skip a needed restore)
  *   record of this generation, another snapshot path      ─▶ refuse while todo/doing; warn once done
@@ -46,6 +48,14 @@ export function guard(input: GuardInput): GuardVerdict {
       throw new StarRocksDrError('Refused', `StatefulSet/${cluster}-fe runs the full topology but no recovery is recorded (${recordName} is missing): restoring now would overwrite a live cluster with the snapshot`, {
         field: recordName,
         fix: `if this cluster was already recovered and its record was lost, do not restore: deploy without disasterRecovery (plain synth / drGeneration 0). To restore over it anyway, losing what was written since the snapshot, pass ${FORCE_HINT}`,
+      });
+    }
+    const left = Object.keys(live.feMetaPvcUids);
+    if (!sts && left.length > 0) {
+      if (force) return { go: 'restart', warnings: [`restoring into the FE metadata PVCs ${left.join(', ')} as asked (${FORCE_HINT}): the metadata they hold is replaced by the snapshot's`] };
+      throw new StarRocksDrError('Refused', `the FE metadata PVCs ${left.join(', ')} exist but no recovery is recorded (${recordName} is missing) and no FE StatefulSet runs: restoring would replace the metadata they hold with the snapshot's`, {
+        field: recordName,
+        fix: `if these PVCs hold the cluster you want, deploy without disasterRecovery (the FE starts on its metadata). To restore over them anyway, pass ${FORCE_HINT}`,
       });
     }
     return { go: 'resume', warnings: [] };

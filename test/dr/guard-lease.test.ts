@@ -40,6 +40,8 @@ describe('the record guard', () => {
     { name: 'fresh cluster, nothing recorded', input: base, expect: 'resume' },
     { name: 'no record, FE in restore form (GitOps applied it first)', input: { ...base, feStatefulSet: fe(true) }, expect: 'resume' },
     { name: 'no record, FE runs the full form', input: { ...base, feStatefulSet: fe(false) }, expect: /no recovery is recorded/ },
+    { name: 'no record, no FE StatefulSet, its metadata PVCs left behind', input: { ...base, live: { feMetaPvcUids: { [META0]: 'u1' } } }, expect: /exist but no recovery is recorded/ },
+    { name: 'no record, metadata PVCs left behind, forced', input: { ...base, live: { feMetaPvcUids: { [META0]: 'u1' } }, force: true }, expect: 'restart' },
     { name: 'no record, FE full form, forced', input: { ...base, feStatefulSet: fe(false), force: true }, expect: 'restart' },
     { name: 'record done, same PVC uids', input: { ...base, recorded: record('done', { [META0]: 'u1' }), live: { feMetaPvcUids: { [META0]: 'u1' } } }, expect: 'resume' },
     { name: 'record done, PVC re-created', input: { ...base, recorded: record('done', { [META0]: 'u1' }), live: { feMetaPvcUids: { [META0]: 'u2' } } }, expect: /re-created/ },

@@ -78,6 +78,20 @@ describe('the record identity guard', () => {
     assertFullTopology(sim);
   });
 
+  it('a torn-down cluster whose record was deleted but whose FE metadata PVCs remain is not restored over unasked', async () => {
+    await recover(sim, referenceSpec(1));
+    const apps = sim.kubeConfig().makeApiClient(AppsV1Api);
+    for (const name of [`${CLUSTER}-fe`, `${CLUSTER}-cn`]) await apps.deleteNamespacedStatefulSet({ name, namespace: NS });
+    await sim.waitFor(() => sim.list('Pod', NS).length === 0, 20_000);
+    await sim.kubeConfig().makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ name: statusRecordName(CLUSTER), namespace: NS });
+    const pvcs = pvcUids(sim);
+    await assert.rejects(recover(sim, referenceSpec(1)), refused(/FE metadata PVCs .* exist but no recovery is recorded/));
+    assert.equal(sim.get('StatefulSet', NS, `${CLUSTER}-fe`), undefined, 'nothing was applied');
+    const forced = await recover(sim, referenceSpec(1), { force: true });
+    assert.equal(forced.status.phase, 'done');
+    assertFullTopology(sim, pvcs);
+  });
+
   it('a mounted snapshot path that differs from the one being restored stops a resumed run', async () => {
     const spec = referenceSpec(1);
     const { runRecovery } = await import('../../lib/dr/executor');
