@@ -127,7 +127,9 @@ function leaseTimings(durationMs: number | undefined): LeaseTimings {
 }
 
 export async function status(flags: DrFlags): Promise<void> {
-  const { spec } = loadInput(flags.values, DEFAULT_INPUT);
+  const input = loadInput(flags.values, DEFAULT_INPUT, { operatorVersion: flags.operatorVersion });
+  // Read-only, but the same offline checks first: a bad -n or values file is exit 2 before any request.
+  const { spec } = validateForRoute(input.spec, { form: 'full', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const namespace = namespaceOf(spec, flags.namespace);
   const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
   const recorded = await readStatus(client, spec.name, namespace);

@@ -94,3 +94,11 @@ describe('dr commands exit on every path', () => {
     assertFullTopology(sim);
   });
 });
+
+describe('dr status checks its input before it asks the cluster', () => {
+  it('a bad -n is exit 2 naming the flag, with no kubeconfig needed', async () => {
+    const exit = await cli(['dr', 'status', '-n', 'Bad_Namespace', '--kubeconfig', join(tmpdir(), 'no-such-kubeconfig')]).done;
+    assert.equal(exit.code, 2, exit.stderr);
+    assert.match(exit.stderr, /-n\/--namespace/);
+  });
+});
