@@ -40,3 +40,11 @@ export class StarRocksDrError extends Error {
     this.file = opts.file;
   }
 }
+
+/** The error of a command the user interrupted (Ctrl-C, SIGTERM): exit 130, and a rerun resumes. */
+export function interruptedError(): StarRocksDrError {
+  return new StarRocksDrError('Interrupted', 'interrupted', {
+    field: 'the command',
+    fix: 'run the same command again: it resumes from the recorded status',
+  });
+}

@@ -16,11 +16,12 @@ import { KubeClient, type KObject } from '../kube/client';
 import { waitUntil } from '../kube/wait';
 import { decide, type Decision } from './decide';
 import { guard, liveIdentity, mergeIdentity } from './guard';
-import { acquireLease, holderIdentity, interrupted, type HeldLease, type LeaseTimings } from './lease';
+import { interruptedError } from '../errors';
+import { acquireLease, holderIdentity, type HeldLease, type LeaseTimings } from './lease';
 import { applyLimitError, feWaitEnds, rolledOut } from './policy';
 import { feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
-import { NO_IDENTITY, RecordConflict, readRecord, statusFromConfigMap, statusRecordName, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
+import { NO_IDENTITY, RecordConflict, readRecord, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
 
 /** The field manager that applies both forms of every object, so the full form removes the restore-only fields. */
 export const FIELD_MANAGER = 'starrocks-dr';
@@ -80,8 +81,7 @@ export function fePodSelector(cluster: string): string {
 
 /** The recorded status of a cluster, or undefined when no recovery was ever recorded. */
 export async function readStatus(client: KubeClient, cluster: string, namespace: string): Promise<DisasterRecoveryStatus | undefined> {
-  const cm = await client.get('ConfigMap', namespace, statusRecordName(cluster));
-  return cm ? statusFromConfigMap(cm) : undefined;
+  return (await readRecord(client, cluster, namespace))?.status;
 }
 
 /**
@@ -104,21 +104,20 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
   });
   const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
   try {
-    return await recoverHoldingLease(plan, { ...opts, signal, timeoutMs: Math.max(1, deadline - Date.now()) }, lease);
+    return await recoverHoldingLease(plan, { ...opts, signal }, lease, deadline);
   } catch (err) {
     if (lease.lost.aborted) throw lease.lost.reason;
-    if (opts.signal?.aborted) throw interrupted();
+    if (opts.signal?.aborted) throw interruptedError();
     throw err;
   } finally {
     await lease.release();
   }
 }
 
-async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, lease: HeldLease): Promise<DisasterRecoveryStatus> {
+async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, lease: HeldLease, deadline: number): Promise<DisasterRecoveryStatus> {
   const { client } = opts;
   const mode = opts.mode ?? 'apply';
   const clock = opts.clock ?? (() => new Date());
-  const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
   const remaining = () => Math.max(1, deadline - Date.now());
   const emit = opts.onProgress ?? (() => undefined);
   const { cluster, namespace, generation } = plan;
@@ -130,7 +129,6 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
   let sts = (await client.get('StatefulSet', namespace, stsName)) as V1StatefulSet | undefined;
   // No FE StatefulSet, no FE pods that matter: decide() reads pods only through the StatefulSet.
   let pods = sts ? ((await client.list('Pod', namespace, fePodSelector(cluster))).items as V1Pod[]) : [];
-  // PVC uids matter only to compare with a record that has them, or to fill a record that lacks them.
   // FE metadata PVCs: to compare with a record that names them, or, with no record and no FE StatefulSet, to see
   // whether a torn-down cluster left its metadata behind (guard.ts).
   let pvcs = (record && Object.keys(record.identity.feMetaPvcUids).length > 0) || (!record && !sts) ? await observePvcs() : [];
@@ -192,7 +190,7 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
   // StatefulSet) must end in an error that says so, not in an apply/wait tug of war until the timeout.
   const applies = { applyRestore: 0, applyFull: 0 };
   for (;;) {
-    if (opts.signal?.aborted) throw interrupted();
+    if (opts.signal?.aborted) throw interruptedError();
     const decision: Decision = decide({ generation, snapshotMounted: plan.snapshotMounted, recorded, feStatefulSet: sts, fePods: pods, now: clock() });
     if (!(await writeStatus(decision.status))) continue; // lost a race on the record: decide again from what it says now
     if (decision.error) throw decision.error;

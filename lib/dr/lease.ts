@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { StarRocksDrError } from '../errors';
+import { interruptedError, StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
 import { isConflict } from '../kube/errors';
 
@@ -123,7 +123,7 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
 
   // Take the lease (create it, or compare-and-swap an existing one), waiting while someone else holds it.
   for (;;) {
-    if (opts.signal?.aborted) throw interrupted();
+    if (opts.signal?.aborted) throw interruptedError();
     const live = await client.get('Lease', namespace, name);
     const spec = live?.spec as LeaseSpec | undefined;
     const rv = live?.metadata?.resourceVersion ?? '';
@@ -215,12 +215,5 @@ function leaseLost(where: string, why: string): StarRocksDrError {
   return new StarRocksDrError('Contended', `this run lost the cluster's lease: ${why}; it stopped acting`, {
     field: where,
     fix: 'another run is acting on this cluster: let it finish (`starrocks-dr dr status` shows the record), then run the same command again: it resumes',
-  });
-}
-
-export function interrupted(): StarRocksDrError {
-  return new StarRocksDrError('Interrupted', 'interrupted', {
-    field: 'the command',
-    fix: 'run the same command again: it resumes from the recorded status',
   });
 }

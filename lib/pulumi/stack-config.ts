@@ -9,7 +9,7 @@ import type { StarRocksClusterSpec } from '../model/types';
 import { validateSpec } from '../model/validate';
 import { loadValuesFiles } from '../model/values';
 import { parseOperatorVersion } from '../model/operator-version';
-import { parseGeneration } from '../model/generation';
+import { GENERATION_RULE, generationTextProblem } from '../model/generation';
 import { SNAPSHOT_FILE } from '../dr/snapshot';
 import { clusterSnapshotText, snapshotSecretName, withSnapshotSecret, type ClusterSnapshotConfig } from './cluster-snapshot';
 import type { StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
@@ -33,12 +33,9 @@ function bad(key: string, problem: string, fix: string): never {
 /** `drGeneration`: unset or 0 means "no recovery requested by config"; otherwise parsed as every route parses it. */
 export function parseDrGeneration(raw: string | undefined): number | undefined {
   if (raw === undefined || raw.trim() === '' || raw.trim() === '0') return undefined;
-  try {
-    return parseGeneration(raw.trim(), 'config drGeneration');
-  } catch (e) {
-    const problem = e instanceof StarRocksDrError ? e.message.slice(e.message.indexOf(': ') + 2, e.message.lastIndexOf('. Fix:')) : String(e);
-    return bad('drGeneration', problem, 'pulumi config set drGeneration 1 (raise it by one for each new recovery; 0 or unset: none)');
-  }
+  const problem = generationTextProblem(raw.trim());
+  if (problem) bad('drGeneration', `the recovery generation ${problem}: it must be ${GENERATION_RULE}`, 'pulumi config set drGeneration 1 (raise it by one for each new recovery; 0 or unset: none)');
+  return Number(raw.trim());
 }
 
 /** `forceRestore`: `true` or `false` (unset: false). */
