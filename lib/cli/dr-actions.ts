@@ -6,8 +6,7 @@ import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client';
 import { fePodSelector, feStatefulSetName, readStatus, rolledOut, runRecovery } from '../dr/executor';
 import { CLIENT_GO_TIMINGS, leaseName, type LeaseTimings } from '../dr/lease';
-import { pinnedSnapshotPath } from '../dr/guard';
-import { readRecord } from '../dr/status-record';
+import { readPinnedSnapshotPath } from '../dr/status-record';
 import type { OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { namespaceOf, planRecoveryLive } from '../dr/plan';
 import { validateForRoute } from '../dr/preflight';
@@ -106,18 +105,11 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
   }
 }
 
-/**
- * `--snapshot`: the path pinned in the record for this generation when there is one (a resumed run, a rerun: never a
- * newer snapshot, they are taken every minute), else the choice resolved against the storage volume now. The path is
- * pinned by the run's first record write (the record identity's `snapshotPath`).
- */
+/** `--snapshot`: the path pinned in the record for this generation, else the choice resolved now (snapshot-command.ts). */
 async function withChosenSnapshot(client: KubeClient, spec: StarRocksClusterSpec, flags: DrFlags & { snapshot: string }): Promise<StarRocksClusterSpec> {
-  const snapshots = require('./snapshot-command') as typeof import('./snapshot-command');
-  const record = await readRecord(client, spec.name, namespaceOf(spec, flags.namespace));
-  const pinned = pinnedSnapshotPath(record, spec.disasterRecovery?.generation);
-  if (pinned === undefined) return snapshots.specWithSnapshot(spec, { snapshot: flags.snapshot, clusterId: flags.clusterId });
-  if (flags.snapshot !== pinned) process.stderr.write(`notice: --snapshot ${flags.snapshot}: generation ${record!.status.observedGeneration} is restoring ${pinned}, pinned when it started; raise the generation to restore another snapshot\n`);
-  return (require('../snapshot') as typeof import('../snapshot')).withSnapshotPath(spec, pinned);
+  const pinnedPath = await readPinnedSnapshotPath(client, spec.name, namespaceOf(spec, flags.namespace), spec.disasterRecovery?.generation);
+  const { specWithSnapshot } = require('./snapshot-command') as typeof import('./snapshot-command');
+  return specWithSnapshot(spec, { snapshot: flags.snapshot, clusterId: flags.clusterId, pinnedPath });
 }
 
 /** client-go's timings scaled to the lease duration asked for (renew deadline 2/3 of it, retry 2/15). */

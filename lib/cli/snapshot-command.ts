@@ -185,10 +185,17 @@ export async function fileAction(flags: FileFlags): Promise<void> {
 
 /**
  * `--snapshot <path|name|latest> [--cluster-id]` (synth, dr run): the spec with its cluster_snapshot.yaml pointing
- * at the resolved snapshot, found through the storage volume (and keys) that file names. Prints the path it resolved
- * and the warnings. Callers that hold a pinned path (the status record) use withSnapshotPath instead.
+ * at the snapshot. With `pinnedPath` (the status record of the generation names one: its recovery has started) that
+ * path, whatever the choice, so a resumed run or a rerun never moves to a newer snapshot; else the choice resolved
+ * through the storage volume (and keys) the file names. Prints the path and the warnings.
  */
-export async function specWithSnapshot(spec: StarRocksClusterSpec, flags: { snapshot: string; clusterId?: string }): Promise<StarRocksClusterSpec> {
+export async function specWithSnapshot(spec: StarRocksClusterSpec, flags: { snapshot: string; clusterId?: string; pinnedPath?: string }): Promise<StarRocksClusterSpec> {
+  if (flags.pinnedPath !== undefined) {
+    if (flags.snapshot !== flags.pinnedPath) {
+      process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${flags.pinnedPath}, pinned in the status record when this generation's recovery started (raise the generation to restore another snapshot)\n`);
+    }
+    return lib().withSnapshotPath(spec, flags.pinnedPath);
+  }
   const r = await lib().snapshotForRecovery(spec, { choice: flags.snapshot, clusterId: flags.clusterId });
   const chosen = r.resolved!;
   process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${r.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === r.path ? '' : `; to reproduce this, pass --snapshot ${r.path}`}\n`);

@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
+import { renderCluster } from '../render/cluster';
 import { namespaceOf } from '../dr/plan';
 import { addGitOpsAnnotations, kustomizationYaml, KUSTOMIZATION_FILE, nextForm, objectFileName, removeStaleFiles, renderOperatorResources, type GitOpsEngine } from '../gitops';
 import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
@@ -139,26 +140,39 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
   }
 }
 
+/** A client for `--dr-phase auto` (loaded on demand: only auto talks to a cluster). */
+function connect(conn: { kubeconfig?: string; context?: string }): KubeClient {
+  const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
+  return KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
+}
+
+/** The snapshot path the record pins for the spec's generation, if its recovery has started (read only). */
+function readPinnedSnapshotPath(client: KubeClient, spec: StarRocksClusterSpec, namespace: string | undefined): Promise<string | undefined> {
+  const records = require('../dr/status-record') as typeof import('../dr/status-record');
+  return records.readPinnedSnapshotPath(client, spec.name, namespaceOf(spec, namespace), spec.disasterRecovery?.generation);
+}
+
 /** `--dr-phase auto`: the form that comes next for the recorded status of the cluster. */
 export async function autoForm(
   spec: StarRocksClusterSpec,
   conn: { kubeconfig?: string; context?: string; namespace?: string; client?: KubeClient; forceRestore?: boolean },
 ): Promise<{ form: DrPhaseForm; reason: string }> {
   // Loaded on demand: only --dr-phase auto talks to a cluster. It only reads (no lease: it changes nothing).
-  const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
   const { readRecord } = require('../dr/status-record') as typeof import('../dr/status-record');
   const { liveIdentity } = require('../dr/guard') as typeof import('../dr/guard');
-  const client = conn.client ?? KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
+  const client = conn.client ?? connect(conn);
   const namespace = namespaceOf(spec, conn.namespace);
   const record = await readRecord(client, spec.name, namespace);
   const feStatefulSet = (await client.get('StatefulSet', namespace, `${spec.name}-fe`)) as V1StatefulSet | undefined;
   const pvcs = (await client.list('PersistentVolumeClaim', namespace)).items as V1PersistentVolumeClaim[];
+  // Which claims hold the FE metadata: the live StatefulSet's templates, else the ones the tree would create (as dr run).
+  const claims = feStatefulSet ?? (renderCluster(spec, { namespace }).find((o) => o.kind === 'StatefulSet' && o.metadata.name === `${spec.name}-fe`) as V1StatefulSet | undefined);
   const dr = spec.disasterRecovery;
   const next = nextForm({
     enabled: dr?.enabled ?? false,
     generation: dr?.generation,
     recorded: record?.status,
-    live: { cluster: spec.name, record, feStatefulSet, identity: liveIdentity(feStatefulSet, pvcs), force: !!conn.forceRestore },
+    live: { cluster: spec.name, record, feStatefulSet, identity: liveIdentity(claims, pvcs), force: !!conn.forceRestore },
   });
   if (next.form === 'restore') {
     // What only the cluster holds: a snapshot file in an existing ConfigMap/Secret is checked as dr run checks it.
@@ -166,20 +180,6 @@ export async function autoForm(
     await planRecoveryLive(client, spec, conn.namespace);
   }
   return next;
-}
-
-/** The snapshot path the record pins for the spec's generation, if its recovery has started (read only). */
-async function pinnedPathInCluster(spec: StarRocksClusterSpec, conn: { kubeconfig?: string; context?: string; namespace?: string }): Promise<string | undefined> {
-  const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
-  const { readRecord } = require('../dr/status-record') as typeof import('../dr/status-record');
-  const { pinnedSnapshotPath } = require('../dr/guard') as typeof import('../dr/guard');
-  const client = KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
-  return pinnedSnapshotPath(await readRecord(client, spec.name, namespaceOf(spec, conn.namespace)), spec.disasterRecovery?.generation);
-}
-
-function withPinnedSnapshot(spec: StarRocksClusterSpec, choice: string, pinned: string): StarRocksClusterSpec {
-  if (choice !== pinned) process.stderr.write(`notice: --snapshot ${choice}: ${pinned}, pinned in the status record when this generation's recovery started (raise the generation to restore another snapshot)\n`);
-  return (require('../snapshot') as typeof import('../snapshot')).withSnapshotPath(spec, pinned);
 }
 
 interface SynthFlags {
@@ -233,19 +233,18 @@ export function synthCommand(): Command {
       });
       // With --snapshot only: lists the storage volume (lib/snapshot and the AWS SDK load then). With --dr-phase auto
       // the cluster is read first: a generation whose recovery started keeps the path pinned in its record.
-      const pinned = flags.snapshot && flags.drPhase === 'auto' ? await pinnedPathInCluster(checked.spec, flags) : undefined;
-      const spec = !flags.snapshot
-        ? checked.spec
-        : pinned !== undefined
-          ? withPinnedSnapshot(checked.spec, flags.snapshot, pinned)
-          : await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId });
+      const client = flags.drPhase === 'auto' && flags.target !== 'operator' ? connect(flags) : undefined;
+      const pinnedPath = flags.snapshot && client ? await readPinnedSnapshotPath(client, checked.spec, flags.namespace) : undefined;
+      const spec = flags.snapshot
+        ? await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId, pinnedPath })
+        : checked.spec;
       for (const n of [...input.notices, ...checked.warnings]) process.stderr.write(`notice: ${n}\n`);
       let form: DrPhaseForm;
       if (flags.target === 'operator' && flags.drPhase !== 'full') {
         process.stderr.write('notice: --dr-phase is ignored with --target operator: the operator runs the recovery from spec.disasterRecovery\n');
         form = 'full';
       } else if (flags.drPhase === 'auto') {
-        const next = await autoForm(spec, flags);
+        const next = await autoForm(spec, { ...flags, client });
         process.stderr.write(`notice: --dr-phase auto: ${next.form} form (${next.reason})\n`);
         form = next.form;
       } else form = flags.drPhase;

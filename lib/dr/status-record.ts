@@ -7,6 +7,7 @@
 import { StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
 import { isConflict } from '../kube/errors';
+import { pinnedSnapshotPath } from './guard';
 import { DR_PHASES, type DisasterRecoveryStatus, type DrCondition, type DrPhase } from './status';
 
 export const STATUS_FIELD_MANAGER = 'starrocks-dr-status';
@@ -118,6 +119,14 @@ export async function readRecord(client: KubeClient, cluster: string, namespace:
   const cm = await client.get('ConfigMap', namespace, statusRecordName(cluster));
   if (!cm) return undefined;
   return { status: statusFromConfigMap(cm), identity: identityFromConfigMap(cm), resourceVersion: cm.metadata?.resourceVersion ?? '' };
+}
+
+/**
+ * The snapshot path pinned for `generation` in the cluster's record (guard.ts `pinnedSnapshotPath`), or undefined
+ * when that generation's recovery has not started. Read only.
+ */
+export async function readPinnedSnapshotPath(client: KubeClient, cluster: string, namespace: string, generation: number | undefined): Promise<string | undefined> {
+  return pinnedSnapshotPath(await readRecord(client, cluster, namespace), generation);
 }
 
 /** A write lost a race: the record changed since it was read. Re-read and decide again. */

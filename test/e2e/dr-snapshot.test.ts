@@ -89,7 +89,7 @@ describe('dr run --snapshot latest', () => {
     await s3.put(BUCKET, finishedSnapshotFiles(folder(now - 10 * 60_000)));
     const rerun = await cli(args);
     assert.equal(rerun.code, 0, rerun.stderr);
-    assert.match(rerun.stderr, /pinned when it started/);
+    assert.match(rerun.stderr, new RegExp(`--snapshot latest: ${pathOf(newest)}, pinned in the status record when this generation's recovery started`));
     assert.deepEqual(sim.get('ConfigMap', NS, statusRecordName(CLUSTER)).data, before);
     const mounted = parse(sim.get('ConfigMap', NS, 'cluster-snapshot').data['cluster_snapshot.yaml']);
     assert.equal(mounted.cluster_snapshot.cluster_snapshot_path, pathOf(newest));

@@ -8,7 +8,7 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { Simulator } from '../../lib/sim';
 import { StarRocksDrError } from '../../lib/errors';
 import { statusRecordName } from '../../lib/dr/status-record';
-import { assertFullTopology, CLUSTER, NS, pvcUids, recordedStatus, recover, referenceSpec, startSim } from './support';
+import { assertFullTopology, clientFor, CLUSTER, NS, pvcUids, recordedStatus, recover, referenceSpec, startSim } from './support';
 
 const refused = (pattern: RegExp) => (err: unknown) => err instanceof StarRocksDrError && err.code === 'Refused' && pattern.test(err.message);
 
@@ -86,6 +86,9 @@ describe('the record identity guard', () => {
     await sim.kubeConfig().makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ name: statusRecordName(CLUSTER), namespace: NS });
     const pvcs = pvcUids(sim);
     await assert.rejects(recover(sim, referenceSpec(1)), refused(/FE metadata PVCs .* exist but no recovery is recorded/));
+    // synth --dr-phase auto reads the same claims (from the tree it would write) and refuses the same way.
+    const { autoForm } = await import('../../lib/cli/synth-command');
+    await assert.rejects(autoForm(referenceSpec(1), { client: clientFor(sim) }), refused(/FE metadata PVCs .* exist but no recovery is recorded/));
     assert.equal(sim.get('StatefulSet', NS, `${CLUSTER}-fe`), undefined, 'nothing was applied');
     const forced = await recover(sim, referenceSpec(1), { force: true });
     assert.equal(forced.status.phase, 'done');
@@ -96,7 +99,6 @@ describe('the record identity guard', () => {
     const spec = referenceSpec(1);
     const { runRecovery } = await import('../../lib/dr/executor');
     const { planRecovery } = await import('../../lib/dr/plan');
-    const { clientFor } = await import('./support');
     const { plan } = planRecovery(spec);
     // Stop the first run once the restore form is applied (abort), then resume with another snapshot path.
     const abort = new AbortController();
