@@ -59,6 +59,7 @@ export interface ExecutorOptions {
    * program applies it as typed resources). @default - go on and apply the full form (apply mode)
    */
   readonly stopAt?: 'done';
+  /** The time recorded in the status. @default the client's clock (`KubeClient.timers`) */
   readonly clock?: () => Date;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Abort (Ctrl-C): the run stops, hands the lease back and fails with `Interrupted`. */
@@ -90,14 +91,15 @@ export async function readStatus(client: KubeClient, cluster: string, namespace:
  * hangs past `timeoutMs` (the lease wait counts against it too).
  */
 export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Promise<DisasterRecoveryStatus> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  const { timers } = opts.client;
+  const deadline = timers.now() + (opts.timeoutMs ?? 30 * 60_000);
   const mode = opts.mode ?? 'apply';
   const lease = await acquireLease({
     client: opts.client,
     cluster: plan.cluster,
     namespace: plan.namespace,
     identity: opts.holder ?? holderIdentity(mode === 'apply' ? 'dr run' : 'dr wait'),
-    timeoutMs: Math.max(0, deadline - Date.now()),
+    timeoutMs: Math.max(0, deadline - timers.now()),
     timings: opts.leaseTimings,
     signal: opts.signal,
     onWaiting: (holder) => opts.onProgress?.({ type: 'waiting', message: `waiting for the cluster's lease, held by ${holder}` }),
@@ -117,8 +119,8 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
 async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, lease: HeldLease, deadline: number): Promise<DisasterRecoveryStatus> {
   const { client } = opts;
   const mode = opts.mode ?? 'apply';
-  const clock = opts.clock ?? (() => new Date());
-  const remaining = () => Math.max(1, deadline - Date.now());
+  const clock = opts.clock ?? (() => new Date(client.timers.now()));
+  const remaining = () => Math.max(1, deadline - client.timers.now());
   const emit = opts.onProgress ?? (() => undefined);
   const { cluster, namespace, generation } = plan;
   const stsName = feStatefulSetName(cluster);

@@ -12,7 +12,6 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { interruptedError, StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
 import { isConflict } from '../kube/errors';
@@ -113,10 +112,11 @@ function microTime(ms: number): string {
 
 export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
   const { client, namespace, identity } = opts;
+  const { timers } = client;
   const timings = opts.timings ?? CLIENT_GO_TIMINGS;
   const name = leaseName(opts.cluster);
   const where = `Lease/${name}`;
-  const deadline = Date.now() + opts.timeoutMs;
+  const deadline = timers.now() + opts.timeoutMs;
   let seen: Observation | undefined;
   let told = '';
   let current: KObject | undefined;
@@ -127,10 +127,10 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
     const live = await client.get('Lease', namespace, name);
     const spec = live?.spec as LeaseSpec | undefined;
     const rv = live?.metadata?.resourceVersion ?? '';
-    if (!seen || seen.resourceVersion !== rv) seen = { resourceVersion: rv, atMs: Date.now() };
-    const decision = leaseDecision(spec, identity, seen, Date.now(), timings.durationMs);
+    if (!seen || seen.resourceVersion !== rv) seen = { resourceVersion: rv, atMs: timers.now() };
+    const decision = leaseDecision(spec, identity, seen, timers.now(), timings.durationMs);
     if (decision.take) {
-      const now = microTime(Date.now());
+      const now = microTime(timers.now());
       const next: LeaseSpec = {
         holderIdentity: identity,
         leaseDurationSeconds: Math.ceil(timings.durationMs / 1000),
@@ -150,32 +150,32 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
       told = decision.heldBy;
       opts.onWaiting?.(decision.heldBy);
     }
-    const left = deadline - Date.now();
+    const left = deadline - timers.now();
     if (left <= 0) {
       throw new StarRocksDrError('Contended', `another run holds the cluster's lease: ${decision.heldBy}`, {
         field: where,
         fix: `wait for that run to finish (it renews the lease every ${timings.retryMs / 1000}s), or stop it; a holder that died is taken over ${timings.durationMs / 1000}s after its last renewal. Then run the same command again`,
       });
     }
-    await delay(Math.min(timings.retryMs, left), undefined, { signal: opts.signal }).catch(() => undefined);
+    await timers.sleep(Math.min(timings.retryMs, left), opts.signal);
   }
 
   // Hold it: renew every retry period; a renewal that fails for longer than the renew deadline loses it.
   const lost = new AbortController();
   const stop = new AbortController();
-  let lastRenewMs = Date.now();
+  let lastRenewMs = timers.now();
   const renew = async (): Promise<void> => {
-    const spec = { ...(current!.spec as LeaseSpec), renewTime: microTime(Date.now()) };
+    const spec = { ...(current!.spec as LeaseSpec), renewTime: microTime(timers.now()) };
     try {
       current = await client.replace(leaseObject(name, namespace, spec, current!.metadata?.resourceVersion), FIELD_MANAGER);
-      lastRenewMs = Date.now();
+      lastRenewMs = timers.now();
     } catch (err) {
       if (isConflict(err)) {
         // Someone wrote our lease: it is theirs now (client-go: "failed to renew lease").
         lost.abort(leaseLost(where, 'another run took it over'));
         throw lost.signal.reason;
       }
-      if (Date.now() - lastRenewMs > timings.renewDeadlineMs) {
+      if (timers.now() - lastRenewMs > timings.renewDeadlineMs) {
         lost.abort(leaseLost(where, `it could not be renewed for ${timings.renewDeadlineMs / 1000}s`));
         throw lost.signal.reason;
       }
@@ -186,7 +186,7 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
   const renewOnce = (): Promise<void> => (renewing = renewing.catch(() => undefined).then(renew));
   void (async () => {
     while (!stop.signal.aborted && !lost.signal.aborted) {
-      await delay(timings.retryMs, undefined, { signal: stop.signal }).catch(() => undefined);
+      await timers.sleep(timings.retryMs, stop.signal);
       if (stop.signal.aborted) return;
       await renewOnce().catch(() => undefined);
     }
@@ -198,13 +198,13 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
       if (lost.signal.aborted) throw lost.signal.reason;
       // A paused process or a starved event loop may have missed its renewals: only a renewal proves it is ours.
       await renewOnce();
-      if (Date.now() - lastRenewMs > timings.renewDeadlineMs) throw leaseLost(where, 'it could not be renewed');
+      if (timers.now() - lastRenewMs > timings.renewDeadlineMs) throw leaseLost(where, 'it could not be renewed');
     },
     async release() {
       stop.abort();
       await renewing.catch(() => undefined);
       if (lost.signal.aborted) return;
-      const spec: LeaseSpec = { ...(current!.spec as LeaseSpec), holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: microTime(Date.now()) };
+      const spec: LeaseSpec = { ...(current!.spec as LeaseSpec), holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: microTime(timers.now()) };
       delete spec.holderIdentity;
       await client.replace(leaseObject(name, namespace, spec, current!.metadata?.resourceVersion), FIELD_MANAGER).catch(() => undefined);
     },

@@ -12,6 +12,7 @@ import {
 import { StarRocksDrError } from '../errors';
 import { statusCodeOf } from './errors';
 import { withRetry, type RetryPolicy } from './retry';
+import { REAL_TIMERS, type Timers } from './timers';
 
 export interface ConnectOptions {
   /** Path of a kubeconfig file. @default - $KUBECONFIG, then ~/.kube/config, then in-cluster */
@@ -21,6 +22,8 @@ export interface ConnectOptions {
   /** An already loaded KubeConfig (tests, the simulator); wins over `kubeconfig`. */
   readonly kubeConfig?: KubeConfig;
   readonly retry?: RetryPolicy;
+  /** The clock every wait, retry and deadline of this client runs on. @default the wall clock */
+  readonly timers?: Timers;
 }
 
 /** A Kubernetes object as this module passes it around. */
@@ -71,7 +74,7 @@ export function loadKubeConfig(opts: ConnectOptions): KubeConfig {
 
 export class KubeClient {
   static connect(opts: ConnectOptions = {}): KubeClient {
-    return new KubeClient(loadKubeConfig(opts), opts.retry ?? {});
+    return new KubeClient(loadKubeConfig(opts), opts.retry ?? {}, opts.timers ?? REAL_TIMERS);
   }
 
   readonly server: string;
@@ -80,6 +83,7 @@ export class KubeClient {
   private constructor(
     readonly kubeConfig: KubeConfig,
     readonly retryPolicy: RetryPolicy,
+    readonly timers: Timers,
   ) {
     this.server = kubeConfig.getCurrentCluster()!.server;
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
@@ -145,6 +149,6 @@ export class KubeClient {
   }
 
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, { server: this.server, what }, this.retryPolicy);
+    return withRetry(fn, { server: this.server, what }, this.retryPolicy, undefined, this.timers);
   }
 }

@@ -3,8 +3,8 @@
  * capped exponential backoff and jitter, until a deadline. This is the only place that waits on a timer
  * instead of an event: there is nothing to watch while the API server does not answer.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { isRetryable, retryAfterMs, toUserError } from './errors';
+import { inFlight, REAL_TIMERS, type Timers } from './timers';
 
 export interface RetryPolicy {
   /** Give up after this long. @default 15000 */
@@ -20,19 +20,20 @@ export async function withRetry<T>(
   describe: { server: string; what: string },
   policy: RetryPolicy = {},
   signal?: AbortSignal,
+  timers: Timers = REAL_TIMERS,
 ): Promise<T> {
-  const deadline = Date.now() + (policy.deadlineMs ?? 15_000);
+  const deadline = timers.now() + (policy.deadlineMs ?? 15_000);
   let backoff = policy.initialDelayMs ?? 100;
   const maxDelay = policy.maxDelayMs ?? 5_000;
   for (;;) {
     try {
-      return await call();
+      return await inFlight(timers, call);
     } catch (err) {
       const wait = retryAfterMs(err) ?? backoff * (0.5 + Math.random() / 2);
-      if (!isRetryable(err) || signal?.aborted || Date.now() + wait > deadline) {
+      if (!isRetryable(err) || signal?.aborted || timers.now() + wait > deadline) {
         throw toUserError(err, describe.server, describe.what);
       }
-      await delay(wait, undefined, { signal }).catch(() => undefined);
+      await timers.sleep(wait, signal);
       backoff = Math.min(backoff * 2, maxDelay);
     }
   }

@@ -4,11 +4,11 @@
  * event re-runs `check` on the cached objects, so a change is seen as soon as the API server sends it.
  * A watch that fails (API restart, network) is restarted with capped backoff until the deadline.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { CHANGE, CONNECT, ERROR, ListWatch, Watch, type KubernetesListObject } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
 import { apiMessage } from './errors';
 import { KubeClient, type KnownKind, type KObject } from './client';
+import type { ClientActivity } from './timers';
 
 export interface WatchSource {
   readonly kind: KnownKind;
@@ -41,7 +41,8 @@ export interface WaitOptions<T> {
 
 export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
   const { client } = opts;
-  const gate = new WatchGate(new Watch(client.kubeConfig));
+  const { timers } = client;
+  const gate = new WatchGate(new Watch(client.kubeConfig), timers.activity);
   const watches = opts.sources.map((s) => {
     const listFn = async (): Promise<KubernetesListObject<KObject>> => {
       const list = await client.list(s.kind, s.namespace, s.labelSelector);
@@ -62,7 +63,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
     const finish = (err: Error | undefined, value?: T) => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
+      cancelTimer();
       retries.abort();
       opts.signal?.removeEventListener('abort', onAbort);
       for (const w of watches) void w.stop();
@@ -79,7 +80,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
         opts.onProgress?.(result.progress);
       }
     };
-    const timer = setTimeout(() => {
+    const cancelTimer = timers.after(opts.timeoutMs, () => {
       const seen = lastProgress ? `; last seen: ${lastProgress}` : '';
       const api = lastError ? `; last API error: ${lastError}` : '';
       finish(
@@ -88,7 +89,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
           fix: 'look at the FE pod (kubectl describe pod / logs), fix the cause, and run the same command again: it resumes from the recorded status',
         }),
       );
-    }, opts.timeoutMs);
+    });
     const onAbort = () => finish(new Error('aborted'));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort);
@@ -104,7 +105,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
         lastError = apiMessage(err);
         const wait = backoff;
         backoff = Math.min(backoff * 2, 5_000);
-        void delay(wait, undefined, { signal: retries.signal }).then(() => (finished ? undefined : run(w)), () => undefined);
+        void timers.sleep(wait, retries.signal).then(() => (finished ? undefined : run(w)));
       });
     });
     void Promise.all(watches.map(run)).then(evaluate, () => undefined);
@@ -119,25 +120,56 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
  */
 class WatchGate {
   private closed = false;
-  private readonly open = new Set<AbortController>();
+  /** Open watches, and how each ends for the clock's bookkeeping. */
+  private readonly open = new Map<AbortController, () => void>();
 
-  constructor(private readonly inner: Watch) {}
+  /** @param activity a virtual clock's bookkeeping: opening a watch is a request, each event is work until handled. */
+  constructor(
+    private readonly inner: Watch,
+    private readonly activity?: ClientActivity,
+  ) {}
 
   async watch(path: string, params: Record<string, string | number | boolean | undefined>, onEvent: (phase: string, obj: any, watchObj?: any) => void, done: (err: any) => void): Promise<AbortController> {
     if (this.closed) return new AbortController();
+    const tracked = this.activity?.openWatch();
+    const requested = this.activity?.begin();
     let controller: AbortController | undefined;
-    controller = await this.inner.watch(path, params, onEvent, (err) => {
-      if (controller) this.open.delete(controller);
-      if (!this.closed) done(err);
-    });
-    if (this.closed) controller.abort();
-    else this.open.add(controller);
+    try {
+      controller = await this.inner.watch(
+        path,
+        { ...params, ...tracked?.query },
+        (phase, obj, watchObj) => {
+          try {
+            onEvent(phase, obj, watchObj);
+          } finally {
+            tracked?.received();
+          }
+        },
+        (err) => {
+          tracked?.closed();
+          if (controller) this.open.delete(controller);
+          if (!this.closed) done(err);
+        },
+      );
+    } catch (err) {
+      tracked?.closed();
+      throw err;
+    } finally {
+      requested?.();
+    }
+    if (this.closed) {
+      controller.abort();
+      tracked?.closed();
+    } else this.open.set(controller, () => tracked?.closed());
     return controller;
   }
 
   close(): void {
     this.closed = true;
-    for (const c of this.open) c.abort();
+    for (const [c, ended] of this.open) {
+      c.abort();
+      ended();
+    }
     this.open.clear();
   }
 }
