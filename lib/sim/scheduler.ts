@@ -1,15 +1,19 @@
 /**
- * Time for the simulated kubelet: a monotonic clock in milliseconds and repeating timers. The real scheduler runs
- * on wall-clock time (durations already scaled by `timeScale`). The virtual scheduler keeps its own clock, which
- * moves only when told (`advance`) or, once `run` is called, on its own by `stepMs` per turn of the event loop in
- * which the simulator is idle (no request being served, no controller work queued). Timers fire in due order at
- * their exact virtual times, so simulated durations take almost no wall-clock time and keep their spacing.
+ * Time for the simulated kubelet (and, through `sim.timers`, for the clients under test): a monotonic clock in
+ * milliseconds and timers. The real scheduler runs on wall-clock time (durations already scaled by `timeScale`).
+ * The virtual scheduler keeps its own clock, which moves only when told (`advance`) or, once `run` is called, on its
+ * own: on each turn of the event loop in which everything is idle (no request being served or awaited, no watch
+ * event in transit, no controller work queued) it jumps to the next timer due and runs the timers due then. Timers
+ * fire in due order at their exact virtual times, so simulated durations take almost no wall-clock time, keep their
+ * spacing, and nothing that is still working can be overtaken by a timeout.
  */
 export interface Scheduler {
   /** Milliseconds on this scheduler's monotonic clock. */
   now(): number;
   /** Runs `fn` every `ms` until the returned function is called. */
   every(ms: number, fn: () => void): () => void;
+  /** Runs `fn` once after `ms`, unless the returned function is called first. */
+  after(ms: number, fn: () => void): () => void;
   stop(): void;
 }
 
@@ -30,6 +34,19 @@ export class RealScheduler implements Scheduler {
     };
   }
 
+  after(ms: number, fn: () => void): () => void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+    return () => {
+      clearTimeout(t);
+      this.timers.delete(t);
+    };
+  }
+
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
@@ -38,6 +55,7 @@ export class RealScheduler implements Scheduler {
 
 interface VirtualTimer {
   due: number;
+  /** 0: fires once. */
   readonly period: number;
   readonly fn: () => void;
   readonly seq: number;
@@ -48,7 +66,7 @@ export class VirtualScheduler implements Scheduler {
   private clock = 0;
   private seq = 0;
   private timers: VirtualTimer[] = [];
-  private driver?: NodeJS.Timeout;
+  private driver?: NodeJS.Timeout | NodeJS.Immediate;
   private stopped = false;
 
   /** @param idle true when nothing but time can make progress; checked before each automatic step. */
@@ -59,11 +77,11 @@ export class VirtualScheduler implements Scheduler {
   }
 
   every(ms: number, fn: () => void): () => void {
-    const t: VirtualTimer = { due: this.clock + ms, period: Math.max(1, ms), fn, seq: this.seq++, cancelled: false };
-    this.timers.push(t);
-    return () => {
-      t.cancelled = true;
-    };
+    return this.add(ms, Math.max(1, ms), fn);
+  }
+
+  after(ms: number, fn: () => void): () => void {
+    return this.add(Math.max(0, ms), 0, fn);
   }
 
   /** Moves the clock forward by `ms`, running every timer that falls due on the way, in order. */
@@ -73,22 +91,52 @@ export class VirtualScheduler implements Scheduler {
     this.clock = Math.max(this.clock, end);
   }
 
-  /** Starts moving on its own: each idle turn (about a real millisecond) advances the clock by `stepMs`. */
-  run(stepMs = 1000): void {
+  /** Moves the clock to the next timer due and runs every timer due at that time; false when none is pending. */
+  step(): boolean {
+    const first = this.next();
+    if (!first) return false;
+    const due = first.due;
+    // Only the timers due now: what they schedule waits for the next idle turn, after the work they started.
+    const dueNow = this.timers.filter((t) => !t.cancelled && t.due <= due).sort((a, b) => a.due - b.due || a.seq - b.seq);
+    for (const t of dueNow) if (!t.cancelled) this.fire(t);
+    return true;
+  }
+
+  /** Starts moving on its own: each idle turn of the event loop (about a real millisecond) is one `step`. */
+  run(): void {
     const turn = () => {
       if (this.stopped) return;
-      if (this.idle()) this.advance(stepMs);
-      this.driver = setTimeout(turn, 1);
-      this.driver.unref();
+      const idle = this.idle();
+      const stepped = idle && this.step();
+      this.schedule(turn, stepped || !idle);
     };
-    this.driver = setTimeout(turn, 1);
-    this.driver.unref();
+    this.schedule(turn, false);
+  }
+
+  /**
+   * While there is work, the next turn comes as soon as the event loop has handled what is pending (I/O included);
+   * when all is idle and no timer is due, a millisecond later, not to spin. The turns keep the process alive until
+   * `stop`, as the simulator's listening socket does.
+   */
+  private schedule(turn: () => void, soon: boolean): void {
+    this.driver = soon ? setImmediate(turn) : setTimeout(turn, 1);
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.driver) clearTimeout(this.driver);
+    if (this.driver) {
+      clearTimeout(this.driver as NodeJS.Timeout);
+      clearImmediate(this.driver as NodeJS.Immediate);
+    }
     this.timers = [];
+  }
+
+  private add(ms: number, period: number, fn: () => void): () => void {
+    const t: VirtualTimer = { due: this.clock + ms, period, fn, seq: this.seq++, cancelled: false };
+    this.timers.push(t);
+    return () => {
+      t.cancelled = true;
+    };
   }
 
   private next(): VirtualTimer | undefined {
@@ -100,7 +148,8 @@ export class VirtualScheduler implements Scheduler {
 
   private fire(t: VirtualTimer): void {
     this.clock = Math.max(this.clock, t.due);
-    t.due += t.period;
+    if (t.period > 0) t.due += t.period;
+    else t.cancelled = true;
     t.fn();
   }
 }

@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Clock, rfc3339 } from './clock';
+import { ClientBook, schedulerTimers } from './client-time';
+import type { Timers } from '../kube/timers';
 import { EndpointsController } from './controllers/endpoints';
 import { PvcBinder } from './controllers/pvc-binder';
 import { StatefulSetController } from './controllers/statefulset';
@@ -41,9 +43,10 @@ export interface SimulatorOptions {
   readonly now?: () => number;
   /**
    * Runs the kubelet (container starts, probes, restarts, back-offs, termination) on virtual time: `true` moves the
-   * clock on its own whenever the simulator is idle (up to a simulated second per real millisecond), `'manual'`
-   * only through `time.advance`. `timeScale` is ignored; timestamps follow the virtual clock. API fault timers,
-   * watch timeouts and bookmarks stay on real time. @default false
+   * clock on its own whenever the simulator and the clients on `sim.timers` are idle (to the next timer due, about
+   * one step per real millisecond), `'manual'` only through `time.advance`. `timeScale` is ignored; timestamps
+   * follow the virtual clock, and so does `restart`'s down time. API fault latency, watch timeouts and bookmarks stay
+   * on real time. @default false
    */
   readonly virtualTime?: boolean | 'manual';
 }
@@ -79,6 +82,12 @@ export interface Simulator {
   /** Requests served, keyed `${VERB} ${resource}`, e.g. "PATCH statefulsets", "WATCH pods", "PUT pods/status". */
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
+  /**
+   * The virtual clock as a client's `timers` (`KubeClient.connect({ timers: sim.timers })`): the client's waits,
+   * retries, lease and deadlines then run on virtual time, and the clock waits for the client's work. Undefined
+   * without `virtualTime` (the client then uses the wall clock).
+   */
+  readonly timers?: Timers;
   /** The virtual clock, when started with `virtualTime`. */
   readonly time?: {
     /** Simulated milliseconds since the simulator started. */
@@ -104,9 +113,11 @@ function kindType(kind: string): ResourceType {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   // Idle: no request being served, no controller or scheduler work queued (late-bound: controllers start below).
   const busy: (() => boolean)[] = [];
-  const virtual: VirtualScheduler | undefined = opts.virtualTime ? new VirtualScheduler(() => inFlight === 0 && !busy.some((b) => b())) : undefined;
+  const clients = new ClientBook();
+  const virtual: VirtualScheduler | undefined = opts.virtualTime ? new VirtualScheduler(() => inFlight === 0 && !busy.some((b) => b()) && clients.idle()) : undefined;
   const scheduler = virtual ?? new RealScheduler();
   const epoch = Date.now();
+  const timers: Timers | undefined = virtual ? schedulerTimers(virtual, epoch, clients) : undefined;
   const now: Clock = opts.now ?? (virtual ? () => epoch + virtual.now() : Date.now);
   const timeScale: number = virtual ? 1 : opts.timeScale ?? 1;
   let inFlight = 0;
@@ -115,7 +126,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }
   const store = new Store(opts.watchHistorySize ?? 5000);
   const registry = new Registry(store, now);
-  const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 5000);
+  const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 5000, (id) => clients.sent(id));
   const faults = new Faults();
   let url = '';
   // The router serves pod logs from the runtime, which starts after it: a late-bound reference.
@@ -179,7 +190,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     async restart(o = {}) {
       watches.closeAll(true);
       await server.close();
-      if (o.downMs) await new Promise((r) => setTimeout(r, o.downMs));
+      if (o.downMs) await (timers ? timers.sleep(o.downMs) : new Promise((r) => setTimeout(r, o.downMs)));
       await server.listen(port);
     },
     seed(objects) {
@@ -208,6 +219,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       inject: (pattern, fault) => runtime.inject(pattern, fault),
       clear: (pattern) => runtime.clearFaults(pattern),
     },
+    timers,
     time: virtual ? { now: () => virtual.now(), advance: (ms) => virtual.advance(ms) } : undefined,
     requestCounts: () => faults.requestCounts(),
     resetRequestCounts: () => faults.resetRequestCounts(),

@@ -16,6 +16,8 @@ export interface WatchRequest {
   readonly allowBookmarks: boolean;
   readonly timeoutSeconds?: number;
   readonly sendInitialEvents?: boolean;
+  /** The name a client under virtual time gave this watch (`client-time.ts`): each event written is counted. */
+  readonly clientWatch?: string;
   /** Converts an object before it is written (e.g. to a Table row); identity by default. */
   readonly transform?: (obj: any) => any;
 }
@@ -31,6 +33,8 @@ export class WatchHub {
   constructor(
     private readonly store: Store,
     private readonly bookmarkIntervalMs: number,
+    /** Told of every event written on a watch that a client named. */
+    private readonly onClientEvent?: (clientWatch: string) => void,
   ) {}
 
   count(): number {
@@ -41,7 +45,9 @@ export class WatchHub {
     const { rt, namespace } = req;
     const inScope = (o: any) => !rt.namespaced || !namespace || o.metadata?.namespace === namespace;
     const write = (type: string, object: any) => {
-      if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify({ type, object: req.transform ? req.transform(object) : object }) + '\n');
+      if (res.writableEnded || res.destroyed) return;
+      res.write(JSON.stringify({ type, object: req.transform ? req.transform(object) : object }) + '\n');
+      if (req.clientWatch) this.onClientEvent?.(req.clientWatch);
     };
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();

@@ -1,0 +1,174 @@
+/**
+ * Virtual time shared by the simulator and the client under test (lib/sim/client-time.ts, lib/kube/timers.ts): the
+ * clock moves only when nothing but time can make progress, so a timeout never overtakes a request in flight or a
+ * watch event on its way to the client, and the client's sleeps, retries and deadlines cost no wall-clock time.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, connect, type Socket } from 'node:net';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { ClientBook, schedulerTimers } from '../../lib/sim/client-time';
+import { VirtualScheduler } from '../../lib/sim/scheduler';
+import { KubeClient } from '../../lib/kube/client';
+import { waitUntil } from '../../lib/kube/wait';
+import { StarRocksDrError } from '../../lib/errors';
+import { configMap, feStatefulSet, NS, podReady, start } from './helpers';
+
+const realPause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A slow network between the client and the simulator: every chunk, either way, arrives `delayMs` (real) late. */
+async function slowLink(targetPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const pipe = (from: Socket, to: Socket) => {
+    from.on('data', (chunk) => setTimeout(() => to.destroyed || to.write(chunk), delayMs));
+    from.on('close', () => setTimeout(() => to.destroy(), delayMs));
+    from.on('error', () => to.destroy());
+  };
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) sockets.add(s);
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe('virtual time: what holds the clock', () => {
+  function runningClock(): { scheduler: VirtualScheduler; book: ClientBook } {
+    const book = new ClientBook();
+    const scheduler = new VirtualScheduler(() => book.idle());
+    scheduler.every(100, () => undefined);
+    scheduler.run();
+    return { scheduler, book };
+  }
+
+  it('a request in flight stops it; the clock moves again once the request ends', async () => {
+    const { scheduler, book } = runningClock();
+    try {
+      const end = book.begin();
+      const at = scheduler.now();
+      await realPause(30);
+      assert.equal(scheduler.now(), at, 'no virtual time passed while the request was in flight');
+      end();
+      await realPause(30);
+      assert.ok(scheduler.now() > at, 'the clock moved once the request ended');
+    } finally {
+      scheduler.stop();
+    }
+  });
+
+  it('an event written on a client watch and not yet handled stops it; closing the watch lets go of what was in transit', async () => {
+    const { scheduler, book } = runningClock();
+    try {
+      const w = book.openWatch();
+      const id = Object.values(w.query)[0];
+      book.sent(id);
+      book.sent(id);
+      const at = scheduler.now();
+      w.received();
+      await realPause(30);
+      assert.equal(scheduler.now(), at, 'one of two events is still in transit');
+      w.closed();
+      await realPause(30);
+      assert.ok(scheduler.now() > at);
+      book.sent(id); // a late write on a closed watch counts for nothing
+      assert.equal(book.idle(), true);
+    } finally {
+      scheduler.stop();
+    }
+  });
+
+  it('sleep resolves at its virtual time, early on abort; after() can be cancelled', async () => {
+    const { scheduler, book } = runningClock();
+    try {
+      const timers = schedulerTimers(scheduler, 1_000_000, book);
+      const from = timers.now();
+      await timers.sleep(60_000);
+      assert.ok(timers.now() - from >= 60_000, 'a minute passed on the virtual clock');
+      const abort = new AbortController();
+      const sleeping = timers.sleep(3_600_000, abort.signal);
+      abort.abort();
+      await sleeping;
+      let fired = false;
+      const cancel = timers.after(500, () => (fired = true));
+      cancel();
+      await timers.sleep(1000);
+      assert.equal(fired, false);
+    } finally {
+      scheduler.stop();
+    }
+  });
+});
+
+describe('virtual time through the simulator and the real client', () => {
+  it("over a slow network, a wait whose deadline is 1 ms after the FE's Ready event ends done, every time", async () => {
+    // Round 0 finds when (after the wait starts) the Ready event comes; the next rounds replay the same schedule with
+    // the deadline 1 ms later. Each chunk takes 20 real ms each way: a clock that moved while the event was on its
+    // way (one that knew only the server's side) fired the timeout first.
+    let readyAfter = 0;
+    for (let round = 0; round < 4; round++) {
+      const c = await start({ virtualTime: true, feStartupSeconds: 5 });
+      const link = await slowLink(c.sim.port, 20);
+      try {
+        const kc = new KubeConfig();
+        kc.loadFromString(c.sim.kubeConfigYaml().replace(c.sim.url, `http://127.0.0.1:${link.port}`));
+        const client = KubeClient.connect({ kubeConfig: kc, timers: c.sim.timers });
+        await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', ...configMap('fe-cm') } as never, 'test');
+        await client.apply({ apiVersion: 'apps/v1', kind: 'StatefulSet', ...feStatefulSet('fe') } as never, 'test');
+        const waitStart = c.sim.timers!.now();
+        const readyAt = await waitUntil({
+          client,
+          sources: [{ kind: 'Pod', namespace: NS, fieldSelector: 'metadata.name=fe-0' }],
+          check: (view) => (view.objects(0).some((p) => podReady(p)) ? { done: true, value: c.sim.timers!.now() } : { done: false, progress: 'not ready' }),
+          timeoutMs: round === 0 ? 10 * 60_000 : readyAfter + 1,
+          what: 'fe-0 Ready',
+          field: 'Pod/fe-0',
+        });
+        if (round === 0) readyAfter = readyAt - waitStart;
+        else assert.equal(readyAt - waitStart, readyAfter, `round ${round}: the same schedule`);
+        assert.ok(readyAfter >= 5_000, `ready ${readyAfter} ms after the wait started (the FE answers after 5 s)`);
+      } finally {
+        await link.close();
+        await c.sim.stop();
+      }
+    }
+  });
+
+  it("the client's timeout fires on the virtual clock: a 10-minute wait that cannot end ends, ten virtual minutes later", async () => {
+    const c = await start({ virtualTime: true });
+    try {
+      const client = KubeClient.connect({ kubeConfig: c.kc, timers: c.sim.timers });
+      const from = c.sim.timers!.now();
+      await assert.rejects(
+        waitUntil({ client, sources: [{ kind: 'ConfigMap', namespace: NS }], check: () => ({ done: false, progress: 'never' }), timeoutMs: 10 * 60_000, what: 'nothing', field: 'ConfigMap/none' }),
+        (err: unknown) => err instanceof StarRocksDrError && err.code === 'Timeout' && /timed out after 600s/.test(err.message),
+      );
+      assert.ok(c.sim.timers!.now() - from >= 10 * 60_000, 'ten virtual minutes passed');
+    } finally {
+      await c.sim.stop();
+    }
+  });
+
+  it("a watch the client did not name (kubectl, a test's own Watch) does not hold the clock", async () => {
+    const c = await start({ virtualTime: true });
+    try {
+      const seen: string[] = [];
+      const controller = await new Watch(c.kc).watch(`/api/v1/namespaces/${NS}/configmaps`, {}, (type, obj) => seen.push(`${type} ${obj.metadata.name}`), () => undefined);
+      await c.core.createNamespacedConfigMap({ namespace: NS, body: configMap('untracked') });
+      // The event stays unread by anyone the clock knows of, and the clock goes on.
+      const at = c.sim.time!.now();
+      while (c.sim.time!.now() <= at + 10_000) await realPause(5);
+      controller.abort();
+      assert.ok(seen.includes('ADDED untracked'));
+    } finally {
+      await c.sim.stop();
+    }
+  });
+});
