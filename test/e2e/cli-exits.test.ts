@@ -24,7 +24,7 @@ describe('dr commands exit on every path', () => {
   let kubeconfig: string;
   let common: string[];
   beforeEach(async () => {
-    sim = await startSim();
+    sim = await startSim('real');
     const dir = mkdtempSync(join(tmpdir(), 'srdr-exit-'));
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, sim.kubeConfigYaml());

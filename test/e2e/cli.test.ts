@@ -38,7 +38,7 @@ describe('dr CLI against the simulator', () => {
   let dir: string;
   let kubeconfig: string;
   beforeEach(async () => {
-    sim = await startSim();
+    sim = await startSim('real');
     dir = mkdtempSync(join(tmpdir(), 'srdr-cli-'));
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, sim.kubeConfigYaml());
@@ -130,7 +130,7 @@ describe('dr CLI against the simulator', () => {
     const port = sim.port;
     await sim.stop();
     const result = await cli(['dr', 'status', '-f', BUILTIN_EXAMPLE_VALUES, '-f', DR_OVERRIDE, '--kubeconfig', kubeconfig]).done;
-    sim = await startSim();
+    sim = await startSim('real');
     assert.equal(result.code, 4);
     assert.match(result.stderr, new RegExp(`cannot reach the Kubernetes API at http://127\\.0\\.0\\.1:${port}`));
   });

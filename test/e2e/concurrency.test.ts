@@ -2,19 +2,17 @@
  * Two actors at once on one cluster (two engineers, a CI job and a laptop, Pulumi and `dr run`), on the simulator
  * through the real client: the Lease lets one act at a time, the record is written as a compare-and-swap, and every
  * case ends with one consistent record whose timestamps were written once per generation, and no extra restore.
- * Lease timings are shortened (as `--lease-duration` does); the rules are client-go's (lib/dr/lease.ts).
+ * The lease timings are client-go's (15 s lease, 2 s retry; lib/dr/lease.ts): the runs are on virtual time.
  */
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Watch } from '@kubernetes/client-node';
 import type { Simulator } from '../../lib/sim';
 import { StarRocksDrError } from '../../lib/errors';
-import type { LeaseTimings } from '../../lib/dr/lease';
+import { CLIENT_GO_TIMINGS } from '../../lib/dr/lease';
 import { statusFromConfigMap, statusRecordName } from '../../lib/dr/status-record';
 import type { DisasterRecoveryStatus } from '../../lib/dr/status';
 import { assertFullTopology, CLUSTER, NS, pvcUids, recordedStatus, recover, referenceSpec, startSim, untilPhase } from './support';
-
-const FAST: LeaseTimings = { durationMs: 1_500, renewDeadlineMs: 1_000, retryMs: 100 };
 
 /** Every version of the status record the API server sends on a watch, in order. */
 async function recordHistory(sim: Simulator): Promise<{ versions: DisasterRecoveryStatus[]; stop: () => void }> {
@@ -57,8 +55,8 @@ describe('two recoveries at once', () => {
   it('two runs of one generation: one restores, the other waits for the lease and finds it done', async () => {
     const history = await recordHistory(sim);
     const [a, b] = await Promise.all([
-      recover(sim, referenceSpec(1), { holder: 'run-a', leaseTimings: FAST }),
-      recover(sim, referenceSpec(1), { holder: 'run-b', leaseTimings: FAST }),
+      recover(sim, referenceSpec(1), { holder: 'run-a' }),
+      recover(sim, referenceSpec(1), { holder: 'run-b' }),
     ]);
     history.stop();
     assert.equal(restoreApplies(a.events) + restoreApplies(b.events), 1, 'the restore form was applied once in all');
@@ -76,9 +74,9 @@ describe('two recoveries at once', () => {
 
   it('generation 2 started while generation 1 is doing waits, then runs after it: no tug of war', async () => {
     const history = await recordHistory(sim);
-    const one = recover(sim, referenceSpec(1), { holder: 'gen-1', leaseTimings: FAST });
+    const one = recover(sim, referenceSpec(1), { holder: 'gen-1' });
     await untilPhase(sim, 'doing');
-    const two = recover(sim, referenceSpec(2), { holder: 'gen-2', leaseTimings: FAST });
+    const two = recover(sim, referenceSpec(2), { holder: 'gen-2' });
     const [r1, r2] = await Promise.all([one, two]);
     history.stop();
     assert.equal(r1.status.observedGeneration, 1);
@@ -94,11 +92,11 @@ describe('two recoveries at once', () => {
   });
 
   it('a second run that cannot get the lease within its timeout fails as contended, naming the holder, and changes nothing', async () => {
-    const first = recover(sim, referenceSpec(1), { holder: 'long-run', leaseTimings: FAST });
+    const first = recover(sim, referenceSpec(1), { holder: 'long-run' });
     await untilPhase(sim, 'doing');
     const before = recordedStatus(sim);
     await assert.rejects(
-      recover(sim, referenceSpec(1), { holder: 'impatient', leaseTimings: FAST, timeoutMs: 300 }),
+      recover(sim, referenceSpec(1), { holder: 'impatient', timeoutMs: 300 }),
       (err: unknown) => err instanceof StarRocksDrError && err.code === 'Contended' && /long-run/.test(err.message),
     );
     assert.deepEqual(recordedStatus(sim)?.startTimestamp, before?.startTimestamp);
@@ -114,12 +112,12 @@ describe('two recoveries at once', () => {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: `${CLUSTER}-starrocks-dr`, namespace: NS },
-        spec: { holderIdentity: 'dead-run', leaseDurationSeconds: 2, renewTime: new Date().toISOString() },
+        spec: { holderIdentity: 'dead-run', leaseDurationSeconds: 2, renewTime: new Date(sim.timers!.now()).toISOString() },
       },
     ]);
-    const started = Date.now();
-    const run = await recover(sim, referenceSpec(1), { holder: 'survivor', leaseTimings: FAST });
-    assert.ok(Date.now() - started >= FAST.durationMs, 'it waited a whole lease duration first');
+    const started = sim.timers!.now();
+    const run = await recover(sim, referenceSpec(1), { holder: 'survivor' });
+    assert.ok(sim.timers!.now() - started >= CLIENT_GO_TIMINGS.durationMs, 'it waited a whole lease duration first');
     assert.ok(run.events.some((e) => e.type === 'waiting' && /dead-run/.test(e.message)));
     assert.equal(sim.get('Lease', NS, `${CLUSTER}-starrocks-dr`).spec.leaseTransitions, 1);
     assertFullTopology(sim, pvcsBefore);

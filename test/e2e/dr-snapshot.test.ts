@@ -61,7 +61,7 @@ describe('dr run --snapshot latest', () => {
   before(async () => {
     s3 = await startS3([BUCKET]);
     await s3.put(BUCKET, [...finishedSnapshotFiles(folder(older)), ...finishedSnapshotFiles(folder(newest)), `data/${CLUSTER_ID}/db10001/data/0001.dat`]);
-    sim = await startSim();
+    sim = await startSim('real');
     const dir = mkdtempSync(join(tmpdir(), 'srdr-drsnap-'));
     writeFileSync(join(dir, 'override.yaml'), override(s3.endpoint));
     writeFileSync(join(dir, 'kubeconfig'), sim.kubeConfigYaml());

@@ -33,7 +33,7 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
     const granted = new Set<string>();
     for (const rule of role.rules as Rule[]) for (const r of rule.resources) for (const v of rule.verbs) granted.add(`${v} ${r}`);
 
-    const sim = await startSim();
+    const sim = await startSim('real');
     try {
       const dir = mkdtempSync(join(tmpdir(), 'srdr-rbac-'));
       const kubeconfig = join(dir, 'kubeconfig');

@@ -17,7 +17,7 @@ const ready = (pod: { status?: { conditions?: Array<{ type: string; status: stri
 describe('the synthesized reference cluster on the simulator', () => {
   let sim: Simulator;
   beforeEach(async () => {
-    sim = await startSim();
+    sim = await startSim('real');
   });
   afterEach(async () => {
     await sim.stop();
