@@ -12,7 +12,7 @@ import {
 import { StarRocksDrError } from '../errors';
 import { statusCodeOf } from './errors';
 import { withRetry, type RetryPolicy } from './retry';
-import { REAL_TIMERS, type Timers } from './timers';
+import { clockForServer, type Timers } from './timers';
 
 export interface ConnectOptions {
   /** Path of a kubeconfig file. @default - $KUBECONFIG, then ~/.kube/config, then in-cluster */
@@ -22,7 +22,7 @@ export interface ConnectOptions {
   /** An already loaded KubeConfig (tests, the simulator); wins over `kubeconfig`. */
   readonly kubeConfig?: KubeConfig;
   readonly retry?: RetryPolicy;
-  /** The clock every wait, retry and deadline of this client runs on. @default the wall clock */
+  /** The clock every wait, retry and deadline of this client runs on. @default the server's (`clockForServer`): the wall clock */
   readonly timers?: Timers;
 }
 
@@ -74,7 +74,8 @@ export function loadKubeConfig(opts: ConnectOptions): KubeConfig {
 
 export class KubeClient {
   static connect(opts: ConnectOptions = {}): KubeClient {
-    return new KubeClient(loadKubeConfig(opts), opts.retry ?? {}, opts.timers ?? REAL_TIMERS);
+    const kubeConfig = loadKubeConfig(opts);
+    return new KubeClient(kubeConfig, opts.retry ?? {}, opts.timers ?? clockForServer(kubeConfig.getCurrentCluster()!.server));
   }
 
   readonly server: string;

@@ -46,6 +46,28 @@ export const REAL_TIMERS: Timers = {
   },
 };
 
+/**
+ * Clocks of API servers in this process, by server URL: a simulator on virtual time registers its clock here, so any
+ * client of it created in the same process (the CLI's, the Pulumi provider's, a test's) runs on that clock. Nothing
+ * registers outside tests and demos: a real cluster's clients get the wall clock. One map per process, shared by
+ * every copy of this module (the Pulumi provider loads the compiled package while tests run the sources).
+ */
+const CLOCKS_KEY = Symbol.for('starrocks-dr.server-clocks');
+const serverClocks: Map<string, Timers> = ((globalThis as { [CLOCKS_KEY]?: Map<string, Timers> })[CLOCKS_KEY] ??= new Map());
+
+/** Registers `timers` as the clock of the API server at `server`; the returned function removes it. */
+export function registerServerClock(server: string, timers: Timers): () => void {
+  serverClocks.set(server, timers);
+  return () => {
+    if (serverClocks.get(server) === timers) serverClocks.delete(server);
+  };
+}
+
+/** The clock a client of `server` runs on: a registered one, else the wall clock. */
+export function clockForServer(server: string): Timers {
+  return serverClocks.get(server.replace(/\/+$/, '')) ?? REAL_TIMERS;
+}
+
 /** Runs `call` as one request the clock knows of. */
 export async function inFlight<T>(timers: Timers, call: () => Promise<T>): Promise<T> {
   const end = timers.activity?.begin();

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Clock, rfc3339 } from './clock';
 import { ClientBook, schedulerTimers } from './client-time';
-import type { Timers } from '../kube/timers';
+import { registerServerClock, type Timers } from '../kube/timers';
 import { EndpointsController } from './controllers/endpoints';
 import { PvcBinder } from './controllers/pvc-binder';
 import { StatefulSetController } from './controllers/statefulset';
@@ -83,9 +83,9 @@ export interface Simulator {
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
   /**
-   * The virtual clock as a client's `timers` (`KubeClient.connect({ timers: sim.timers })`): the client's waits,
-   * retries, lease and deadlines then run on virtual time, and the clock waits for the client's work. Undefined
-   * without `virtualTime` (the client then uses the wall clock).
+   * The virtual clock as a client's `timers`: the client's waits, retries, lease and deadlines run on virtual time,
+   * and the clock waits for the client's work. Every client of this simulator created in this process gets it by
+   * default (registered under the simulator's URL); undefined without `virtualTime` (clients use the wall clock).
    */
   readonly timers?: Timers;
   /** The virtual clock, when started with `virtualTime`. */
@@ -168,6 +168,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const port = await server.listen(opts.port ?? 0);
   url = `http://127.0.0.1:${port}`;
+  // Clients of this simulator created in this process run on its virtual clock (lib/kube/timers.ts).
+  const unregisterClock = timers ? registerServerClock(url, timers) : () => undefined;
   let stopped = false;
 
   const sim: Simulator = {
@@ -182,6 +184,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     async stop() {
       if (stopped) return;
       stopped = true;
+      unregisterClock();
       for (const c of controllers) c.stop();
       scheduler.stop();
       watches.closeAll(false);

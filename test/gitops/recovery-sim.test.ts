@@ -21,8 +21,11 @@ import { startSimulator, type Simulator } from '../../lib/sim';
 import { FakeGitOpsEngine } from './engine';
 
 const VALUES = [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
+/** Real time, for the test's own waits on the simulator's store. */
 const TIMEOUT = 120_000;
-const SIM = { timeScale: 0.02, feRestoreSeconds: 10 };
+/** Virtual time: the library calls and the CLI run on the simulator's clock (lib/kube/timers.ts). */
+const RECOVERY_TIMEOUT = 30 * 60_000;
+const SIM = { virtualTime: true, feRestoreSeconds: 10 };
 const spec = () => loadValuesFiles(VALUES).spec;
 const NS = 'default';
 
@@ -36,7 +39,7 @@ after(async () => {
 async function newSim(): Promise<{ sim: Simulator; client: KubeClient }> {
   const sim = await startSimulator(SIM);
   sims.push(sim);
-  return { sim, client: KubeClient.connect({ kubeConfig: sim.kubeConfig() }) };
+  return { sim, client: KubeClient.connect({ kubeConfig: sim.kubeConfig(), timers: sim.timers }) };
 }
 
 /** Resolves once every StatefulSet in the namespace has rolled out and `names` are all there. */
@@ -71,7 +74,7 @@ before(async () => {
   await waitRolledOut(sim, STS);
   const pvcsBefore = pvcUids(sim);
   // The cluster runs without any recovery recorded: restoring over it must be asked for (guard.ts).
-  const final = await runRecovery(plan, { client, mode: 'apply', timeoutMs: TIMEOUT, force: true });
+  const final = await runRecovery(plan, { client, mode: 'apply', timeoutMs: RECOVERY_TIMEOUT, force: true });
   assert.equal(final.phase, 'done');
   reference = { sim, pvcsBefore };
 });
@@ -142,7 +145,7 @@ async function gitopsRoute(engineName: GitOpsEngine, useCli: boolean): Promise<v
     assert.equal(code, 0, 'dr wait failed');
   } else {
     const { plan } = planRecovery(spec());
-    const status = await runRecovery(plan, { client, mode: 'observe', timeoutMs: TIMEOUT });
+    const status = await runRecovery(plan, { client, mode: 'observe', timeoutMs: RECOVERY_TIMEOUT });
     assert.equal(status.phase, 'done');
   }
   const recorded = await readStatus(client, 'kube-starrocks', NS);

@@ -16,8 +16,9 @@ export function drInputs(kubeconfig: string, generation: number, extra: Partial<
   return { spec: referenceSpec(), generation, namespace: 'default', kubeconfig, timeoutSeconds: 120, ...extra };
 }
 
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
+/** Unix seconds on `sim`'s clock (its virtual clock, which the provider's client runs on in this process). */
+export function simSeconds(sim: { timers?: { now(): number } }): number {
+  return Math.floor((sim.timers?.now() ?? Date.now()) / 1000);
 }
 
 type Env = { name: string; value?: string };

@@ -46,7 +46,7 @@ describe('restore by the DR provider, then the full topology as Pulumi applies i
   let sim: Simulator;
   let client: KubeClient;
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+    sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 10 });
     client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
   });
   after(async () => sim.stop());

@@ -1,6 +1,7 @@
 /**
  * The DisasterRecovery provider's methods, called directly (as the host would after deserializing them) against the
- * Kubernetes simulator: create, diff, update, read, delete, a timeout, check.
+ * Kubernetes simulator: create, diff, update, read, delete, a timeout, check. The simulator runs on virtual time, and
+ * so does the provider's client (it connects to the simulator's URL in this process: lib/kube/timers.ts).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { startSimulator, type Simulator } from '../../lib/sim';
-import { drInputs, nowSeconds, referenceSpec, restoreEnv } from './fixtures';
+import { drInputs, simSeconds, referenceSpec, restoreEnv } from './fixtures';
 
 const RECORD = 'kube-starrocks-disaster-recovery';
 
@@ -19,14 +20,14 @@ describe('DisasterRecovery provider on the simulator', () => {
   let sim: Simulator;
   let gen1: DrOutputs;
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+    sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 10 });
   });
   after(async () => sim.stop());
 
   it('create for generation 1 restores the FE and records done, leaving the full form to Pulumi', async () => {
-    const before = nowSeconds();
+    const before = simSeconds(sim);
     const { id, outs } = await provider.create!(drInputs(sim.kubeConfigYaml(), 1));
-    const afterwards = nowSeconds();
+    const afterwards = simSeconds(sim);
     gen1 = outs as DrOutputs;
     assert.equal(id, 'default/kube-starrocks');
     assert.equal(gen1.phase, 'done');
@@ -128,8 +129,8 @@ describe('DisasterRecovery provider on the simulator', () => {
 describe('DisasterRecovery provider: timeout', () => {
   let sim: Simulator;
   before(async () => {
-    // The FE needs 1000 simulated seconds (20 s real) to restore; the provider waits 1 s.
-    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 1000 });
+    // The FE needs 1000 simulated seconds to restore; the provider waits 1 s.
+    sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 1000 });
   });
   after(async () => sim.stop());
 
@@ -181,7 +182,7 @@ describe('DisasterRecovery provider: check', () => {
 describe('DisasterRecovery provider: a record left on a cluster whose data is gone', () => {
   let sim: Simulator;
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 10 });
+    sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 10 });
   });
   after(async () => sim.stop());
 
