@@ -43,6 +43,11 @@ export class Faults {
     this.bursts = [];
   }
 
+  /** Injected failures not answered yet: 0 once every `failNext` burst has hit. */
+  unserved(): number {
+    return this.bursts.reduce((n, b) => n + b.remaining, 0);
+  }
+
   /** Counts the request and returns the failure to answer it with, if a burst matches. */
   onRequest(verb: string, resource: string): { status: number; retryAfterSeconds?: number } | undefined {
     const key = `${verb} ${resource}`;

@@ -68,6 +68,8 @@ export interface Simulator {
   readonly faults: {
     latency(ms: number): void;
     failNext(n: number, opts: FailNextOptions): void;
+    /** Failures of `failNext` not answered yet: a test asserts 0 to show its faults hit. */
+    unserved(): number;
     /** Resets every open watch connection now. */
     dropWatches(): void;
     /** Compacts the event history: every resourceVersion before now gets 410 Expired on watch. */
@@ -214,6 +216,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     faults: {
       latency: (ms) => faults.latency(ms),
       failNext: (n, o) => faults.failNext(n, o),
+      unserved: () => faults.unserved(),
       dropWatches: () => watches.closeAll(true),
       expireHistory: () => store.compact(),
       clear: () => faults.clear(),

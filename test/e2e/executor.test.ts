@@ -60,7 +60,7 @@ describe('dr run on the simulator', () => {
 
   it('surfaces a crashlooping FE and times out with status left at doing', async () => {
     sim.pods.inject(/^kube-starrocks-fe-0$/, 'CrashLoopBackOff');
-    await assert.rejects(recover(sim, referenceSpec(1), { timeoutMs: 3_000 }), (err: unknown) => {
+    await assert.rejects(recover(sim, referenceSpec(1), { timeoutMs: 2 * 60_000 }), (err: unknown) => {
       assert.ok(err instanceof StarRocksDrError);
       assert.equal(err.code, 'Timeout');
       assert.match(err.message, /CrashLoopBackOff/);
@@ -96,10 +96,11 @@ describe('dr run on the simulator', () => {
   });
 
   it('rides through 429 and 5xx bursts on apply', async () => {
-    sim.faults.failNext(3, { status: 429, retryAfterSeconds: 0, verb: 'PATCH' });
+    sim.faults.failNext(3, { status: 429, retryAfterSeconds: 1, verb: 'PATCH' });
     sim.faults.failNext(2, { status: 503, verb: 'PATCH' });
     const { status } = await recover(sim, referenceSpec(1));
     assert.equal(status.phase, 'done');
+    assert.equal(sim.faults.unserved(), 0, 'all five injected failures were answered');
     assertFullTopology(sim);
   });
 
@@ -107,10 +108,14 @@ describe('dr run on the simulator', () => {
     const run = recover(sim, referenceSpec(1));
     await untilPhase(sim, 'doing');
     const pvcs = pvcUids(sim);
+    const before = sim.requestCounts();
     await sim.restart({ downMs: 300 });
     const { status } = await run;
     assert.equal(status.phase, 'done');
     assertFullTopology(sim, pvcs);
+    // The restart hit the wait: its watches were cut and opened again on the restarted server.
+    const after = sim.requestCounts();
+    assert.ok((after['WATCH pods'] ?? 0) > (before['WATCH pods'] ?? 0), 'the pod watch was re-opened after the restart');
   });
 
   it('resumes an interrupted run (aborted mid-wait) with the same startTimestamp', async () => {
