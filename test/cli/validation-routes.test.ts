@@ -13,7 +13,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { main } from '../../lib/cli/main';
 import { StarRocksCluster } from '../../lib/constructs';
 import { StarRocksDrError } from '../../lib/errors';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles, type StarRocksClusterSpec } from '../../lib/model';
+import type { StarRocksClusterSpec } from '../../lib/model';
+import { REFERENCE_DR_VALUES_FILES, referenceDrSpec, referenceSpec } from '../fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'srdr-routes-'));
 /** A kubeconfig whose server refuses connections: a route that asked the cluster would end with exit 4. */
@@ -103,7 +104,7 @@ describe('every route refuses each invalid input with exit 2 and writes nothing'
     for (const route of ROUTES) {
       it(`${route.name}: ${c.name}`, async () => {
         const out = join(dir, `out-${n++}`);
-        const files = ['-f', BUILTIN_EXAMPLE_VALUES, '-f', BUILTIN_EXAMPLE_DR_OVERRIDE, ...(file ? ['-f', file] : [])];
+        const files = [...REFERENCE_DR_VALUES_FILES, ...(file ? [file] : [])].flatMap((f) => ['-f', f]);
         const r = await runCli([...route.args(out), ...files, ...(c.flags ?? [])]);
         assert.equal(r.code, 2, r.stderr);
         const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('notice: ') && !l.startsWith('(add --help'));
@@ -120,7 +121,6 @@ describe('every route refuses each invalid input with exit 2 and writes nothing'
 
 /** The typed-spec route: the same mistakes refused by the construct before anything is rendered. */
 describe('the construct refuses the same mistakes', () => {
-  const reference = (): StarRocksClusterSpec => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
   const fe = (s: StarRocksClusterSpec, patch: Partial<StarRocksClusterSpec['starRocksFeSpec']>): StarRocksClusterSpec => ({ ...s, starRocksFeSpec: { ...s.starRocksFeSpec, ...patch } });
   const typed: ReadonlyArray<[string, (s: StarRocksClusterSpec) => StarRocksClusterSpec, RegExp, { form?: 'full' | 'restore'; namespace?: string; generation?: number }?]> = [
     ['a port that is not a number', (s) => fe(s, { config: 'run_mode = shared_data\nquery_port = 9O30\n' }), /^starRocksFeSpec\.config: fe\.conf sets query_port/],
@@ -137,7 +137,7 @@ describe('the construct refuses the same mistakes', () => {
   ];
   for (const [name, make, error, props] of typed) {
     it(name, () => {
-      const spec = make(reference());
+      const spec = make(referenceDrSpec());
       const chart = new Chart(new App({ outdir: join(dir, `construct-${n++}`) }), 'c');
       assert.throws(
         () => new StarRocksCluster(chart, 'sr', { spec, ...props }),
@@ -150,7 +150,6 @@ describe('the construct refuses the same mistakes', () => {
 
 /** The Pulumi component: the same limits before any resource is registered (recovery checks: its DR resource's check). */
 describe('the Pulumi component refuses the same mistakes', () => {
-  const reference = (): StarRocksClusterSpec => loadValuesFiles([BUILTIN_EXAMPLE_VALUES]).spec;
   const cases: ReadonlyArray<[string, (s: StarRocksClusterSpec) => StarRocksClusterSpec, RegExp, string?]> = [
     ['a port out of range', (s) => ({ ...s, starRocksFeSpec: { ...s.starRocksFeSpec, config: 'run_mode = shared_data\nquery_port = 70000\n' } }), /query_port to 70000/],
     ['a duplicate env name', (s) => ({ ...s, starRocksFeSpec: { ...s.starRocksFeSpec, envVars: [{ name: 'A', value: SECRET }, { name: 'A', value: SECRET }] } }), /A is set twice/],
@@ -163,7 +162,7 @@ describe('the Pulumi component refuses the same mistakes', () => {
       const { StarRocksClusterStack } = await import('../../lib/pulumi/star-rocks-cluster-stack');
       const mocks = await setupPulumiMocks({ project: 'starrocks-dr', config: {} });
       assert.throws(
-        () => new StarRocksClusterStack('sr', { spec: make(reference()), namespace }),
+        () => new StarRocksClusterStack('sr', { spec: make(referenceSpec()), namespace }),
         (e: unknown) => e instanceof StarRocksDrError && e.code === 'InvalidInput' && error.test(e.message) && !e.message.includes(SECRET),
       );
       await mocks.settled();

@@ -18,20 +18,18 @@ import {
   heldBackKeys,
   heldBackKeysOf,
 } from '../../lib/gitops';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import { renderCluster } from '../../lib/render/cluster';
 import { restoreForm } from '../../lib/render/restore';
-
-const spec = () => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+import { referenceDrSpec } from '../fixtures';
 
 test('held back = in the full form, not in the restore form: the CN objects of the reference cluster', () => {
-  const full = renderCluster(spec());
-  const restore = restoreForm(full, spec(), 1);
+  const full = renderCluster(referenceDrSpec());
+  const restore = restoreForm(full, referenceDrSpec(), 1);
   const held = heldBackKeys(full, restore);
   const cnKeys = full.filter((o) => o.metadata.name.startsWith('kube-starrocks-cn')).map((o) => `${o.kind}/${o.metadata.name}`);
   assert.ok(cnKeys.length >= 4);
   assert.deepEqual([...held].sort(), cnKeys.sort());
-  assert.deepEqual([...heldBackKeysOf(spec(), 'default')].sort(), cnKeys.sort());
+  assert.deepEqual([...heldBackKeysOf(referenceDrSpec(), 'default')].sort(), cnKeys.sort());
 });
 
 test('annotations per engine, and none on the objects both forms hold', () => {
@@ -42,9 +40,9 @@ test('annotations per engine, and none on the objects both forms hold', () => {
 });
 
 test('annotateForGitOps keeps existing annotations and does not change its input', () => {
-  const full = renderCluster(spec());
+  const full = renderCluster(referenceDrSpec());
   const before = JSON.stringify(full);
-  const held = heldBackKeys(full, restoreForm(full, spec(), 1));
+  const held = heldBackKeys(full, restoreForm(full, referenceDrSpec(), 1));
   const annotated = annotateForGitOps(full, held, ['argocd', 'flux']);
   assert.equal(JSON.stringify(full), before);
   for (const [i, obj] of annotated.entries()) {
@@ -57,11 +55,11 @@ test('annotateForGitOps keeps existing annotations and does not change its input
 test('your own cdk8s app with addGitOpsAnnotations writes the bytes starrocks-dr synth writes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gitops-cdk8s-'));
   try {
-    synthToDir(spec(), { outdir: dir, layout: 'file', gitops: ['argocd', 'flux'] });
+    synthToDir(referenceDrSpec(), { outdir: dir, layout: 'file', gitops: ['argocd', 'flux'] });
     const fromCli = readFileSync(join(dir, 'kube-starrocks.k8s.yaml'), 'utf8');
     const app = new App({ outdir: join(dir, 'own') });
-    const chart = new StarRocksClusterChart(app, 'kube-starrocks', { spec: spec() });
-    addGitOpsAnnotations(chart.cluster, spec(), ['argocd', 'flux']);
+    const chart = new StarRocksClusterChart(app, 'kube-starrocks', { spec: referenceDrSpec() });
+    addGitOpsAnnotations(chart.cluster, referenceDrSpec(), ['argocd', 'flux']);
     app.synth();
     assert.equal(readFileSync(join(dir, 'own', 'kube-starrocks.k8s.yaml'), 'utf8'), fromCli);
     const objects = Testing.synth(chart);
@@ -75,7 +73,7 @@ test('your own cdk8s app with addGitOpsAnnotations writes the bytes starrocks-dr
 });
 
 test('waitForFullRollout under Argo CD: the CN and BE StatefulSets sync in wave 1, after the wave-0 FE StatefulSet is Healthy', () => {
-  const base = spec();
+  const base = referenceDrSpec();
   const s = { ...base, waitForFullRollout: true, starRocksBeSpec: { image: 'starrocks/be-ubuntu:3.4.1' } };
   const full = renderCluster(s);
   const annotated = annotateForGitOps(full, heldBackKeysOf(s, 'default'), ['argocd']);

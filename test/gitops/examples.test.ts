@@ -14,8 +14,8 @@ import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.
 import { ConfigMap } from 'kubernetes-models/v1';
 import { RESTORE_GENERATION_ENV } from '../../lib/render/restore';
 import { renderCluster } from '../../lib/render/cluster';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import { feStatefulSetName } from '../../lib/dr/executor';
+import { referenceDrSpec } from '../fixtures';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 
@@ -25,7 +25,7 @@ function docs(file: string): any[] {
   return parsed.map((d) => d.toJS());
 }
 
-const spec = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+const spec = referenceDrSpec();
 const treePath = `gitops/starrocks/${spec.name}`; // synth -o gitops/starrocks --layout objects
 
 test('argocd/application.yaml is a valid Application that prunes, applies server-side and points at the tree', () => {

@@ -8,16 +8,15 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { renderOperatorResources, OPERATOR_KIND } from '../../lib/gitops';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import { renderCluster } from '../../lib/render/cluster';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
+import { referenceDrSpec } from '../fixtures';
 
 const CRD = path.join(__dirname, '..', 'data', 'chart-v1.11.5', 'starrocks.com_starrocksclusters.yaml');
-const reference = () => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
 
 /** A spec that uses most component fields, so the schema check covers them. */
 function wideSpec(): StarRocksClusterSpec {
-  const base = reference();
+  const base = referenceDrSpec();
   return {
     ...base,
     annotations: { team: 'data' },
@@ -70,7 +69,7 @@ test('the StarRocksCluster spec only uses fields of the v1.11.5 CRD, with their 
   const crd = parse(readFileSync(CRD, 'utf8'));
   const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1');
   const specSchema: Schema = version.schema.openAPIV3Schema.properties.spec;
-  for (const s of [reference(), wideSpec()]) {
+  for (const s of [referenceDrSpec(), wideSpec()]) {
     const cr = renderOperatorResources(s).find((o) => o.kind === OPERATOR_KIND)!;
     const problems: string[] = [];
     checkAgainst(specSchema, cr.spec, 'spec', problems);
@@ -106,7 +105,7 @@ test('the resource carries the model: images, replicas, env with the chart TZ fi
   assert.equal(fe.minReadySeconds, 10);
   assert.deepEqual(fe.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Retain' });
   assert.deepEqual(cr.spec.starRocksCnSpec.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Delete', whenScaled: 'Delete' });
-  assert.equal('waitForFullRollout' in (renderOperatorResources(reference()).at(-1) as any).spec, false, 'written only when set');
+  assert.equal('waitForFullRollout' in (renderOperatorResources(referenceDrSpec()).at(-1) as any).spec, false, 'written only when set');
   const cn = cr.spec.starRocksCnSpec;
   assert.equal(cn.cnEnvVars[0].name, 'TZ');
   assert.equal(cr.spec.starRocksBeSpec, undefined);
@@ -119,7 +118,7 @@ test('the resource carries the model: images, replicas, env with the chart TZ fi
 });
 
 test('configMapInfo points at a ConfigMap in the output that holds the resolve key; user ConfigMaps come along', () => {
-  const s = reference();
+  const s = referenceDrSpec();
   const objects = renderOperatorResources(s);
   const cr = objects.at(-1)! as any;
   for (const key of ['starRocksFeSpec', 'starRocksCnSpec']) {

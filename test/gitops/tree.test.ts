@@ -10,12 +10,10 @@ import { after, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { synthToDir, type SynthOptions } from '../../lib/cli/synth-command';
 import { GENERATED_HEADER } from '../../lib/gitops';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
+import { referenceDrSpec } from '../fixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'gitops-tree-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-const spec = () => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
 
 /** Every file under `dir`, relative path ─▶ bytes. */
 function readTree(dir: string): Map<string, Buffer> {
@@ -48,8 +46,8 @@ for (const [name, opts] of variants) {
   test(`synth twice gives byte-identical trees: ${name}`, () => {
     const a = fresh();
     const b = fresh();
-    const filesA = synthToDir(spec(), { ...opts, outdir: a });
-    const filesB = synthToDir(spec(), { ...opts, outdir: b });
+    const filesA = synthToDir(referenceDrSpec(), { ...opts, outdir: a });
+    const filesB = synthToDir(referenceDrSpec(), { ...opts, outdir: b });
     assert.deepEqual(filesA, filesB);
     const treeA = readTree(a);
     const treeB = readTree(b);
@@ -57,7 +55,7 @@ for (const [name, opts] of variants) {
     assert.deepEqual([...treeA.keys()].sort(), [...filesA].sort(), 'the folder holds exactly the files reported');
     for (const [file, bytes] of treeA) assert.ok(bytes.equals(treeB.get(file)!), `${file} differs between two synths`);
     // and synth again into the same folder changes nothing (no git diff)
-    synthToDir(spec(), { ...opts, outdir: a });
+    synthToDir(referenceDrSpec(), { ...opts, outdir: a });
     const again = readTree(a);
     assert.deepEqual([...again.keys()], [...treeA.keys()]);
     for (const [file, bytes] of treeA) assert.ok(bytes.equals(again.get(file)!), `${file} changed on re-synth`);
@@ -66,7 +64,7 @@ for (const [name, opts] of variants) {
 
 test('objects layout: one object per file, no timestamps or generated names', () => {
   const dir = fresh();
-  const files = synthToDir(spec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd', 'flux'] });
+  const files = synthToDir(referenceDrSpec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd', 'flux'] });
   for (const f of files.filter((x) => x.endsWith('.k8s.yaml'))) {
     const text = readFileSync(join(dir, f), 'utf8');
     const docs = parseAllDocuments(text);
@@ -79,14 +77,14 @@ test('objects layout: one object per file, no timestamps or generated names', ()
 
 test('re-synth of the restore form into the full tree removes the CN files and lists only what is there', () => {
   const dir = fresh();
-  const full = synthToDir(spec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd'] });
+  const full = synthToDir(referenceDrSpec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd'] });
   assert.ok(full.some((f) => f.includes('StatefulSet.kube-starrocks-cn')));
   // files that are not ours survive: a README, and another tree next to the cluster's
   writeFileSync(join(dir, 'kube-starrocks', 'README.md'), 'notes\n');
   mkdirSync(join(dir, 'other'));
   writeFileSync(join(dir, 'other', 'Secret.x.k8s.yaml'), 'x\n');
 
-  const restore = synthToDir(spec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd'], form: 'restore' });
+  const restore = synthToDir(referenceDrSpec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd'], form: 'restore' });
   const onDisk = readdirSync(join(dir, 'kube-starrocks')).sort();
   assert.deepEqual(onDisk, [...restore.map((f) => f.replace('kube-starrocks/', '')), 'README.md'].sort());
   assert.ok(!onDisk.some((f) => /-cn[.-]/.test(f)), `CN files left behind: ${onDisk.join(', ')}`);
@@ -96,18 +94,18 @@ test('re-synth of the restore form into the full tree removes the CN files and l
   assert.equal(readFileSync(join(dir, 'other', 'Secret.x.k8s.yaml'), 'utf8'), 'x\n');
 
   // back to the full form: the CN files return, byte-identical to the first full synth
-  const fullAgain = synthToDir(spec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd'], form: 'full' });
+  const fullAgain = synthToDir(referenceDrSpec(), { outdir: dir, layout: 'objects', kustomize: true, gitops: ['argocd'], form: 'full' });
   assert.deepEqual(fullAgain, full);
 });
 
 test('dropping --kustomize removes our kustomization.yaml, never a hand-written one', () => {
   const dir = fresh();
-  synthToDir(spec(), { outdir: dir, layout: 'objects', kustomize: true });
+  synthToDir(referenceDrSpec(), { outdir: dir, layout: 'objects', kustomize: true });
   assert.ok(readFileSync(join(dir, 'kube-starrocks', 'kustomization.yaml'), 'utf8').startsWith(GENERATED_HEADER));
-  synthToDir(spec(), { outdir: dir, layout: 'objects' });
+  synthToDir(referenceDrSpec(), { outdir: dir, layout: 'objects' });
   assert.ok(!readdirSync(join(dir, 'kube-starrocks')).includes('kustomization.yaml'));
 
   writeFileSync(join(dir, 'kube-starrocks', 'kustomization.yaml'), 'resources: []\n');
-  synthToDir(spec(), { outdir: dir, layout: 'objects' });
+  synthToDir(referenceDrSpec(), { outdir: dir, layout: 'objects' });
   assert.equal(readFileSync(join(dir, 'kube-starrocks', 'kustomization.yaml'), 'utf8'), 'resources: []\n');
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StarRocksDrError } from '../../lib/errors';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles, ServiceType, validateSpec, type StarRocksClusterSpec } from '../../lib/model';
+import { ServiceType, validateSpec, type StarRocksClusterSpec } from '../../lib/model';
+import { referenceDrSpec } from '../fixtures';
 
 const base: StarRocksClusterSpec = {
   name: 'kube-starrocks',
@@ -33,7 +34,7 @@ const withFe = (fe: object) => ({ ...base, starRocksFeSpec: { ...base.starRocksF
 describe('validateSpec (typed route)', () => {
   it('returns a valid spec unchanged, including what the loader produced from the reference files', () => {
     assert.equal(validateSpec(base), base);
-    const loaded = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+    const loaded = referenceDrSpec();
     assert.equal(validateSpec(loaded), loaded);
   });
 

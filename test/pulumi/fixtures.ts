@@ -1,15 +1,18 @@
 /** Shared inputs for the Pulumi tests: the reference cluster, the DR provider's inputs, small helpers. */
 import * as path from 'node:path';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import type { DrInputs } from '../../lib/pulumi/dr-operations';
+import { referenceDrSpec } from '../fixtures';
 
 /** The project root: where Pulumi.yaml is, and where the dynamic-provider host runs. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/** The reference cluster with its DR override (snapshot ConfigMap mounted into the FE). */
+/**
+ * The reference cluster with its DR override (snapshot ConfigMap mounted into the FE): test/fixtures.ts's
+ * `referenceDrSpec`, under the name the Pulumi tests use.
+ */
 export function referenceSpec(): StarRocksClusterSpec {
-  return loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
+  return referenceDrSpec();
 }
 
 export function drInputs(kubeconfig: string, generation: number, extra: Partial<DrInputs> = {}): DrInputs {

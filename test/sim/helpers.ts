@@ -5,9 +5,9 @@
 import { after, before } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startSimulator, Simulator, SimulatorOptions } from '../../lib/sim';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import { renderCluster } from '../../lib/render/cluster';
 import { restoreForm } from '../../lib/render/restore';
+import { referenceDrSpec, referenceSpec } from '../fixtures';
 
 export const NS = 'default';
 
@@ -194,8 +194,8 @@ export function withSimulator(opts: SimulatorOptions = {}): Clients {
  * of generation 1 (with examples/override.yaml, as a recovery renders it).
  */
 export function referenceObjects(form: 'full' | 'restore' = 'full'): any[] {
-  if (form === 'full') return renderCluster(loadValuesFiles([BUILTIN_EXAMPLE_VALUES]).spec, { namespace: NS }) as any[];
-  const { spec } = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]);
+  if (form === 'full') return renderCluster(referenceSpec(), { namespace: NS }) as any[];
+  const spec = referenceDrSpec();
   const withDr = { ...spec, disasterRecovery: { enabled: true, generation: 1 } };
   return restoreForm(renderCluster(withDr, { namespace: NS }), withDr, 1) as any[];
 }

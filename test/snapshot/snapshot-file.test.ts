@@ -8,17 +8,16 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { findSnapshotSource, parseClusterSnapshot, snapshotTextFromSpec } from '../../lib/dr/snapshot';
 import { StarRocksDrError } from '../../lib/errors';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import { clusterSnapshotYaml, keysFromSecretData, resolveAccess, secretTargetFor, snapshotSecretManifest, withSnapshotPath, type S3Access } from '../../lib/snapshot';
+import { referenceDrSpec, referenceSpec } from '../fixtures';
 
-const referenceSpec = () => loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;
 const PATH = 's3://xxx/data/7351ce6a-f4a4-4937-a876-cb8801085aea/meta/image/automated_cluster_snapshot_1739864488333';
 
 const keyed: S3Access = { location: 's3://b/data', region: 'us-west-2', endpoint: 'minio.local:9000', pathStyle: true, keys: { accessKey: 'AK', secretKey: 'SK-secret' }, source: 'test' };
 
 describe('withSnapshotPath', () => {
   it('points the reference override ConfigMap at the resolved path, keeping the rest of the file and its comments', () => {
-    const before = referenceSpec();
+    const before = referenceDrSpec();
     const after = withSnapshotPath(before, PATH);
     const source = findSnapshotSource(after)!;
     const text = snapshotTextFromSpec(after, source)!;
@@ -31,7 +30,7 @@ describe('withSnapshotPath', () => {
   });
 
   it('refuses a spec that mounts the file from an object it does not create', () => {
-    const spec = referenceSpec();
+    const spec = referenceDrSpec();
     assert.throws(
       () => withSnapshotPath({ ...spec, configMaps: [] }, PATH),
       (e: unknown) => e instanceof StarRocksDrError && /ConfigMap cluster-snapshot is not created by the values/.test(e.message) && /snapshot file/.test(e.fix),
@@ -71,7 +70,7 @@ describe('the generated cluster_snapshot.yaml', () => {
   });
 
   it('as a Secret manifest (stringData), with the mount warning when the values keep the file in a ConfigMap', () => {
-    const { target, warnings } = secretTargetFor(referenceSpec(), undefined, 'starrocks');
+    const { target, warnings } = secretTargetFor(referenceDrSpec(), undefined, 'starrocks');
     assert.deepEqual(target, { name: 'cluster-snapshot', key: 'cluster_snapshot.yaml', namespace: 'starrocks' });
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /mount cluster_snapshot\.yaml from ConfigMap cluster-snapshot \(starRocksFeSpec\.configMaps\[0\]\).*wrote Secret cluster-snapshot instead/);
@@ -83,7 +82,7 @@ describe('the generated cluster_snapshot.yaml', () => {
   });
 
   it('keeps the Secret the values already mount the file from', () => {
-    const spec = referenceSpec();
+    const spec = referenceDrSpec();
     const fe = spec.starRocksFeSpec;
     const mounted = { ...spec, starRocksFeSpec: { ...fe, configMaps: [], secrets: [{ name: 'dr-file', mountPath: '/opt/starrocks/fe/conf/cluster_snapshot.yaml', subPath: 'cluster_snapshot.yaml' }] } };
     assert.deepEqual(secretTargetFor(mounted), { target: { name: 'dr-file', key: 'cluster_snapshot.yaml', namespace: undefined }, warnings: [] });
@@ -92,7 +91,7 @@ describe('the generated cluster_snapshot.yaml', () => {
 
 describe('where the storage volume and its keys come from', () => {
   it('the values\' cluster_snapshot.yaml, with flags overriding it', () => {
-    const { access, fe, storageVolumeName } = resolveAccess({ spec: referenceSpec(), endpoint: 'http://127.0.0.1:9000' });
+    const { access, fe, storageVolumeName } = resolveAccess({ spec: referenceDrSpec(), endpoint: 'http://127.0.0.1:9000' });
     assert.equal(access.location, 's3://xxx/data');
     assert.equal(access.endpoint, 'http://127.0.0.1:9000');
     assert.equal(access.region, 'xxx');
@@ -103,7 +102,7 @@ describe('where the storage volume and its keys come from', () => {
   });
 
   it('day-1 values without a snapshot file: the builtin volume of fe.conf (aws_s3_path, aws_s3_*)', () => {
-    const spec = loadValuesFiles([BUILTIN_EXAMPLE_VALUES]).spec;
+    const spec = referenceSpec();
     const fe = spec.starRocksFeSpec;
     const config = `${fe.config}\naws_s3_path = my-bucket/data\naws_s3_region = eu-central-1\n`;
     const { access, fe: feCredentials, storageVolumeName } = resolveAccess({ spec: { ...spec, starRocksFeSpec: { ...fe, config } } });
@@ -117,7 +116,7 @@ describe('where the storage volume and its keys come from', () => {
   });
 
   it('a Kubernetes Secret\'s keys win over the file\'s', () => {
-    const { access } = resolveAccess({ spec: referenceSpec(), secret: { name: 'ns/keys', data: { access_key: 'A2', secret_key: 'S2' } } });
+    const { access } = resolveAccess({ spec: referenceDrSpec(), secret: { name: 'ns/keys', data: { access_key: 'A2', secret_key: 'S2' } } });
     assert.deepEqual(access.keys, { accessKey: 'A2', secretKey: 'S2' });
     assert.equal(access.source, 'Secret ns/keys');
   });
