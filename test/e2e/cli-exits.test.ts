@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Simulator } from '../../lib/sim';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
 import { startCli } from './bin';
-import { assertFullTopology, CLUSTER, NS, recordedStatus, recover, referenceSpec, startSim, untilPhase } from './support';
+import { assertFullTopology, CLUSTER, NS, recordedStatus, recover, recoverySpec, startSim, untilPhase } from './support';
 
 const DR_OVERRIDE = join(__dirname, '../../examples/override.yaml');
 /** A process that has not exited by then is hung (each path below needs well under a second of work). */
@@ -35,7 +35,7 @@ describe('dr commands exit on every path', () => {
   });
 
   it('a rerun of a finished generation, dr wait and dr status each exit 0 on their own', async () => {
-    await recover(sim, referenceSpec(1));
+    await recover(sim, recoverySpec(1));
     const before = recordedStatus(sim);
     for (const cmd of [['dr', 'run'], ['dr', 'wait'], ['dr', 'status'], ['dr', 'run']]) {
       const exit = await cli([...cmd, ...common, '--timeout', '60s']).done;
@@ -46,14 +46,14 @@ describe('dr commands exit on every path', () => {
   });
 
   it('dr status shows who holds the lease; a free lease after every run', async () => {
-    await recover(sim, referenceSpec(1));
+    await recover(sim, recoverySpec(1));
     const exit = await cli(['dr', 'status', ...common, '-o', 'json']).done;
     assert.equal(exit.code, 0);
     assert.equal(JSON.parse(exit.stdout).cluster.leaseHeldBy, null);
   });
 
   it('an error path (a generation that went down) exits 2 at once', async () => {
-    await recover(sim, referenceSpec(2));
+    await recover(sim, recoverySpec(2));
     const exit = await cli(['dr', 'run', ...common, '--generation', '1']).done;
     assert.equal(exit.code, 2, exit.stderr);
     assert.match(exit.stderr, /lower than the recorded generation 2/);

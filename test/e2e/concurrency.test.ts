@@ -12,7 +12,7 @@ import { StarRocksDrError } from '../../lib/errors';
 import { CLIENT_GO_TIMINGS } from '../../lib/dr/lease';
 import { statusFromConfigMap, statusRecordName } from '../../lib/dr/status-record';
 import type { DisasterRecoveryStatus } from '../../lib/dr/status';
-import { assertFullTopology, CLUSTER, NS, pvcUids, recordedStatus, recover, referenceSpec, startSim, untilPhase } from './support';
+import { assertFullTopology, CLUSTER, NS, pvcUids, recordedStatus, recover, recoverySpec, startSim, untilPhase } from './support';
 
 /** Every version of the status record the API server sends on a watch, in order. */
 async function recordHistory(sim: Simulator): Promise<{ versions: DisasterRecoveryStatus[]; stop: () => void }> {
@@ -55,8 +55,8 @@ describe('two recoveries at once', () => {
   it('two runs of one generation: one restores, the other waits for the lease and finds it done', async () => {
     const history = await recordHistory(sim);
     const [a, b] = await Promise.all([
-      recover(sim, referenceSpec(1), { holder: 'run-a' }),
-      recover(sim, referenceSpec(1), { holder: 'run-b' }),
+      recover(sim, recoverySpec(1), { holder: 'run-a' }),
+      recover(sim, recoverySpec(1), { holder: 'run-b' }),
     ]);
     history.stop();
     assert.equal(restoreApplies(a.events) + restoreApplies(b.events), 1, 'the restore form was applied once in all');
@@ -74,9 +74,9 @@ describe('two recoveries at once', () => {
 
   it('generation 2 started while generation 1 is doing waits, then runs after it: no tug of war', async () => {
     const history = await recordHistory(sim);
-    const one = recover(sim, referenceSpec(1), { holder: 'gen-1' });
+    const one = recover(sim, recoverySpec(1), { holder: 'gen-1' });
     await untilPhase(sim, 'doing');
-    const two = recover(sim, referenceSpec(2), { holder: 'gen-2' });
+    const two = recover(sim, recoverySpec(2), { holder: 'gen-2' });
     const [r1, r2] = await Promise.all([one, two]);
     history.stop();
     assert.equal(r1.status.observedGeneration, 1);
@@ -92,11 +92,11 @@ describe('two recoveries at once', () => {
   });
 
   it('a second run that cannot get the lease within its timeout fails as contended, naming the holder, and changes nothing', async () => {
-    const first = recover(sim, referenceSpec(1), { holder: 'long-run' });
+    const first = recover(sim, recoverySpec(1), { holder: 'long-run' });
     await untilPhase(sim, 'doing');
     const before = recordedStatus(sim);
     await assert.rejects(
-      recover(sim, referenceSpec(1), { holder: 'impatient', timeoutMs: 300 }),
+      recover(sim, recoverySpec(1), { holder: 'impatient', timeoutMs: 300 }),
       (err: unknown) => err instanceof StarRocksDrError && err.code === 'Contended' && /long-run/.test(err.message),
     );
     assert.deepEqual(recordedStatus(sim)?.startTimestamp, before?.startTimestamp);
@@ -116,7 +116,7 @@ describe('two recoveries at once', () => {
       },
     ]);
     const started = sim.timers!.now();
-    const run = await recover(sim, referenceSpec(1), { holder: 'survivor' });
+    const run = await recover(sim, recoverySpec(1), { holder: 'survivor' });
     assert.ok(sim.timers!.now() - started >= CLIENT_GO_TIMINGS.durationMs, 'it waited a whole lease duration first');
     assert.ok(run.events.some((e) => e.type === 'waiting' && /dead-run/.test(e.message)));
     assert.equal(sim.get('Lease', NS, `${CLUSTER}-starrocks-dr`).spec.leaseTransitions, 1);

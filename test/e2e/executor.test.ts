@@ -6,7 +6,7 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Simulator } from '../../lib/sim';
 import { StarRocksDrError } from '../../lib/errors';
-import { assertFullTopology, clientFor, NS, CLUSTER, pvcUids, recordedStatus, recover, referenceSpec, startSim, untilPhase } from './support';
+import { assertFullTopology, clientFor, NS, CLUSTER, pvcUids, recordedStatus, recover, recoverySpec, startSim, untilPhase } from './support';
 import { planRecovery } from '../../lib/dr/plan';
 import { runRecovery } from '../../lib/dr/executor';
 import { AppsV1Api } from '@kubernetes/client-node';
@@ -22,7 +22,7 @@ describe('dr run on the simulator', () => {
   after(() => undefined);
 
   it('restores a fresh cluster: todo -> doing -> done, then the full topology', async () => {
-    const { status, events } = await recover(sim, referenceSpec(1));
+    const { status, events } = await recover(sim, recoverySpec(1));
     const phases = events.filter((e) => e.type === 'status').map((e) => (e.type === 'status' ? e.status.phase : ''));
     assert.deepEqual([...new Set(phases)], ['todo', 'doing', 'done']);
     assert.equal(status.observedGeneration, 1);
@@ -35,32 +35,32 @@ describe('dr run on the simulator', () => {
   });
 
   it('re-runs for generation 2 on a running cluster, keeping every PVC', async () => {
-    const first = await recover(sim, referenceSpec(1));
+    const first = await recover(sim, recoverySpec(1));
     const pvcs = pvcUids(sim);
-    const second = await recover(sim, referenceSpec(2));
+    const second = await recover(sim, recoverySpec(2));
     assert.equal(second.status.observedGeneration, 2);
     assert.ok(second.status.startTimestamp >= first.status.endTimestamp!);
     assertFullTopology(sim, pvcs);
   });
 
   it('does not run a finished generation again', async () => {
-    await recover(sim, referenceSpec(1));
+    await recover(sim, recoverySpec(1));
     const before = recordedStatus(sim);
-    const again = await recover(sim, referenceSpec(1));
+    const again = await recover(sim, recoverySpec(1));
     assert.deepEqual(again.events.filter((e) => e.type === 'apply'), []);
     assert.equal(again.status.startTimestamp, before!.startTimestamp);
   });
 
   it('refuses a generation that goes down, changing nothing', async () => {
-    await recover(sim, referenceSpec(2));
+    await recover(sim, recoverySpec(2));
     const before = recordedStatus(sim);
-    await assert.rejects(recover(sim, referenceSpec(1)), (err: unknown) => err instanceof StarRocksDrError && err.code === 'GenerationWentDown');
+    await assert.rejects(recover(sim, recoverySpec(1)), (err: unknown) => err instanceof StarRocksDrError && err.code === 'GenerationWentDown');
     assert.deepEqual(recordedStatus(sim), before);
   });
 
   it('surfaces a crashlooping FE and times out with status left at doing', async () => {
     sim.pods.inject(/^kube-starrocks-fe-0$/, 'CrashLoopBackOff');
-    await assert.rejects(recover(sim, referenceSpec(1), { timeoutMs: 2 * 60_000 }), (err: unknown) => {
+    await assert.rejects(recover(sim, recoverySpec(1), { timeoutMs: 2 * 60_000 }), (err: unknown) => {
       assert.ok(err instanceof StarRocksDrError);
       assert.equal(err.code, 'Timeout');
       assert.match(err.message, /CrashLoopBackOff/);
@@ -74,13 +74,13 @@ describe('dr run on the simulator', () => {
     sim.pods.clear();
     const pods = sim.list('Pod', NS).filter((p) => p.metadata.name.startsWith(`${CLUSTER}-fe`));
     assert.ok(pods.length > 0);
-    const resumed = await recover(sim, referenceSpec(1));
+    const resumed = await recover(sim, recoverySpec(1));
     assert.equal(resumed.status.startTimestamp, status.startTimestamp);
     assertFullTopology(sim);
   });
 
   it('survives dropped watches and an expired watch history mid-wait', async () => {
-    const run = recover(sim, referenceSpec(1));
+    const run = recover(sim, recoverySpec(1));
     await untilPhase(sim, 'doing');
     const before = sim.requestCounts();
     sim.faults.dropWatches();
@@ -98,14 +98,14 @@ describe('dr run on the simulator', () => {
   it('rides through 429 and 5xx bursts on apply', async () => {
     sim.faults.failNext(3, { status: 429, retryAfterSeconds: 1, verb: 'PATCH' });
     sim.faults.failNext(2, { status: 503, verb: 'PATCH' });
-    const { status } = await recover(sim, referenceSpec(1));
+    const { status } = await recover(sim, recoverySpec(1));
     assert.equal(status.phase, 'done');
     assert.equal(sim.faults.unserved(), 0, 'all five injected failures were answered');
     assertFullTopology(sim);
   });
 
   it('survives an API server restart mid-wait', async () => {
-    const run = recover(sim, referenceSpec(1));
+    const run = recover(sim, recoverySpec(1));
     await untilPhase(sim, 'doing');
     const pvcs = pvcUids(sim);
     const before = sim.requestCounts();
@@ -120,14 +120,14 @@ describe('dr run on the simulator', () => {
 
   it('resumes an interrupted run (aborted mid-wait) with the same startTimestamp', async () => {
     const abort = new AbortController();
-    const { plan } = planRecovery(referenceSpec(1));
+    const { plan } = planRecovery(recoverySpec(1));
     const run = runRecovery(plan, { client: clientFor(sim), timeoutMs: 30_000, signal: abort.signal });
     await untilPhase(sim, 'doing');
     abort.abort();
     await assert.rejects(run);
     const interrupted = recordedStatus(sim)!;
     assert.equal(interrupted.phase, 'doing');
-    const { status } = await recover(sim, referenceSpec(1));
+    const { status } = await recover(sim, recoverySpec(1));
     assert.equal(status.startTimestamp, interrupted.startTimestamp);
     assertFullTopology(sim);
   });
@@ -137,7 +137,7 @@ describe('dr run against a controller that keeps rewriting the FE StatefulSet', 
   it('stops with an error that names the StatefulSet and says what to pause, status left recorded', async () => {
     const sim = await startSim();
     try {
-      const { plan } = planRecovery(referenceSpec(1));
+      const { plan } = planRecovery(recoverySpec(1));
       const full = plan.fullObjects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === `${CLUSTER}-fe`)!;
       const apps = sim.kubeConfig().makeApiClient(AppsV1Api);
       let stop = false;
@@ -175,7 +175,7 @@ describe('dr run with waitForFullRollout (operator v1.11)', () => {
         if (sim.get('StatefulSet', NS, `${CLUSTER}-cn`) && feWhenCnAppeared === undefined) feWhenCnAppeared = structuredClone(sim.get('StatefulSet', NS, `${CLUSTER}-fe`));
         return feWhenCnAppeared !== undefined;
       }, 60_000);
-      await recover(sim, { ...referenceSpec(1), waitForFullRollout: true });
+      await recover(sim, { ...recoverySpec(1), waitForFullRollout: true });
       await watcher;
       const fe = feWhenCnAppeared as { spec: { replicas: number } };
       assert.equal(fe.spec.replicas, 3, 'the FE was already in its full form');

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderCluster } from '../../lib/render/cluster';
-import { BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
+import { referenceSpec } from '../fixtures';
 import type { KObject } from '../../lib/kube/client';
 import type { Simulator } from '../../lib/sim';
 import { clientFor, NS, startSim } from './support';
@@ -24,7 +24,7 @@ describe('the synthesized reference cluster on the simulator', () => {
   });
 
   it('applies cleanly and reaches all pods Ready', async () => {
-    const { spec } = loadValuesFiles([BUILTIN_EXAMPLE_VALUES]);
+    const spec = referenceSpec();
     const objects = renderCluster(spec, { namespace: NS });
     const client = clientFor(sim);
     for (const obj of objects) await client.apply(obj as KObject, 'kubectl');
@@ -42,7 +42,7 @@ describe('the synthesized reference cluster on the simulator', () => {
   });
 
   it('keeps the FE unready when its readiness probe points at a port nothing listens on', async () => {
-    const { spec } = loadValuesFiles([BUILTIN_EXAMPLE_VALUES]);
+    const spec = referenceSpec();
     const objects = renderCluster({ ...spec, starRocksCnSpec: undefined }, { namespace: NS });
     const sts = objects.find((o) => o.kind === 'StatefulSet') as KObject & { spec: { replicas: number; template: { spec: { containers: Array<Record<string, any>> } } } };
     sts.spec.replicas = 1;

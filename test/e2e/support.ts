@@ -5,9 +5,9 @@ import { runRecovery, type ExecutorOptions, type ProgressEvent } from '../../lib
 import { planRecovery } from '../../lib/dr/plan';
 import { statusFromConfigMap, statusRecordName } from '../../lib/dr/status-record';
 import type { DisasterRecoveryStatus } from '../../lib/dr/status';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
 import { startSimulator, type Simulator } from '../../lib/sim';
+import { referenceDrSpec } from '../fixtures';
 
 export const NS = 'default';
 export const CLUSTER = 'kube-starrocks';
@@ -22,9 +22,9 @@ export async function startSim(time: 'virtual' | 'real' = 'virtual'): Promise<Si
   return time === 'virtual' ? startSimulator({ virtualTime: true, ...durations }) : startSimulator({ timeScale: 0.02, ...durations });
 }
 
-export function referenceSpec(generation = 1): StarRocksClusterSpec {
-  const { spec } = loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]);
-  return { ...spec, disasterRecovery: { enabled: true, generation } };
+/** The reference cluster asking for recovery `generation` (disasterRecovery enabled). */
+export function recoverySpec(generation = 1): StarRocksClusterSpec {
+  return { ...referenceDrSpec(), disasterRecovery: { enabled: true, generation } };
 }
 
 export function clientFor(sim: Simulator): KubeClient {

@@ -16,17 +16,17 @@ import { FIELD_MANAGER, readStatus, rolledOut, runRecovery } from '../../lib/dr/
 import { planRecovery } from '../../lib/dr/plan';
 import type { GitOpsEngine } from '../../lib/gitops';
 import { KubeClient } from '../../lib/kube/client';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
+import { REFERENCE_DR_VALUES_FILES, referenceDrSpec } from '../fixtures';
 import { startSimulator, type Simulator } from '../../lib/sim';
 import { FakeGitOpsEngine } from './engine';
 
-const VALUES = [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
+const VALUES = REFERENCE_DR_VALUES_FILES;
 /** Real time, for the test's own waits on the simulator's store. */
 const TIMEOUT = 120_000;
 /** Virtual time: the library calls and the CLI run on the simulator's clock (lib/kube/timers.ts). */
 const RECOVERY_TIMEOUT = 30 * 60_000;
 const SIM = { virtualTime: true, feRestoreSeconds: 10 };
-const spec = () => loadValuesFiles(VALUES).spec;
+const spec = referenceDrSpec;
 const NS = 'default';
 
 const root = mkdtempSync(join(tmpdir(), 'gitops-sim-'));

@@ -1,22 +1,13 @@
 /** Shared inputs for the Pulumi tests: the reference cluster, the DR provider's inputs, small helpers. */
 import * as path from 'node:path';
-import type { StarRocksClusterSpec } from '../../lib/model/types';
 import type { DrInputs } from '../../lib/pulumi/dr-operations';
 import { referenceDrSpec } from '../fixtures';
 
 /** The project root: where Pulumi.yaml is, and where the dynamic-provider host runs. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/**
- * The reference cluster with its DR override (snapshot ConfigMap mounted into the FE): test/fixtures.ts's
- * `referenceDrSpec`, under the name the Pulumi tests use.
- */
-export function referenceSpec(): StarRocksClusterSpec {
-  return referenceDrSpec();
-}
-
 export function drInputs(kubeconfig: string, generation: number, extra: Partial<DrInputs> = {}): DrInputs {
-  return { spec: referenceSpec(), generation, namespace: 'default', kubeconfig, timeoutSeconds: 120, ...extra };
+  return { spec: referenceDrSpec(), generation, namespace: 'default', kubeconfig, timeoutSeconds: 120, ...extra };
 }
 
 /** Unix seconds on `sim`'s clock (its virtual clock, which the provider's client runs on in this process). */

@@ -13,13 +13,14 @@ import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations, DR_GENERATION_ANNOTATION } from '../../lib/pulumi/kubernetes-resources';
 import { renderCluster } from '../../lib/render/cluster';
 import { startSimulator, type Simulator } from '../../lib/sim';
-import { drInputs, feContainer, referenceSpec, restoreEnv } from './fixtures';
+import { drInputs, feContainer, restoreEnv } from './fixtures';
+import { referenceDrSpec } from '../fixtures';
 
 const FE = 'kube-starrocks-fe';
 
 /** What pulumi-kubernetes sends for each typed resource of the full topology. */
 async function pulumiApplyFullTopology(client: KubeClient, generation: number, fieldManagerOverride?: string): Promise<void> {
-  for (const obj of renderCluster(referenceSpec(), { namespace: 'default' })) {
+  for (const obj of renderCluster(referenceDrSpec(), { namespace: 'default' })) {
     const annotated = withPulumiApplyAnnotations(obj, FE, generation);
     const manager = fieldManagerOverride ?? annotated.metadata.annotations![PATCH_FIELD_MANAGER_ANNOTATION];
     await client.apply(annotated as KObject, manager, annotated.metadata.annotations![PATCH_FORCE_ANNOTATION] === 'true');

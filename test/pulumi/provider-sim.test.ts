@@ -12,7 +12,8 @@ import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { startSimulator, type Simulator } from '../../lib/sim';
-import { drInputs, simSeconds, referenceSpec, restoreEnv } from './fixtures';
+import { drInputs, simSeconds, restoreEnv } from './fixtures';
+import { referenceDrSpec } from '../fixtures';
 
 const RECORD = 'kube-starrocks-disaster-recovery';
 
@@ -164,7 +165,7 @@ describe('DisasterRecovery provider: check', () => {
   });
 
   it('refuses a cluster that is not shared-data, with the engine preflight message', async () => {
-    const spec = referenceSpec();
+    const spec = referenceDrSpec();
     const notShared = { ...spec, starRocksFeSpec: { ...spec.starRocksFeSpec, config: spec.starRocksFeSpec.config!.replace(/run_mode = shared_data/, 'run_mode = shared_nothing') } };
     const { failures } = await provider.check!({}, drInputs('unused', 1, { spec: notShared }));
     assert.equal(failures![0].property, 'spec');

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { aliasUrns, setupPulumiMocks, type PulumiMocks } from '../../lib/pulumi/testing';
 import { StarRocksClusterStack } from '../../lib/pulumi/star-rocks-cluster-stack';
 import { starRocksStack } from '../../stacks/starrocks';
-import { COMPONENT_TYPE, DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, referenceSpec, VALUES } from './fixtures';
+import { COMPONENT_TYPE, DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
+import { referenceDrSpec } from '../fixtures';
 
 const PREFIX = 'urn:pulumi:stack::starrocks-dr::';
 const CHILD = `${PREFIX}${COMPONENT_TYPE}$`;
@@ -28,8 +29,8 @@ describe('state upgrade from 0.1.0 names', () => {
     mocks = await setupPulumiMocks({ project: 'starrocks-dr', config: { valuesFiles: VALUES, drGeneration: '1' } });
     starRocksStack(PROJECT_ROOT);
     // Same cluster name, two namespaces, two components: nothing may collide.
-    new StarRocksClusterStack('prod', { spec: referenceSpec(), namespace: 'team-a' });
-    new StarRocksClusterStack('staging', { spec: referenceSpec(), namespace: 'team-b' });
+    new StarRocksClusterStack('prod', { spec: referenceDrSpec(), namespace: 'team-a' });
+    new StarRocksClusterStack('staging', { spec: referenceDrSpec(), namespace: 'team-b' });
     await mocks.settled();
   });
 
