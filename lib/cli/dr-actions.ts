@@ -23,6 +23,7 @@ export interface DrFlags {
   namespace?: string;
   generation?: number;
   operatorVersion?: OperatorVersion;
+  /** run, wait: the longest wait (lease included); status: how long to retry an API server that does not answer. */
   timeout: number;
   output: 'text' | 'json';
   /** Restore even where the guard refuses (no record on a live cluster, a record of another cluster). */
@@ -123,7 +124,8 @@ export async function status(flags: DrFlags): Promise<void> {
   // Read-only, but the same offline checks first: a bad -n or values file is exit 2 before any request.
   const { spec } = validateForRoute(input.spec, { form: 'full', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const namespace = namespaceOf(spec, flags.namespace);
-  const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+  // Read-only and short: --timeout bounds the retries through an API server that does not answer.
+  const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context, retry: { deadlineMs: flags.timeout } });
   const recorded = await readStatus(client, spec.name, namespace);
   const sts = (await client.get('StatefulSet', namespace, feStatefulSetName(spec.name))) as V1StatefulSet | undefined;
   const pods = (await client.list('Pod', namespace, fePodSelector(spec.name))).items as V1Pod[];

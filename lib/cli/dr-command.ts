@@ -19,14 +19,19 @@ function withCommonOptions(cmd: Command): Command {
     .option('-n, --namespace <ns>', "namespace (default: the values' starrocksCluster.namespace, else default)")
     .option('--generation <n>', 'recovery generation; overrides disasterRecovery.generation in the values', parseGeneration)
     .option('--operator-version <version>', 'apply what this StarRocks operator release renders: 1.10.x or 1.11.x (default: the newest, 1.11), as synth does', parseOperatorVersionFlag)
-    .option('--timeout <duration>', 'longest wait, e.g. 90s, 15m, 1h (waiting for another run\'s lease counts too)', parseDuration, 30 * 60_000)
-    .option('--lease-duration <duration>', "how long a run that stopped renewing keeps the cluster's lease (client-go's leader-election default)", parseDuration, 15_000)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+/** `run` and `wait` wait for the cluster and hold its lease. */
+function withWaitOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--timeout <duration>', "longest wait, e.g. 90s, 15m, 1h (waiting for another run's lease counts too)").argParser(parseDuration).default(30 * 60_000, '30m'))
+    .addOption(new Option('--lease-duration <duration>', "how long a run that stopped renewing keeps the cluster's lease (client-go's leader-election default)").argParser(parseDuration).default(15_000, '15s'));
 }
 
 export function drCommand(): Command {
   const dr = new Command('dr').description('disaster recovery from a cluster snapshot, against a live cluster');
-  withCommonOptions(dr.command('run'))
+  withWaitOptions(withCommonOptions(dr.command('run')))
     .description('run the recovery: apply the restore form, wait for the FE of the generation, record done, apply the full topology')
     .option('--force-restore', 'restore even over a cluster that runs the full topology without a record, or whose record describes another cluster (data written since the snapshot is lost)')
     .option('--snapshot <path|name|latest>', "restore this snapshot: the values' cluster_snapshot.yaml is pointed at it (latest: the newest finished one in its storage volume). Resolved once per generation and pinned in the status record: a resumed run or a rerun uses the pinned path")
@@ -34,8 +39,9 @@ export function drCommand(): Command {
     .action((flags: DrFlags) => actions().recover(flags, 'apply'));
   withCommonOptions(dr.command('status'))
     .description('print the recorded status and what the cluster shows now')
+    .addOption(new Option('--timeout <duration>', 'how long to keep trying an API server that does not answer (overload, connection refused)').argParser(parseDuration).default(15_000, '15s'))
     .action((flags: DrFlags) => actions().status(flags));
-  withCommonOptions(dr.command('wait'))
+  withWaitOptions(withCommonOptions(dr.command('wait')))
     .option('--force-restore', 'record the recovery even where the record describes another cluster')
     .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored (applies nothing)')
     .action((flags: DrFlags) => actions().recover(flags, 'observe'));

@@ -48,7 +48,8 @@ describe('dr CLI against the simulator', () => {
   });
 
   it('a run killed with SIGKILL mid-recovery resumes on rerun with the same startTimestamp', async () => {
-    const first = cli(['dr', 'run', '-f', BUILTIN_EXAMPLE_VALUES, '-f', DR_OVERRIDE, '--kubeconfig', kubeconfig]);
+    // A short lease: the killed run's lease expires 3 s after its last renewal, not client-go's 15 s.
+    const first = cli(['dr', 'run', '-f', BUILTIN_EXAMPLE_VALUES, '-f', DR_OVERRIDE, '--kubeconfig', kubeconfig, '--lease-duration', '3s']);
     await untilPhase(sim, 'doing', 60_000);
     first.kill();
     const killed = await first.done;
@@ -56,7 +57,7 @@ describe('dr CLI against the simulator', () => {
     const interrupted = recordedStatus(sim)!;
     assert.equal(interrupted.phase, 'doing');
 
-    const second = cli(['dr', 'run', '-f', BUILTIN_EXAMPLE_VALUES, '-f', DR_OVERRIDE, '--kubeconfig', kubeconfig, '-o', 'json']);
+    const second = cli(['dr', 'run', '-f', BUILTIN_EXAMPLE_VALUES, '-f', DR_OVERRIDE, '--kubeconfig', kubeconfig, '--lease-duration', '3s', '-o', 'json']);
     const result = await second.done;
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -129,7 +130,8 @@ describe('dr CLI against the simulator', () => {
   it('exits 4 naming the server when the cluster is unreachable', async () => {
     const port = sim.port;
     await sim.stop();
-    const result = await cli(['dr', 'status', '-f', BUILTIN_EXAMPLE_VALUES, '-f', DR_OVERRIDE, '--kubeconfig', kubeconfig]).done;
+    // --timeout bounds the retries of a read-only command (default 15 s).
+    const result = await cli(['dr', 'status', '-f', BUILTIN_EXAMPLE_VALUES, '-f', DR_OVERRIDE, '--kubeconfig', kubeconfig, '--timeout', '2s']).done;
     sim = await startSim('real');
     assert.equal(result.code, 4);
     assert.match(result.stderr, new RegExp(`cannot reach the Kubernetes API at http://127\\.0\\.0\\.1:${port}`));
