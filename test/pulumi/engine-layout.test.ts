@@ -84,8 +84,9 @@ describe('engine layout: the serialized provider in a host started in dirname(ma
   let partial: Record<string, unknown>;
   let id: string;
   before(async () => {
-    // 500 simulated seconds of restore at 0.02: 10 s real, so a 1 s create times out.
-    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 500 });
+    // 150 simulated seconds of restore at 0.02: 3 s real, so a 1 s create times out (the provider host is another
+    // process, on the wall clock).
+    sim = await startSimulator({ timeScale: 0.02, feRestoreSeconds: 150 });
     const run = await runProgramAsEngine(PROJECT_ROOT, { valuesFiles: VALUES, drGeneration: '1', snapshotSecretName: 'cluster-snapshot' });
     text = run.registrations.find((r) => r.type === DR_TYPE)!.inputs[PROVIDER_KEY] as string;
     host = await startDynamicProviderHost({ cwd: programLayout(PROJECT_ROOT).pwd, project: 'starrocks-dr', env: PLAIN_ENV });
