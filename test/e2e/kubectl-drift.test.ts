@@ -7,47 +7,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../lib/cli/main';
 import { startSimulator, type Simulator } from '../../lib/sim';
+import { KUBECTL_READS_OPENAPI_V3, runKubectl, SKIP_WITHOUT_KUBECTL } from '../kubectl';
 
-function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').concat('/usr/bin')) {
-    if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
-  }
-  return undefined;
-}
-const KUBECTL = findKubectl();
-
-/**
- * kubectl's minor version: `diff` of Debian's kubectl 1.20 (what .ci/run installs where none is found) reads
- * /openapi/v2, which the simulator does not serve (lib/sim/README.md); 1.32 reads /openapi/v3. So diff is checked
- * only with a kubectl that reads v3 (1.27 and later), and the apply checks run with any.
- */
-function kubectlMinor(): number {
-  if (!KUBECTL) return 0;
-  try {
-    const out = execFileSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8', timeout: 30_000 });
-    return Number.parseInt(JSON.parse(out).clientVersion.minor, 10) || 0;
-  } catch {
-    return 0;
-  }
-}
-const DIFF_READS_OPENAPI_V3 = kubectlMinor() >= 27;
-
-function kubectl(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL!, [`--kubeconfig=${join(dir, 'kubeconfig')}`, `--cache-dir=${join(dir, 'cache')}`, ...args], { timeout: 90_000, env: { ...process.env, HOME: dir } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-describe('kubectl apply of our manifests: no drift, no conflict', { skip: KUBECTL ? false : 'no kubectl on PATH (CI installs Debian kubernetes-client)' }, () => {
+describe('kubectl apply of our manifests: no drift, no conflict', { skip: SKIP_WITHOUT_KUBECTL }, () => {
   let dir: string;
   let manifest: string;
   before(async () => {
@@ -84,35 +52,35 @@ describe('kubectl apply of our manifests: no drift, no conflict', { skip: KUBECT
 
   it('server-side apply twice: the second changes no object; diff is empty', async () => {
     await withSim(async (sim) => {
-      const first = await kubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
+      const first = await runKubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
       assert.equal(first.code, 0, first.stderr);
       const before = versions(sim);
-      const second = await kubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
+      const second = await runKubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
       assert.equal(second.code, 0, second.stderr);
       assert.deepEqual(versions(sim), before, 'no object was written again');
-      if (!DIFF_READS_OPENAPI_V3) return;
-      const diff = await kubectl(dir, ['diff', '--server-side', '-f', manifest]);
+      if (!KUBECTL_READS_OPENAPI_V3) return;
+      const diff = await runKubectl(dir, ['diff', '--server-side', '-f', manifest]);
       assert.equal(diff.code, 0, `kubectl diff found a difference:\n${diff.stdout}${diff.stderr}`);
     });
   });
 
   it('client-side apply first, then server-side apply: no conflict, no diff', async () => {
     await withSim(async (sim) => {
-      const csa = await kubectl(dir, ['apply', '--validate=false', '-f', manifest]);
+      const csa = await runKubectl(dir, ['apply', '--validate=false', '-f', manifest]);
       assert.equal(csa.code, 0, csa.stderr);
-      const ssa = await kubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
+      const ssa = await runKubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest]);
       assert.equal(ssa.code, 0, ssa.stderr);
       assert.doesNotMatch(ssa.stderr, /conflict/i);
       assert.ok(sim.get('StatefulSet', 'default', 'kube-starrocks-fe'));
-      if (!DIFF_READS_OPENAPI_V3) return;
-      const diff = await kubectl(dir, ['diff', '--server-side', '-f', manifest]);
+      if (!KUBECTL_READS_OPENAPI_V3) return;
+      const diff = await runKubectl(dir, ['diff', '--server-side', '-f', manifest]);
       assert.equal(diff.code, 0, `kubectl diff found a difference:\n${diff.stdout}${diff.stderr}`);
     });
   });
 
   it('the volumeClaimTemplates we render equal what the API server returns', async () => {
     await withSim(async (sim) => {
-      assert.equal((await kubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest])).code, 0);
+      assert.equal((await runKubectl(dir, ['apply', '--server-side', '--validate=false', '-f', manifest])).code, 0);
       const rendered = parseAllDocuments(readFileSync(manifest, 'utf8')).map((d) => d.toJS()).filter((o) => o.kind === 'StatefulSet');
       for (const sts of rendered) {
         const live = sim.get('StatefulSet', 'default', sts.metadata.name);
