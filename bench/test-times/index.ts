@@ -40,6 +40,11 @@ function groupOf(spawned: readonly string[]): Group {
   return spawned.length > 0 ? 'process' : 'in-process';
 }
 
+/** A total from the TAP reporter's summary (`# tests 12`). */
+function tapCount(tap: string, key: 'tests' | 'fail'): number {
+  return Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+}
+
 function timeFile(file: string, scratch: string): FileTime {
   const spawns = join(scratch, 'spawns.txt');
   rmSync(spawns, { force: true });
@@ -57,8 +62,7 @@ function timeFile(file: string, scratch: string): FileTime {
   } catch {
     // no child process
   }
-  const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(run.stdout)?.[1] ?? 0);
-  return { file: relative(root, file), group: groupOf(spawned), seconds: Math.round(seconds * 10) / 10, tests: count('tests'), failed: count('fail'), spawned };
+  return { file: relative(root, file), group: groupOf(spawned), seconds: Math.round(seconds * 10) / 10, tests: tapCount(run.stdout, 'tests'), failed: tapCount(run.stdout, 'fail'), spawned };
 }
 
 /** Wall time of `files` run as one `node --test`, as npm test runs them. */
@@ -69,8 +73,7 @@ function timeSuite(files: readonly string[], concurrency: number): { seconds: nu
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(run.stdout)?.[1] ?? 0);
-  return { seconds: Math.round((performance.now() - started) / 100) / 10, tests: count('tests'), failed: count('fail') };
+  return { seconds: Math.round((performance.now() - started) / 100) / 10, tests: tapCount(run.stdout, 'tests'), failed: tapCount(run.stdout, 'fail') };
 }
 
 function main(): void {
