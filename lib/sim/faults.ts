@@ -69,7 +69,22 @@ export class Faults {
     return { ...this.counts };
   }
 
+  private createsByApply: Record<string, number> = {};
+
+  /**
+   * A server-side apply that created its object: the API server authorizes it as `create` as well as `patch`
+   * (k8s.io/apiserver v0.36.3 pkg/endpoints/handlers/patch.go:203-232, `withAuthorization` in update.go:258).
+   */
+  onCreateByApply(resource: string): void {
+    this.createsByApply[resource] = (this.createsByApply[resource] ?? 0) + 1;
+  }
+
+  createByApplyCounts(): Record<string, number> {
+    return { ...this.createsByApply };
+  }
+
   resetRequestCounts(): void {
     this.counts = {};
+    this.createsByApply = {};
   }
 }

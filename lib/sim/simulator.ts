@@ -83,6 +83,8 @@ export interface Simulator {
   };
   /** Requests served, keyed `${VERB} ${resource}`, e.g. "PATCH statefulsets", "WATCH pods", "PUT pods/status". */
   requestCounts(): Record<string, number>;
+  /** Server-side applies that created their object, by resource: authorized as `create` too by a real API server. */
+  createByApplyCounts(): Record<string, number>;
   resetRequestCounts(): void;
   /**
    * The virtual clock as a client's `timers`: the client's waits, retries, lease and deadlines run on virtual time,
@@ -228,6 +230,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     timers,
     time: virtual ? { now: () => virtual.now(), advance: (ms) => virtual.advance(ms) } : undefined,
     requestCounts: () => faults.requestCounts(),
+    createByApplyCounts: () => faults.createByApplyCounts(),
     resetRequestCounts: () => faults.resetRequestCounts(),
     waitFor(predicate, timeoutMs) {
       return new Promise<void>((resolve, reject) => {

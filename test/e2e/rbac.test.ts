@@ -3,7 +3,10 @@
  * `dr status` and `synth --dr-phase auto` send during a real recovery on the simulator is granted by it, and every
  * verb it grants is used. HTTP requests map to RBAC verbs as the API server's request-info resolver maps them
  * (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go, v0.32: GET one -> get, GET collection -> list,
- * ?watch -> watch, POST -> create, PUT -> update, PATCH -> patch, DELETE -> delete).
+ * ?watch -> watch, POST -> create, PUT -> update, PATCH -> patch, DELETE -> delete), and a server-side apply that
+ * creates its object needs `create` as well (k8s.io/apiserver v0.36.3 pkg/endpoints/handlers/patch.go:203-232:
+ * the create is checked by `withAuthorization`, update.go:258). The same Role is checked against the real
+ * kube-apiserver's RBAC authorizer in test/cluster/recovery.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +19,7 @@ import { runCli } from './bin';
 import { startSim } from './support';
 
 /** Grants the reference cluster does not exercise: it keeps no Secret (its snapshot file is in a ConfigMap). */
-const ONLY_WITH_SECRETS = new Set(['get secrets', 'patch secrets']);
+const ONLY_WITH_SECRETS = new Set(['get secrets', 'patch secrets', 'create secrets']);
 
 const RBAC_VERB: Record<string, string> = { GET: 'get', LIST: 'list', WATCH: 'watch', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
@@ -56,6 +59,7 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
             return `${RBAC_VERB[verb]} ${resource}`;
           }),
       );
+      for (const resource of Object.keys(sim.createByApplyCounts())) used.add(`create ${resource}`);
       const denied = [...used].filter((u) => !granted.has(u));
       assert.deepEqual(denied, [], 'requests the Role does not grant');
       const unused = [...granted].filter((g) => !used.has(g) && !ONLY_WITH_SECRETS.has(g));

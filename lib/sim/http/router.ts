@@ -256,6 +256,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
         if (!type) throw new ApiStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
         const existed = registry.store.get(rt, namespace, name!) !== undefined;
         const out = registry.patch(rt, namespace, name!, type, body, opts);
+        if (!existed && !dryRun) faults.onCreateByApply(rt.plural);
         return send(res, existed ? 200 : 201, out, warningHeaders(rt, out));
       }
       case 'DELETE': {
