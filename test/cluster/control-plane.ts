@@ -83,6 +83,8 @@ async function freePort(): Promise<number> {
   });
 }
 
+const ignoreConflict = (e: { code?: number }) => (e.code === 409 ? undefined : Promise.reject(e));
+
 const live = new Set<ChildProcess>();
 let exitHooked = false;
 function hookExit(): void {
@@ -264,7 +266,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     const objects = KubernetesObjectApi.makeApiClient(admin);
     // One Node. The apiserver's TaintNodesByCondition admission adds node.kubernetes.io/not-ready at creation and
     // only the node-lifecycle controller (not run: it would evict kwok's pods without kubelet heartbeats) removes it.
-    await objects.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME, type: 'kwok' } }, spec: {} } as KubernetesObject);
+    // (A kept --dir restarts on its etcd data: the Node is there already.)
+    await objects.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME, type: 'kwok' } }, spec: {} } as KubernetesObject).catch(ignoreConflict);
     await objects.patch({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE_NAME }, spec: { taints: null } } as unknown as KubernetesObject, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
     await until('the kwok node to be Ready', 30_000, async () => {
       const node = (await objects.read({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE_NAME } })) as { status?: { conditions?: { type: string; status: string }[] } };
@@ -296,7 +299,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         const role = fs.readFileSync(path.join(ROOT, 'examples/rbac/role.yaml'), 'utf8');
         const docs = parseAllDocuments(role).map((d) => d.toJS() as KubernetesObject & { subjects?: unknown[] });
         const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } as KubernetesObject;
-        await objects.create(ns).catch((e: { code?: number }) => (e.code === 409 ? undefined : Promise.reject(e)));
+        await objects.create(ns).catch(ignoreConflict);
         for (const doc of docs) {
           doc.metadata = { ...doc.metadata, namespace };
           if (doc.kind === 'RoleBinding') doc.subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: USER }];

@@ -35,7 +35,7 @@ export async function startVolumeProvisioner(kc: KubeConfig, dir: string): Promi
       volumeBindingMode: 'WaitForFirstConsumer',
       reclaimPolicy: 'Retain',
     },
-  });
+  }).catch((e: { code?: number }) => (e.code === 409 ? undefined : Promise.reject(e)));
   const created = new Map<string, string>();
   let stopped = false;
   let request: { abort(): void } | undefined;
