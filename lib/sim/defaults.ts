@@ -43,6 +43,27 @@ export function defaultPodSpec(spec: any): void {
   }
 }
 
+/**
+ * What a Pod gets from SetDefaults_Pod and the default admission plugins of kube-apiserver v1.36, on pods only (not
+ * on templates): `enableServiceLinks` (pkg/apis/core/v1/defaults.go), the ServiceAccount plugin's `default`
+ * account, the Priority plugin's priority 0 and `PreemptLowerPriority`, and DefaultTolerationSeconds' 300 s
+ * tolerations of not-ready and unreachable nodes.
+ */
+function defaultPodAdmission(spec: any): void {
+  if (!isPlainObject(spec)) return;
+  spec.enableServiceLinks ??= true;
+  spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.priority ??= 0;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  const tolerations: any[] = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    const tolerated = tolerations.some((t) => isPlainObject(t) && (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'));
+    if (!tolerated) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  spec.tolerations = tolerations;
+}
+
 export interface DefaultingContext {
   /** Allocates a ClusterIP for a new Service. */
   allocateClusterIP(): string;
@@ -53,6 +74,7 @@ export function applyDefaults(kind: string, obj: any, ctx: DefaultingContext): v
   switch (kind) {
     case 'Pod':
       defaultPodSpec((obj.spec ??= {}));
+      defaultPodAdmission(obj.spec);
       break;
     case 'StatefulSet': {
       const s = (obj.spec ??= {});
@@ -82,10 +104,10 @@ export function applyDefaults(kind: string, obj: any, ctx: DefaultingContext): v
       s.sessionAffinity ??= 'None';
       if (s.clusterIP === undefined || s.clusterIP === '') s.clusterIP = ctx.allocateClusterIP();
       s.clusterIPs ??= [s.clusterIP];
-      if (s.clusterIP !== 'None') {
-        s.ipFamilies ??= ['IPv4'];
-        s.ipFamilyPolicy ??= 'SingleStack';
-      }
+      // A single-stack IPv4 cluster gives every Service its families, headless ones too; a headless Service without a
+      // selector asks for both (pkg/registry/core/service/storage/alloc.go; seen on kube-apiserver v1.36).
+      s.ipFamilies ??= ['IPv4'];
+      s.ipFamilyPolicy ??= s.clusterIP === 'None' && !s.selector ? 'RequireDualStack' : 'SingleStack';
       s.internalTrafficPolicy ??= 'Cluster';
       for (const p of s.ports ?? []) {
         if (!isPlainObject(p)) continue;

@@ -107,7 +107,10 @@ export class Registry {
     const errs = validate(rt.kind, obj, undefined);
     if (errs.length) throw invalid(rt, md.name ?? '', errs);
     if (managed === undefined) {
-      const mf = recordUpdate(rt.kind, undefined, obj, opts.fieldManager ?? 'unknown', apiVersionOf(rt), this.ts());
+      // The status of a kind with a status subresource is one of the strategy's reset fields: the creator does not
+      // own it (managedfields' resetFieldsFilter; a StatefulSet controller's new pod shows f:metadata,f:spec only).
+      const owned = rt.hasStatus ? { ...obj, status: undefined } : obj;
+      const mf = recordUpdate(rt.kind, undefined, owned, opts.fieldManager ?? 'unknown', apiVersionOf(rt), this.ts());
       if (mf) md.managedFields = mf;
       else delete md.managedFields;
     } else md.managedFields = managed;
@@ -168,7 +171,14 @@ export class Registry {
         throw badRequest('apiVersion and kind must be set in an apply configuration');
       }
       if (patch.metadata?.name && patch.metadata.name !== name) throw badRequest(`the name of the object (${patch.metadata.name}) does not match the name on the URL (${name})`);
-      if (!opts.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requests require fieldManager to be set');
+      // PatchOptions validation (apimachinery validation.ValidatePatchOptions), as kube-apiserver v1.36 answers it.
+      if (!opts.fieldManager) {
+        throw new ApiStatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', {
+          group: 'meta.k8s.io',
+          kind: 'PatchOptions',
+          causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
+        });
+      }
       const applied = clone(patch);
       applied.metadata = { ...(applied.metadata ?? {}), name };
       if (rt.namespaced) applied.metadata.namespace = ns;
@@ -236,13 +246,18 @@ export class Registry {
    * A controller's write (scheduler binding, kubelet status, PV binding): no validation or defaulting,
    * but managedFields and no-op detection as for any other write. Returns the stored object.
    */
-  writeInternal(rt: ResourceType, next: any, manager: string, subresource?: 'status'): any {
+  /** A controller's write. `manager` undefined: a write that records no field manager (a pod binding). */
+  writeInternal(rt: ResourceType, next: any, manager: string | undefined, subresource?: 'status'): any {
     const old = this.store.get(rt, next.metadata.namespace, next.metadata.name);
     if (!old) throw notFound(rt, next.metadata.name);
     const obj = clone(next);
-    const mf = recordUpdate(rt.kind, old, obj, manager, apiVersionOf(rt), this.ts(), subresource);
-    if (mf) obj.metadata.managedFields = mf;
-    else delete obj.metadata.managedFields;
+    if (manager === undefined) obj.metadata.managedFields = old.metadata.managedFields;
+    else {
+      const mf = recordUpdate(rt.kind, old, obj, manager, apiVersionOf(rt), this.ts(), subresource);
+      if (mf) obj.metadata.managedFields = mf;
+      else delete obj.metadata.managedFields;
+    }
+    if (!obj.metadata.managedFields) delete obj.metadata.managedFields;
     const strip = (o: any) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: (o.metadata.managedFields ?? []).map((e: any) => ({ ...e, time: undefined })) } });
     if (deepEqual(strip(obj), strip(old))) return old;
     return this.store.put(rt, obj);

@@ -30,6 +30,8 @@ const components = require('../../tools/components/components.js') as {
 const ROOT = path.resolve(__dirname, '../..');
 export const NODE_NAME = 'kwok-node-0';
 export const USER = 'dr-user';
+/** The field manager of the harness's own writes (the restore-finished annotation), so probes can leave them out. */
+export const TEST_FIELD_MANAGER = 'test-harness';
 
 export interface ControlPlaneOptions extends Partial<StageOptions> {
   /** Working folder (etcd data, certificates, kubeconfigs, logs). @default a new temp folder, removed on stop */
@@ -312,7 +314,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       async finishRestore(namespace, pod) {
         await objects.patch(
           { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod, namespace, annotations: { [RESTORE_FINISHED_ANNOTATION]: 'true' } } } as KubernetesObject,
-          undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
+          undefined, undefined, TEST_FIELD_MANAGER, undefined, PatchStrategy.MergePatch,
         );
       },
       async restartApiServer(downMs = 0) {

@@ -335,7 +335,8 @@ describe('conformance: server-side apply (structured-merge-diff v4.4.2 merge tes
         if (op.conflicts) {
           assert.equal(r.status, 409, JSON.stringify(r.body));
           assert.equal(r.body.reason, 'Conflict');
-          const causes = r.body.details.causes.map((c: any) => [c.type, c.field, c.message]);
+          // metav1.StatusCause.Type is `json:"reason"` on the wire (kube-apiserver v1.36 sends `reason`, never `type`).
+          const causes = r.body.details.causes.map((c: any) => [c.reason, c.field, c.message]);
           assert.deepEqual(causes, op.conflicts.map(([f, m]) => ['FieldManagerConflict', `${t.root.prefix}${f}`, `conflict with "${m}"${op.op === 'apply' && isUpdater(t, m) ? ' using ' + typeMeta.apiVersion : ''}`]));
         } else assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 400));
       }

@@ -82,16 +82,14 @@ function mapNodes(set: FieldSet): Set<string> {
 function conflictError(input: ApplyInput, conflicts: { entry: ManagerEntry; path: string }[]): ApiStatusError {
   const causes = conflicts.map((c) => ({
     reason: 'FieldManagerConflict',
-    type: 'FieldManagerConflict',
     message: `conflict with "${c.entry.manager}"${c.entry.operation === 'Update' ? ` using ${c.entry.apiVersion}` : ''}`,
     field: describePath(c.path),
   }));
   const n = conflicts.length;
   const lines = causes.map((c) => `- ${c.message}: ${c.field}`).join('\n');
+  // Details carry the causes only (errors.NewApplyConflict in structured-merge-diff's fieldmanager; seen on
+  // kube-apiserver v1.36: no name, group or kind).
   return new ApiStatusError(409, 'Conflict', `Apply failed with ${n} conflict${n > 1 ? 's' : ''}: ${n === 1 ? `${causes[0].message}: ${causes[0].field}` : '\n' + lines}`, {
-    name: input.applied?.metadata?.name,
-    group: input.group,
-    kind: input.plural,
     causes,
   });
 }

@@ -53,7 +53,8 @@ function entry(r: ResourceType): object[] {
     singularName: r.singular,
     namespaced: r.namespaced,
     kind: r.kind,
-    verbs: VERBS,
+    // Namespaces cannot be deleted as a collection (kube-apiserver v1.36 discovery lists no deletecollection).
+    verbs: r.kind === 'Namespace' ? VERBS.filter((v) => v !== 'deletecollection') : VERBS,
   };
   if (r.shortNames.length) main.shortNames = r.shortNames;
   if (r.categories) main.categories = r.categories;

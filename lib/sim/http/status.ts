@@ -1,9 +1,7 @@
 /** Kubernetes-shaped `Status` errors. Thrown anywhere in request handling; the router writes them out. */
 export interface StatusCause {
-  /** The wire name of a cause's type in Kubernetes. */
+  /** The wire name of a cause's type in Kubernetes (metav1.StatusCause.Type is `json:"reason"`). */
   readonly reason?: string;
-  /** Same value as `reason`. */
-  readonly type?: string;
   readonly message?: string;
   readonly field?: string;
 }
@@ -30,7 +28,12 @@ export class ApiStatusError extends Error {
       code: this.code,
     };
     if (!this.reason) delete s.reason; // StatusReasonUnknown is "" and omitted on the wire
-    if (this.details) s.details = this.details;
+    if (this.details) {
+      // metav1.StatusDetails: every field is omitempty, so the core group ("") is not written (seen on kube-apiserver v1.36).
+      const details: Record<string, unknown> = { ...this.details };
+      for (const k of Object.keys(details)) if (details[k] === '' || details[k] === undefined) delete details[k];
+      s.details = details;
+    }
     return s;
   }
 }
@@ -104,8 +107,7 @@ export function errorBody(e: FieldError): string {
 /**
  * 422 Invalid, as errors.NewInvalid (pkg/api/errors/errors.go lines 283-311 at apimachinery v0.32.0): one cause per
  * field error with `reason` (the wire name of metav1.StatusCause.Type), `message` (the error body) and `field`; the
- * message aggregates `field: body` (one error alone, several as `[a, b]`). `type` repeats `reason` for readers that
- * expect it.
+ * message aggregates `field: body` (one error alone, several as `[a, b]`).
  */
 export function invalid(t: Target, name: string, errs: FieldError[]): ApiStatusError {
   const words = [...new Set(errs.map((e) => `${e.field}: ${errorBody(e)}`))];
@@ -116,7 +118,6 @@ export function invalid(t: Target, name: string, errs: FieldError[]): ApiStatusE
     kind: t.kind,
     causes: errs.map((e) => ({
       reason: CAUSE[e.type][0],
-      type: CAUSE[e.type][0],
       message: errorBody(e),
       field: e.field,
     })),

@@ -69,6 +69,8 @@ interface ContainerRun {
 interface PodRun {
   /** A FailedMount event was recorded for this pod (the kubelet's are rate-limited; one is enough here). */
   failedMountReported?: boolean;
+  /** The first status (Pending, containers in ContainerCreating) was written. */
+  admitted?: boolean;
   readonly uid: string;
   readonly ns: string;
   readonly name: string;
@@ -174,8 +176,12 @@ export class PodRuntime implements Controller {
       if (!already) recordEvent(this.registry, this.now(), pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
       return;
     }
+    // The binding (pods/binding) sets the node without a field manager; managedFields show the scheduler only for the
+    // status it writes, PodScheduled (kube-apiserver v1.36 with its scheduler: `kube-scheduler Update status`).
     pod.spec.nodeName = NODE;
-    const bound = this.registry.writeInternal(POD, pod, 'kube-scheduler');
+    const scheduled = this.registry.writeInternal(POD, pod, undefined);
+    const conditions = (scheduled.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+    const bound = this.registry.writeInternal(POD, { ...scheduled, status: { ...scheduled.status, conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.now()) }] } }, 'kube-scheduler', 'status');
     const ip = this.nextIp++;
     const run: PodRun = {
       uid: pod.metadata.uid,
@@ -406,8 +412,16 @@ export class PodRuntime implements Controller {
           continue;
         }
         for (const c of run.containers) c.ready = false;
-      } else for (const c of run.containers) this.stepContainer(pod, run, c, now);
-      this.writeStatus(pod, run);
+      } else {
+        // The kubelet's first status of a pod it admitted is Pending with its containers in ContainerCreating,
+        // before any of them starts (seen on every pod of a real cluster, and on kwok's stages).
+        if (!run.admitted) {
+          run.admitted = true;
+          this.writeStatus(this.registry.store.get(POD, run.ns, run.name), run);
+        }
+        for (const c of run.containers) this.stepContainer(this.registry.store.get(POD, run.ns, run.name) ?? pod, run, c, now);
+      }
+      this.writeStatus(this.registry.store.get(POD, run.ns, run.name) ?? pod, run);
     }
   }
 
