@@ -99,7 +99,7 @@ export function sqlError(err: unknown, ctx: ErrorContext): StarRocksDrError {
   }
   const text = serverMessage(err);
   if (text.startsWith(COMPUTE_NODE_NOT_FOUND)) {
-    return new StarRocksDrError('ApiError', `${ctx.doing}: ${text} (${COMPUTE_NODE_NOT_FOUND_MEANING})`, {
+    return new StarRocksDrError('CheckFailed', `${ctx.doing}: ${text} (${COMPUTE_NODE_NOT_FOUND_MEANING})`, {
       field: where,
       fix: 'start or wait for the compute nodes (SHOW COMPUTE NODES lists them), then rerun',
       cause: err,

@@ -148,7 +148,7 @@ async function restorePass(session: SqlSession, expect: RestoreExpectations): Pr
     const rows = records(fe.rs, S.SHOW_FRONTENDS, S.FRONTEND_COLUMNS);
     const leaders = rows.filter((r) => r.Role === 'LEADER');
     const alive = leaders.filter((r) => isTrue(r.Alive));
-    const seen = leaders.length === 0 ? `no LEADER among ${rows.length} frontends` : leaders.map((r) => `${r.Name ?? r.IP} (${r.IP}) Alive ${r.Alive}`).join(', ');
+    const seen = leaders.length === 0 ? `no LEADER among ${rows.length} frontends` : leaders.map((r) => `${r.IP} Alive ${r.Alive}`).join(', ');
     out.push({ check: 'one-leader', statement: S.SHOW_FRONTENDS, expected: 'exactly one Role LEADER, Alive true', seen, passed: leaders.length === 1 && alive.length === 1 });
   } else out.push({ check: 'one-leader', statement: S.SHOW_FRONTENDS, expected: 'exactly one Role LEADER, Alive true', seen: fe.problem!, passed: false });
 

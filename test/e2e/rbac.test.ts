@@ -1,9 +1,12 @@
 /**
  * examples/rbac/role.yaml is the least privilege a recovery needs: every request that `dr run`, `dr wait`,
- * `dr status` and `synth --dr-phase auto` send during a real recovery on the simulator is granted by it, and every
- * verb it grants is used. HTTP requests map to RBAC verbs as the API server's request-info resolver maps them
+ * `dr status`, `dr verify` and `synth --dr-phase auto` send during a real recovery on the simulator is granted by it,
+ * and every verb it grants is used. HTTP requests map to RBAC verbs as the API server's request-info resolver maps them
  * (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go, v0.32: GET one -> get, GET collection -> list,
- * ?watch -> watch, POST -> create, PUT -> update, PATCH -> patch, DELETE -> delete).
+ * ?watch -> watch, POST -> create, PUT -> update, PATCH -> patch, DELETE -> delete). A WebSocket port-forward (a GET
+ * of pods/portforward) is also authorized as create since Kubernetes 1.35 (kubernetes/website, feature gate
+ * AuthorizePodWebsocketUpgradeCreatePermission: beta, on by default from 1.35, "a synthetic RBAC check ... to ensure
+ * WebSocket upgrades strictly enforce the create permission").
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,6 +47,7 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
         ['dr', 'run', ...values, '--timeout', '60s'],
         ['dr', 'wait', ...values, '--timeout', '60s'],
         ['dr', 'status', ...values],
+        ['dr', 'verify', ...values],
       ]) {
         const run = await runCli(args);
         assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
@@ -51,9 +55,9 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
       const used = new Set(
         Object.keys(sim.requestCounts())
           .filter((k) => !k.includes(' /'))
-          .map((k) => {
+          .flatMap((k) => {
             const [verb, resource] = k.split(' ');
-            return `${RBAC_VERB[verb]} ${resource}`;
+            return resource === 'pods/portforward' ? [`get ${resource}`, `create ${resource}`] : [`${RBAC_VERB[verb]} ${resource}`];
           }),
       );
       const denied = [...used].filter((u) => !granted.has(u));
