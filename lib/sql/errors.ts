@@ -60,7 +60,7 @@ export function sqlError(err: unknown, ctx: ErrorContext): StarRocksDrError {
     if (err.status === 403) {
       return new StarRocksDrError('InvalidInput', `${err.message}: the Kubernetes identity may not open a port-forward`, {
         field: 'pods/portforward',
-        fix: 'grant `pods/portforward` verbs get and create in the namespace (examples/rbac/role.yaml), or reach the FE directly with --fe-address host:port, or skip the check with --verify none',
+        fix: 'grant `pods/portforward` verbs get and create in the namespace (examples/rbac/role.yaml), or reach the FE directly with --fe-address host:port (a recovery can skip its checks with --verify none)',
         cause: err,
       });
     }

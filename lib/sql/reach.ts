@@ -96,6 +96,9 @@ export async function feSession(client: KubeClient | undefined, spec: StarRocksC
     if (!client) throw new StarRocksDrError('InvalidInput', 'no way to reach the FE', { field: '--fe-address', fix: 'pass --fe-address host:port or a kubeconfig' });
     target = { kind: 'pod', kubeConfig: client.kubeConfig, namespace, pod: pod ?? (await readyFePod(client, spec.name, namespace)), port: queryPort };
   }
+  if (flags.passwordSecret && !client) {
+    throw new StarRocksDrError('InvalidInput', 'the password is in a Kubernetes Secret, and there is no Kubernetes client to read it', { field: '--password-secret', fix: 'pass --kubeconfig (and --context) too' });
+  }
   const password = flags.passwordSecret ? await readPassword(client!, parseSecretRef(flags.passwordSecret, namespace)) : undefined;
   return sqlSession({
     target,
