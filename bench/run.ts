@@ -5,7 +5,7 @@
  *
  * Flags:
  *   --quick          fewer repetitions (cold synth 3 runs, warm synth 100 runs, no compiled-JS what-if rows)
- *   --only=a,b       run only some of: synth, cold, detection, requests, memory
+ *   --only=a,b       run only some of: synth, cold, detection, requests, memory, verify
  *   --no-compiled    skip the memory what-if rows that need a `tsc` build into a temp dir (~15 s)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,9 @@ import { benchDetection } from './detection-latency';
 import { benchMemory } from './memory';
 import type { Row } from './row';
 import { benchCold, benchWarm } from './synth';
+import { benchVerification } from './verification';
 
-const ALL = ['synth', 'cold', 'detection', 'requests', 'memory'] as const;
+const ALL = ['synth', 'cold', 'detection', 'requests', 'memory', 'verify'] as const;
 type Bench = (typeof ALL)[number];
 
 function parseArgs(argv: readonly string[]): { quick: boolean; compiled: boolean; only: Set<Bench> } {
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
     if (only.has('requests')) {
       log('API requests per recovery ...');
       rows.push(...(await benchApiRequests({ timeScale: quick ? 0.02 : 0.05, log })));
+    }
+    if (only.has('verify')) {
+      log('verifying a restore from the database ...');
+      rows.push(...(await benchVerification({ log })));
     }
     if (only.has('memory')) {
       log('memory and concurrency ...');

@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'ApiError' // the Kubernetes API refused a request
   | 'Refused' // the request would restore over a live cluster, or the record describes another cluster
   | 'Contended' // another actor holds the cluster's lease past the timeout, or keeps undoing what we apply
-  | 'Interrupted'; // the user interrupted the command (Ctrl-C, SIGTERM)
+  | 'Interrupted' // the user interrupted the command (Ctrl-C, SIGTERM)
+  | 'CheckFailed'; // the database answered, and a check failed: a restore not verified, a cluster not recoverable now
 
 export interface StarRocksDrErrorOptions {
   /** Key path or object the error is about. */

@@ -1,7 +1,8 @@
 /**
  * `starrocks-dr demo` (`npm run demo`): the whole recovery of the reference cluster, offline, on the built-in
  * Kubernetes simulator: start the simulator, run the recovery for generation 1 from the reference
- * `starrocks-values.yaml` + `override.yaml`, print each phase with its unix timestamp, then the pods and PVCs.
+ * `starrocks-values.yaml` + `override.yaml`, print each phase with its unix timestamp, then the pods and PVCs, then
+ * verify the restore from the database (what `dr verify` does) and read the reference table back.
  */
 import { Command } from 'commander';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
@@ -50,8 +51,36 @@ export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = pro
     }
     out.write('PersistentVolumeClaims:\n');
     for (const pvc of sim.list('PersistentVolumeClaim', plan.namespace)) out.write(`  ${pvc.metadata.name}\n`);
+    await demoVerification(client, spec, plan.namespace, out);
   } finally {
     await sim.stop();
+  }
+}
+
+/** The restore verified from the database, as `dr verify` does it, and the reference document's table read back. */
+async function demoVerification(client: import('../kube/client').KubeClient, spec: import('../model/types').StarRocksClusterSpec, namespace: string, out: NodeJS.WritableStream): Promise<void> {
+  const { feSession } = require('../sql/reach') as typeof import('../sql/reach');
+  const { nodeExpectations, snapshotExpectations } = require('../sql/expectations') as typeof import('../sql/expectations');
+  const { userChecks, verifyRestore, verifyRollout } = require('../sql/verify') as typeof import('../sql/verify');
+  const session = await feSession(client, spec, namespace, {});
+  try {
+    const expected = snapshotExpectations(spec);
+    const restore = await verifyRestore(session, expected, { timers: client.timers, timeoutMs: 60_000 });
+    const cn = (await client.list('Pod', namespace, `app.kubernetes.io/component=cn,app.starrocks.ownerreference/name=${spec.name}-cn`)).items;
+    const check = 'SELECT COUNT(*) FROM quickstart.source_wiki_edit';
+    const rollout = await verifyRollout(
+      session,
+      { computeNodes: nodeExpectations(spec.starRocksCnSpec?.replicas ?? 1, cn as never), restoredSnapshot: expected.restoredSnapshot, userChecks: userChecks([check], ['3']) },
+      { timers: client.timers, timeoutMs: 60_000 },
+    );
+    out.write(`\nVerification from the database (dr verify), through ${session.target}:\n`);
+    for (const c of [...restore.checks, ...rollout.checks]) out.write(`  ${c.passed ? 'ok    ' : 'FAILED'} ${c.check}${c.subject ? ` ${c.subject}` : ''}: ${c.seen}\n`);
+    const rows = await session.query('SELECT * FROM quickstart.source_wiki_edit', { idempotent: true });
+    out.write(`\nmysql> SELECT * FROM quickstart.source_wiki_edit;\n`);
+    for (const r of rows.rows) out.write(`  ${r.join(' | ')}\n`);
+    out.write(`${restore.passed && rollout.passed ? 'Restore verified' : 'Restore NOT verified'}\n`);
+  } finally {
+    await session.close();
   }
 }
 

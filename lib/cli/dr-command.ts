@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import type { DrFlags } from './dr-actions';
 import { parseDuration } from './durations';
+import { addVerifyCommand } from './dr-verify-command';
 import { collect, parseGeneration, parseOperatorVersionFlag } from './inputs';
 
 /** The command bodies, loaded when a `dr` command runs (require: the CLI runs under tsx's CommonJS hook). */
@@ -45,5 +46,6 @@ export function drCommand(): Command {
     .option('--force-restore', 'record the recovery even where the record describes another cluster')
     .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored (applies nothing)')
     .action((flags: DrFlags) => actions().recover(flags, 'observe'));
+  addVerifyCommand(dr, withCommonOptions);
   return dr;
 }

@@ -14,6 +14,8 @@ export const ExitCode = {
   API: 4,
   /** Another actor contends: the cluster's lease stayed held past the timeout, or something keeps undoing the form. */
   CONTENDED: 5,
+  /** A check against the database failed: `dr verify` found the restore not finished, `snapshot status` found the cluster not recoverable now. */
+  CHECK_FAILED: 6,
   /** Interrupted by the user (SIGINT / SIGTERM); the status record says where it stopped and a rerun resumes. */
   INTERRUPTED: 130,
 } as const;
@@ -30,6 +32,8 @@ export function exitCodeFor(err: unknown): number {
       return ExitCode.CONTENDED;
     case 'Interrupted':
       return ExitCode.INTERRUPTED;
+    case 'CheckFailed':
+      return ExitCode.CHECK_FAILED;
     case 'Timeout':
       return ExitCode.TIMEOUT;
     case 'Unreachable':

@@ -11,6 +11,7 @@ import type { StarRocksClusterSpec } from '../model/types';
 import type * as Snapshot from '../snapshot';
 import { parseDuration } from './durations';
 import { collect, loadInput } from './inputs';
+import { addSqlSnapshotCommands } from './snapshot-sql-command';
 
 const lib = () => require('../snapshot') as typeof Snapshot;
 
@@ -204,7 +205,7 @@ export async function specWithSnapshot(spec: StarRocksClusterSpec, flags: { snap
 }
 
 export function snapshotCommand(): Command {
-  const cmd = new Command('snapshot').description('find the cluster snapshots of a storage volume in S3 and write cluster_snapshot.yaml for one');
+  const cmd = new Command('snapshot').description('find the cluster snapshots of a storage volume in S3 and write cluster_snapshot.yaml for one; turn automated snapshots on or off and check them over SQL');
   withAccessOptions(cmd.command('list'))
     .description('list the snapshot folders of the cluster, newest first (unfinished ones marked)')
     .action((flags: SnapshotFlags) => listAction(flags));
@@ -225,5 +226,6 @@ export function snapshotCommand(): Command {
       ]),
     )
     .action((flags: FileFlags) => fileAction(flags));
+  addSqlSnapshotCommands(cmd);
   return cmd;
 }

@@ -20,6 +20,8 @@ import { Registry } from './registry';
 import { RealScheduler, VirtualScheduler } from './scheduler';
 import { apiVersionOf, resourceType, ResourceType } from './resources';
 import { Store } from './store';
+import { portForwardHandler } from './http/port-forward';
+import { StarRocksWorld, type StarRocksSimOptions } from './starrocks/world';
 import { WatchHub } from './watch';
 
 export interface SimulatorOptions {
@@ -49,6 +51,8 @@ export interface SimulatorOptions {
    * on real time. @default false
    */
   readonly virtualTime?: boolean | 'manual';
+  /** The simulated StarRocks behind the FE/CN/BE pods (its SQL, the restore's effects, snapshots): lib/sim/starrocks. */
+  readonly starrocks?: StarRocksSimOptions;
 }
 
 export interface Simulator {
@@ -101,6 +105,11 @@ export interface Simulator {
   };
   /** Resolves when `predicate` holds, re-checking on every store change; rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs: number): Promise<void>;
+  /** The simulated StarRocks: its FEs answer the MySQL protocol on their query port (port-forward reaches it). */
+  readonly starrocks: {
+    /** The loopback address of a FE pod's query port, for `--fe-address` (refused while the port is closed). */
+    address(namespace: string, pod: string): Promise<{ host: string; port: number }>;
+  };
 }
 
 function kindType(kind: string): ResourceType {
@@ -137,6 +146,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let runtimeRef: PodRuntime | undefined;
   const router = createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, ''), podLogs: (ns, name, o) => runtimeRef!.logs(ns, name, o) });
   // Requests in flight keep virtual time still (a watch is a stream, not a request being served).
+  // The FEs' MySQL servers, created after the runtime (below); the port-forward handler dials them late-bound.
+  let worldRef: StarRocksWorld | undefined;
   const server = new HttpServer((req, res) => {
     if (/[?&]watch=(true|1)\b|\/watch\//.test(req.url ?? '')) return void router(req, res);
     inFlight++;
@@ -148,7 +159,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     res.on('finish', finish);
     res.on('close', finish);
     void router(req, res);
-  });
+  }, portForwardHandler({ store, faults, dial: (ns, pod, port) => worldRef!.dial(ns, pod, port) }));
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     registry.create(kindType('Namespace'), undefined, { metadata: { name: ns } }, { fieldManager: 'kube-apiserver' });
@@ -163,6 +174,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     virtual: !!virtual,
   }, scheduler);
   runtimeRef = runtime;
+  const world = new StarRocksWorld(
+    { registry, scheduler, now, msPerSecond: 1000 * timeScale, feRestoreMs: (opts.feRestoreSeconds ?? 10) * 1000 * timeScale, process: (ns, pod, c) => runtime.process(ns, pod, c) },
+    opts.starrocks,
+  );
+  worldRef = world;
+  busy.push(() => world.busy());
   const controllers = [new StatefulSetController(registry, now), new EndpointsController(registry), new PvcBinder(registry), runtime];
   for (const c of controllers) {
     c.start();
@@ -190,6 +207,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       stopped = true;
       unregisterClock();
       for (const c of controllers) c.stop();
+      await world.stop();
       scheduler.stop();
       watches.closeAll(false);
       await server.close();
@@ -227,6 +245,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       inject: (pattern, fault) => runtime.inject(pattern, fault),
       clear: (pattern) => runtime.clearFaults(pattern),
     },
+    starrocks: { address: (ns, pod) => world.address(ns, pod) },
     timers,
     time: virtual ? { now: () => virtual.now(), advance: (ms) => virtual.advance(ms) } : undefined,
     requestCounts: () => faults.requestCounts(),

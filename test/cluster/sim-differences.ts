@@ -21,5 +21,4 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   { probe: RESTORE, path: '.claims.1.spec.storageClassName', why: STORAGE_CLASS },
   { probe: RESTORE, path: '.pod.conditions', why: 'kwok (the real side here) does not write PodReadyToStartContainers; a kubelet since 1.29 does, and so does the simulator' },
   { probe: RESTORE, path: '.pod.managers.2', why: 'the real side\'s pod status is written by kwok, not by a kubelet: the simulator writes it as `kubelet`' },
-  { probe: 'discovery: the resources the product uses', path: '.core', why: 'pods/portforward is not served by the simulator yet (issue 20 adds it)' },
 ];

@@ -1,12 +1,15 @@
 /**
  * examples/rbac/role.yaml is the least privilege a recovery needs: every request that `dr run`, `dr wait`,
- * `dr status` and `synth --dr-phase auto` send during a real recovery on the simulator is granted by it, and every
- * verb it grants is used. HTTP requests map to RBAC verbs as the API server's request-info resolver maps them
+ * `dr status`, `dr verify` and `synth --dr-phase auto` send during a real recovery on the simulator is granted by it,
+ * and every verb it grants is used. HTTP requests map to RBAC verbs as the API server's request-info resolver maps them
  * (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go, v0.32: GET one -> get, GET collection -> list,
  * ?watch -> watch, POST -> create, PUT -> update, PATCH -> patch, DELETE -> delete), and a server-side apply that
  * creates its object needs `create` as well (k8s.io/apiserver v0.36.3 pkg/endpoints/handlers/patch.go:203-232:
  * the create is checked by `withAuthorization`, update.go:258). The same Role is checked against the real
- * kube-apiserver's RBAC authorizer in test/cluster/recovery.test.ts.
+ * kube-apiserver's RBAC authorizer in test/cluster/recovery.test.ts. A WebSocket port-forward (a GET
+ * of pods/portforward) is also authorized as create since Kubernetes 1.35 (kubernetes/website, feature gate
+ * AuthorizePodWebsocketUpgradeCreatePermission: beta, on by default from 1.35, "a synthetic RBAC check ... to ensure
+ * WebSocket upgrades strictly enforce the create permission").
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +50,7 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
         ['dr', 'run', ...values, '--timeout', '60s'],
         ['dr', 'wait', ...values, '--timeout', '60s'],
         ['dr', 'status', ...values],
+        ['dr', 'verify', ...values],
       ]) {
         const run = await runCli(args);
         assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
@@ -54,9 +58,9 @@ describe('the least-privilege Role (examples/rbac/role.yaml)', () => {
       const used = new Set(
         Object.keys(sim.requestCounts())
           .filter((k) => !k.includes(' /'))
-          .map((k) => {
+          .flatMap((k) => {
             const [verb, resource] = k.split(' ');
-            return `${RBAC_VERB[verb]} ${resource}`;
+            return resource === 'pods/portforward' ? [`get ${resource}`, `create ${resource}`] : [`${RBAC_VERB[verb]} ${resource}`];
           }),
       );
       for (const resource of Object.keys(sim.createByApplyCounts())) used.add(`create ${resource}`);

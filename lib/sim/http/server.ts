@@ -4,13 +4,20 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** Handles a request that asks to switch protocols (WebSocket: port-forward). */
+export type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export class HttpServer {
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private boundPort = 0;
 
-  constructor(private readonly handler: http.RequestListener) {}
+  constructor(
+    private readonly handler: http.RequestListener,
+    private readonly upgrade?: UpgradeListener,
+  ) {}
 
   get port(): number {
     return this.boundPort;
@@ -18,6 +25,7 @@ export class HttpServer {
 
   async listen(port: number): Promise<number> {
     const server = http.createServer({ keepAliveTimeout: 5000 }, this.handler);
+    if (this.upgrade) server.on('upgrade', this.upgrade);
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

@@ -29,6 +29,16 @@ function logDate(line: string): number {
 
 export type PodFault = 'CrashLoopBackOff' | 'ImagePullBackOff' | 'NeverReady';
 
+/** A running container's process, as the simulated StarRocks sees it. */
+export interface RunningProcess {
+  readonly id: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Scheduler ms when this incarnation started. */
+  readonly startedAt: number;
+  /** Whether the port accepts connections now. */
+  listening(port: number): boolean;
+}
+
 export interface RuntimeOptions {
   readonly timeScale: number;
   readonly feRestoreSeconds: number;
@@ -57,6 +67,8 @@ interface ContainerRun {
   restartCount: number;
   lastState: any;
   model?: ProcessModel;
+  /** The environment the current incarnation started with. */
+  env?: Readonly<Record<string, string>>;
   startup?: ProbeRunner;
   liveness?: ProbeRunner;
   readiness?: ProbeRunner;
@@ -277,6 +289,7 @@ export class PodRuntime implements Controller {
     c.startedAtIso = rfc3339(this.now());
     c.startedAtWall = this.now();
     c.model = processModelFor(c.spec, env, this.timings);
+    c.env = env;
     const s = this.opts.timeScale;
     c.startup = c.spec.startupProbe ? new ProbeRunner('startup', c.spec.startupProbe, c.spec, now, s) : undefined;
     c.liveness = c.spec.livenessProbe ? new ProbeRunner('liveness', c.spec.livenessProbe, c.spec, now, s) : undefined;
@@ -284,6 +297,24 @@ export class PodRuntime implements Controller {
     c.started = !c.startup;
     c.ready = false;
     if (this.faultFor(pod.metadata.name) === 'CrashLoopBackOff') c.nextActionAt = now + this.ms(1);
+  }
+
+  /**
+   * The process running in a pod's container now (lib/sim/starrocks reads what the FE, CN and BE do from it), or
+   * undefined when the container is not running. `id` changes with every incarnation; times are scheduler ms.
+   */
+  process(ns: string, name: string, container: string): RunningProcess | undefined {
+    const run = this.pods.get(`${ns}/${name}`);
+    const c = run?.containers.find((x) => x.spec.name === container);
+    if (!run || !c || c.state !== 'running' || !c.model) return undefined;
+    const model = c.model;
+    const startedAt = c.startedAt;
+    return {
+      id: this.containerId(run, c),
+      env: c.env ?? {},
+      startedAt,
+      listening: (port) => model.listening(port, this.scheduler.now() - startedAt),
+    };
   }
 
   /** The lines the current incarnation has written so far. */

@@ -1,0 +1,66 @@
+/**
+ * SQL traffic and the simulator's virtual clock (lib/sim/README.md, "Virtual time for the client under test too"):
+ * the SQL client marks its port-forward connect and each statement as a request in flight (`inFlight(timers, ...)`),
+ * so the clock does not move while a statement is on its way, whatever the network's speed. A slow link (20 real ms
+ * per chunk, each way) sits between the client and the simulator: with the accounting, ten statements cost no virtual
+ * time; with it switched off (the same clock without `activity`), the clock runs on while they travel.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, connect, type Socket } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Timers } from '../../lib/kube/timers';
+import { startSimulator } from '../../lib/sim';
+import { sqlSession } from '../../lib/sql/connection';
+import { recover, recoverySpec, CLUSTER, NS } from '../e2e/support';
+
+async function slowLink(targetPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const pipe = (from: Socket, to: Socket) => {
+    from.on('data', (chunk) => setTimeout(() => to.destroyed || to.write(chunk), delayMs));
+    from.on('close', () => setTimeout(() => to.destroy(), delayMs));
+    from.on('error', () => to.destroy());
+  };
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) sockets.add(s);
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe('virtual time: SQL statements through the port-forward hold the clock', () => {
+  it('ten statements over a slow link cost no virtual time; without the accounting the clock runs on under them', async () => {
+    const sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 10, feStartupSeconds: 2, backendStartupSeconds: 2 });
+    const link = await slowLink(sim.port, 20);
+    try {
+      await recover(sim, recoverySpec());
+      const kc = new KubeConfig();
+      kc.loadFromString(sim.kubeConfigYaml().replace(sim.url, `http://127.0.0.1:${link.port}`));
+      const elapsed = async (timers: Timers) => {
+        const db = sqlSession({ target: { kind: 'pod', kubeConfig: kc, namespace: NS, pod: `${CLUSTER}-fe-0`, port: 9030 }, timers });
+        try {
+          const from = sim.time!.now();
+          for (let i = 0; i < 10; i++) assert.deepEqual((await db.query('SELECT 1')).rows, [['1']]);
+          return sim.time!.now() - from;
+        } finally {
+          await db.close();
+        }
+      };
+      assert.equal(await elapsed(sim.timers!), 0, 'no virtual time passed while the statements were in flight');
+      const { activity: _dropped, ...unaccounted } = sim.timers!;
+      assert.ok((await elapsed(unaccounted)) >= 1000, 'the clock moved while statements were in flight');
+    } finally {
+      await link.close();
+      await sim.stop();
+    }
+  });
+});
