@@ -17,7 +17,7 @@ import { waitUntil } from '../kube/wait';
 import { decide, type Decision } from './decide';
 import { guard, liveIdentity, mergeIdentity } from './guard';
 import { interruptedError } from '../errors';
-import { acquireLease, holderIdentity, type HeldLease, type LeaseTimings } from './lease';
+import { acquireLease, CLIENT_GO_TIMINGS, holderIdentity, leaseName, minTimeToActMs, timeToActError, type HeldLease, type LeaseTimings } from './lease';
 import { applyLimitError, feWaitEnds, rolledOut } from './policy';
 import { feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
@@ -70,6 +70,11 @@ export interface ExecutorOptions {
   readonly holder?: string;
   /** Lease timings. @default client-go's (15 s lease, 10 s renew deadline, 2 s retry) */
   readonly leaseTimings?: LeaseTimings;
+  /**
+   * Told once the lease is held, with a way to hand it back at once (best effort, within `boundMs`): for a second
+   * Ctrl-C, which exits without waiting for the run to stop.
+   */
+  readonly onLeaseHeld?: (releaseNow: (boundMs: number) => Promise<void>) => void;
 }
 
 export function feStatefulSetName(cluster: string): string {
@@ -94,18 +99,23 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
   const { timers } = opts.client;
   const deadline = timers.now() + (opts.timeoutMs ?? 30 * 60_000);
   const mode = opts.mode ?? 'apply';
+  const timings = opts.leaseTimings ?? CLIENT_GO_TIMINGS;
   const lease = await acquireLease({
     client: opts.client,
     cluster: plan.cluster,
     namespace: plan.namespace,
     identity: opts.holder ?? holderIdentity(mode === 'apply' ? 'dr run' : 'dr wait'),
     timeoutMs: Math.max(0, deadline - timers.now()),
-    timings: opts.leaseTimings,
+    timings,
     signal: opts.signal,
     onWaiting: (holder) => opts.onProgress?.({ type: 'waiting', message: `waiting for the cluster's lease, held by ${holder}` }),
   });
+  opts.onLeaseHeld?.((boundMs) => lease.release(boundMs));
   const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
   try {
+    // A lease won in the last moments of --timeout is handed back untouched: acting needs one apply and one renewal.
+    const left = deadline - timers.now();
+    if (left < minTimeToActMs(timings)) throw timeToActError(`Lease/${leaseName(plan.cluster)}`, left, timings, lease.waitedFor);
     return await recoverHoldingLease(plan, { ...opts, signal }, lease, deadline);
   } catch (err) {
     if (lease.lost.aborted) throw lease.lost.reason;
@@ -181,11 +191,18 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
       if (form === 'restore') restoreApplied.set(keyOf(obj), body);
       if (applied.kind === 'StatefulSet' && applied.metadata?.name === stsName) sts = applied as V1StatefulSet;
     };
-    for (const obj of objects) if (!held.includes(obj)) await send(obj);
+    for (const obj of objects) {
+      // Stop the moment the lease is lost (or Ctrl-C): not one more object after that.
+      if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
+      if (!held.includes(obj)) await send(obj);
+    }
     if (held.length === 0) return;
     await waitForRollout(plan, opts, remaining(), [stsName]);
     await lease.confirm();
-    for (const obj of held) await send(obj);
+    for (const obj of held) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
+      await send(obj);
+    }
   };
 
   // How often each form was applied in this run: a form that does not stick (another controller rewriting the FE

@@ -26,6 +26,14 @@ export interface ConnectOptions {
   readonly timers?: Timers;
 }
 
+/** Bounds of one call, on top of the client's retry policy (e.g. a lease renewal must end within its deadline). */
+export interface CallOptions {
+  /** Stop retrying after this long. @default the client's retry policy */
+  readonly deadlineMs?: number;
+  /** Stop retrying once aborted. */
+  readonly signal?: AbortSignal;
+}
+
 /** A Kubernetes object as this module passes it around. */
 export type KObject = KubernetesObject & { [key: string]: unknown };
 
@@ -98,25 +106,25 @@ export class KubeClient {
   }
 
   /** Create `obj`; a 409 (it exists already) is an error `isConflict` recognises. */
-  async create(obj: KObject, fieldManager: string): Promise<KObject> {
-    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.create(obj, undefined, undefined, fieldManager)) as Promise<KObject>;
+  async create(obj: KObject, fieldManager: string, opts?: CallOptions): Promise<KObject> {
+    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.create(obj, undefined, undefined, fieldManager), opts) as Promise<KObject>;
   }
 
   /**
    * Replace `obj` (PUT). With `metadata.resourceVersion` set this is a compare-and-swap: the API server answers 409
    * Conflict when the object changed since that version (`isConflict`), so a stale writer never overwrites.
    */
-  async replace(obj: KObject, fieldManager: string): Promise<KObject> {
-    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.replace(obj, undefined, undefined, fieldManager)) as Promise<KObject>;
+  async replace(obj: KObject, fieldManager: string, opts?: CallOptions): Promise<KObject> {
+    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.replace(obj, undefined, undefined, fieldManager), opts) as Promise<KObject>;
   }
 
   /** The object, or undefined when it does not exist. */
-  async get(kind: KnownKind, namespace: string, name: string): Promise<KObject | undefined> {
+  async get(kind: KnownKind, namespace: string, name: string, opts?: CallOptions): Promise<KObject | undefined> {
     const { apiVersion } = RESOURCES[kind];
     try {
       return (await this.call(`${kind}/${name}`, () =>
         this.objects.read({ apiVersion, kind, metadata: { name, namespace } }),
-      )) as KObject;
+      opts)) as KObject;
     } catch (err) {
       if (err instanceof StarRocksDrError && statusCodeOf(err.cause) === 404) return undefined;
       throw err;
@@ -149,7 +157,8 @@ export class KubeClient {
     return `${prefix}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
   }
 
-  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, { server: this.server, what }, this.retryPolicy, undefined, this.timers);
+  private call<T>(what: string, fn: () => Promise<T>, opts?: CallOptions): Promise<T> {
+    const policy = opts?.deadlineMs === undefined ? this.retryPolicy : { ...this.retryPolicy, deadlineMs: opts.deadlineMs };
+    return withRetry(fn, { server: this.server, what }, policy, opts?.signal, this.timers);
   }
 }
