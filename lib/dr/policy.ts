@@ -19,6 +19,34 @@ export function applyLimitError(form: 'restore' | 'full', applies: number, feSta
 }
 
 /**
+ * A run that resumes a recovery (the FE already in the restore form of its generation, still not Ready) applies the
+ * restore form of the values it was given once before it waits: values fixed since the last run (a ConfigMap the FE
+ * mounts, a resource request) take effect, where only waiting would wait for the old form forever. Same generation
+ * and same pinned snapshot: the guard refuses another snapshot path while the recovery is in progress.
+ */
+export function applyBeforeWaiting(mode: 'apply' | 'observe', restoreAppliedThisRun: boolean): boolean {
+  return mode === 'apply' && !restoreAppliedThisRun;
+}
+
+/** Errors that mean "bad input, refused": exit 2, which promises nothing was changed. */
+const REFUSALS = new Set(['InvalidInput', 'InvalidSnapshot', 'GenerationWentDown', 'Refused']);
+
+/**
+ * An input-class error met after this run changed the cluster (applied a form, wrote the record) cannot say
+ * "nothing was changed": the record was changed under the run (a hand edit, another tool). It becomes a contention
+ * error that says what the run had done. Before the run acted, the error stays as it is.
+ */
+export function afterActing(err: unknown, acted: readonly string[]): unknown {
+  if (!(err instanceof StarRocksDrError) || !REFUSALS.has(err.code) || acted.length === 0) return err;
+  const problem = err.message.replace(/\. Fix: [\s\S]*$/, '');
+  return new StarRocksDrError('Contended', `the status record changed while this run was acting (${problem}); this run stopped after it ${acted.join(', ')}`, {
+    field: err.field,
+    fix: `${err.fix}; then run the same command again`,
+    cause: err,
+  });
+}
+
+/**
  * The wait for the restoring FE ends when the FE of `generation` is Ready, or when the StatefulSet left the restore
  * form (someone applied another form: decide() re-applies it). A StatefulSet not seen (yet) ends nothing: its list
  * may still be retrying after an API restart.

@@ -46,6 +46,7 @@ const RESOURCES: Record<string, { readonly apiVersion: string; readonly plural: 
   PersistentVolumeClaim: { apiVersion: 'v1', plural: 'persistentvolumeclaims' },
   StatefulSet: { apiVersion: 'apps/v1', plural: 'statefulsets' },
   Lease: { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' },
+  Event: { apiVersion: 'v1', plural: 'events' },
 };
 
 export type KnownKind = keyof typeof RESOURCES;
@@ -131,10 +132,10 @@ export class KubeClient {
     }
   }
 
-  async list(kind: KnownKind, namespace: string, labelSelector?: string): Promise<{ items: KObject[]; resourceVersion: string }> {
+  async list(kind: KnownKind, namespace: string, labelSelector?: string, fieldSelector?: string): Promise<{ items: KObject[]; resourceVersion: string }> {
     const { apiVersion } = RESOURCES[kind];
     const list = await this.call(`${kind} list in ${namespace}`, () =>
-      this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+      this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, fieldSelector, labelSelector),
     );
     return { items: list.items as KObject[], resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
