@@ -71,7 +71,7 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
   const { spec } = validateForRoute(input.spec, { form: 'restore', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
   const chosen = flags.snapshot ? await withChosenSnapshot(client, spec, flags as DrFlags & { snapshot: string }) : spec;
-  const { plan, preflight } = await planRecoveryLive(client, chosen, flags.namespace);
+  const { plan, preflight } = await planRecoveryLive(client, chosen, flags.namespace, { requireSnapshotObject: mode === 'apply' });
   const progress = progressPrinter();
   for (const w of [...input.notices, ...preflight.warnings]) progress({ type: 'warning', message: w });
   // Ctrl-C / SIGTERM: stop acting, hand the lease back, exit 130; the record says where it stopped. A second one

@@ -99,7 +99,8 @@ export async function readStatus(client: KubeClient, cluster: string, namespace:
  */
 export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Promise<DisasterRecoveryStatus> {
   const { timers } = opts.client;
-  const deadline = timers.now() + (opts.timeoutMs ?? 30 * 60_000);
+  const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
+  const deadline = timers.now() + timeoutMs;
   const mode = opts.mode ?? 'apply';
   const timings = opts.leaseTimings ?? CLIENT_GO_TIMINGS;
   const lease = await acquireLease({
@@ -117,7 +118,8 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
   try {
     // A lease won in the last moments of --timeout is handed back untouched: acting needs one apply and one renewal.
     const left = deadline - timers.now();
-    if (left < minTimeToActMs(timings)) throw timeToActError(`Lease/${leaseName(plan.cluster)}`, left, timings, lease.waitedFor);
+    const need = minTimeToActMs(timings, timeoutMs);
+    if (left < need) throw timeToActError(`Lease/${leaseName(plan.cluster)}`, left, need, lease.waitedFor);
     return await recoverHoldingLease(plan, { ...opts, signal }, lease, deadline);
   } catch (err) {
     if (lease.lost.aborted) throw lease.lost.reason;

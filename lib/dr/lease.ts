@@ -125,9 +125,13 @@ export function renewalCutoffMs(timings: LeaseTimings): number {
   return timings.retryMs + timings.renewDeadlineMs;
 }
 
-/** The least time a run needs to act once it holds the lease: one apply and one renewal, each given a retry period. */
-export function minTimeToActMs(timings: LeaseTimings): number {
-  return 2 * timings.retryMs;
+/**
+ * The least time a run needs to act once it holds the lease: one apply and one renewal, each given a retry period,
+ * or half of a --timeout shorter than that (a short --timeout is the user's choice, and an uncontended run holds the
+ * lease at once).
+ */
+export function minTimeToActMs(timings: LeaseTimings, timeoutMs: number): number {
+  return Math.min(2 * timings.retryMs, timeoutMs / 2);
 }
 
 /** What a renewal cycle that passed its deadline saw, for the error that names the cause. */
@@ -163,9 +167,9 @@ export function renewalLostError(where: string, server: string, timings: LeaseTi
 }
 
 /** A run whose lease came free with too little of its --timeout left to act on it. */
-export function timeToActError(where: string, leftMs: number, timings: LeaseTimings, waitedFor: string | undefined): StarRocksDrError {
+export function timeToActError(where: string, leftMs: number, needMs: number, waitedFor: string | undefined): StarRocksDrError {
   const left = `${Math.max(0, Math.round(leftMs / 100) / 10)}s`;
-  const need = `${minTimeToActMs(timings) / 1000}s`;
+  const need = `${Math.round(needMs / 100) / 10}s`;
   if (waitedFor) {
     return new StarRocksDrError('Contended', `the cluster's lease, held by ${waitedFor}, came free with ${left} of --timeout left, less than one apply and one renewal need (${need}); nothing was applied`, {
       field: where,
