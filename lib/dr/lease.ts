@@ -329,13 +329,23 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease & { 
       const until = timers.now() + boundMs;
       const giveUp = new AbortController();
       const cancel = timers.after(boundMs, () => giveUp.abort());
+      const bounded = <T>(p: Promise<T>, ms: number) => {
+        let stopWaiting = () => {};
+        const timeout = new Promise<void>((r) => {
+          const off = timers.after(ms, r);
+          stopWaiting = () => off();
+          giveUp.signal.addEventListener('abort', () => r(), { once: true });
+        });
+        return Promise.race([p.then(() => stopWaiting(), () => stopWaiting()), timeout]);
+      };
       try {
-        // A renewal in flight finishes first (or is given up on at the bound), so the release writes the newest version.
-        await Promise.race([renewing.catch(() => false), new Promise((r) => giveUp.signal.addEventListener('abort', r, { once: true }))]);
+        // A renewal in flight should finish first, so the release writes the newest version; it gets half the bound.
+        // If it is still unanswered then, the release goes out anyway (that renewal, if it lands later, is refused).
+        await bounded(renewing, boundMs / 2);
         if (giveUp.signal.aborted) return;
         const spec: LeaseSpec = { ...(current!.spec as LeaseSpec), leaseDurationSeconds: 1, renewTime: microTime(timers.now()) };
         delete spec.holderIdentity;
-        await Promise.race([writeOurs(spec, until, giveUp.signal).catch(() => undefined), new Promise((r) => giveUp.signal.addEventListener('abort', r, { once: true }))]);
+        await bounded(writeOurs(spec, until, giveUp.signal), Math.max(1, until - timers.now()));
       } finally {
         cancel();
       }

@@ -9,6 +9,9 @@ import {
   PatchStrategy,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { StarRocksDrError } from '../errors';
 import { statusCodeOf } from './errors';
 import { withRetry, type RetryPolicy } from './retry';
@@ -51,15 +54,42 @@ const RESOURCES: Record<string, { readonly apiVersion: string; readonly plural: 
 
 export type KnownKind = keyof typeof RESOURCES;
 
+/**
+ * Where the kubeconfig comes from, as kubectl looks (--kubeconfig, then $KUBECONFIG, then ~/.kube/config, then
+ * in-cluster), or the error when there is none: without this check client-node falls back to http://localhost:8080
+ * and the user waits through retries for a message about TLS.
+ */
+export function kubeconfigSource(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, exists: (f: string) => boolean = existsSync): { readonly from: string; readonly files?: readonly string[] } {
+  if (flag) return { from: `--kubeconfig ${flag}`, files: [flag] };
+  const listed = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  if (listed.length > 0) {
+    if (!listed.some(exists)) {
+      throw new StarRocksDrError('InvalidInput', `$KUBECONFIG names ${listed.join(delimiter)}, which does not exist`, {
+        field: '$KUBECONFIG',
+        fix: 'point $KUBECONFIG at your kubeconfig file (or unset it to use ~/.kube/config), or pass --kubeconfig FILE',
+      });
+    }
+    return { from: `$KUBECONFIG ${listed.join(delimiter)}` };
+  }
+  const home = join(env.HOME || homedir(), '.kube', 'config');
+  if (exists(home)) return { from: home };
+  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) return { from: 'the in-cluster service account' };
+  throw new StarRocksDrError('InvalidInput', 'no kubeconfig found (looked at --kubeconfig, $KUBECONFIG, ~/.kube/config)', {
+    field: '--kubeconfig',
+    fix: 'pass --kubeconfig FILE or set $KUBECONFIG to the kubeconfig of the target cluster (your cloud CLI writes one, e.g. `aws eks update-kubeconfig`, `gcloud container clusters get-credentials`)',
+  });
+}
+
 export function loadKubeConfig(opts: ConnectOptions): KubeConfig {
   if (opts.kubeConfig) return opts.kubeConfig;
   const kc = new KubeConfig();
+  const source = kubeconfigSource(opts.kubeconfig);
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
   } catch (err) {
-    throw new StarRocksDrError('InvalidInput', `cannot read kubeconfig ${opts.kubeconfig ?? '(default)'}: ${(err as Error).message}`, {
-      field: '--kubeconfig',
+    throw new StarRocksDrError('InvalidInput', `cannot read the kubeconfig (${source.from}): ${(err as Error).message}`, {
+      field: opts.kubeconfig ? '--kubeconfig' : source.from.startsWith('$KUBECONFIG') ? '$KUBECONFIG' : '~/.kube/config',
       fix: 'pass --kubeconfig with a readable kubeconfig file',
     });
   }
