@@ -91,7 +91,7 @@ export function decide(input: DecideInput): Decision {
     }
     case 'doing': {
       if (!inRestoreForm) return { status, action: 'applyRestore' };
-      const readiness = explainWithEvents(feReadiness(input.feStatefulSet, input.fePods, generation), input.feEvents ?? []);
+      const readiness = explainWithEvents(feReadiness(input.feStatefulSet, input.fePods, generation), input.feEvents ?? [], input.feStatefulSet?.metadata?.name);
       if (!readiness.ready) {
         const waiting = setCondition(
           { ...restoreApplied(status, now), reason: DrReason.IN_PROGRESS },

@@ -18,7 +18,7 @@ import { decide, type Decision } from './decide';
 import { guard, liveIdentity, mergeIdentity } from './guard';
 import { interruptedError, StarRocksDrError } from '../errors';
 import { acquireLease, CLIENT_GO_TIMINGS, holderIdentity, leaseName, minTimeToActMs, timeToActError, type HeldLease, type LeaseTimings } from './lease';
-import { afterActing, applyBeforeWaiting, applyLimitError, feWaitEnds, rolledOut } from './policy';
+import { afterActing, applyBeforeWaiting, applyLimitError, feWaitEnds, fullFormOwnedError, restoreFieldOwners, rolledOut } from './policy';
 import { describeFe, explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
 import { NO_IDENTITY, RecordConflict, readRecord, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
@@ -168,6 +168,9 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
   const acted: string[] = [];
   /** Record `status` as a compare-and-swap on the version read; false when someone else wrote first (re-read, re-decide). */
   const writeStatus = async (status: DisasterRecoveryStatus): Promise<boolean> => {
+    // Writing the record is acting too: not once the lease is lost (a run woken from a pause handles the watch events
+    // it missed only after its renewal deadline has fired) or the run was interrupted.
+    if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
     // A finished recovery names the PVCs it restored into, on every path that records it (a rerun that finds the FE
     // Ready, a run that took the lease over): list them now if this run has not seen them yet.
     if (status.phase === 'done' && Object.keys(mergeIdentity(identity, liveIdentityNow()).feMetaPvcUids).length === 0) pvcs = await observePvcs();
@@ -246,10 +249,14 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
           if (mode === 'apply') await applyAll('restore', plan.restoreObjects);
           else ({ sts, pods, events } = await waitForFe(plan, opts, remaining(), RESTORE_FORM_WAIT, (s) => isRestoreFormOf(s, generation)));
           break;
-        case 'applyFull':
+        case 'applyFull': {
           if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
           await applyAll('full', plan.fullObjects);
+          // Another field manager that applied the restore form keeps its fields: say who, at once (policy.ts).
+          const owners = isRestoreForm(sts) ? restoreFieldOwners(sts, FIELD_MANAGER) : [];
+          if (owners.length > 0) throw fullFormOwnedError(owners, stsName);
           break;
+        }
         case 'wait': {
           // A resumed run applies the restore form of the values it was given before waiting (policy.ts).
           if (applyBeforeWaiting(mode, applies.applyRestore > 0)) {
@@ -335,7 +342,7 @@ async function waitForFe(
       const pods = view.objects(1) as unknown as V1Pod[];
       const events = view.objects(2) as unknown as CoreV1Event[];
       if (until(sts, pods)) return { done: true, value: { sts, pods, events } };
-      const readiness = explainWithEvents(feReadiness(sts, pods, plan.generation), events);
+      const readiness = explainWithEvents(feReadiness(sts, pods, plan.generation), events, stsName);
       if (onChange && readiness.reason !== lastReason) {
         lastReason = readiness.reason;
         pending = pending.then(() => onChange(sts, pods, events)).catch(() => undefined);
@@ -348,8 +355,8 @@ async function waitForFe(
   return result;
 }
 
-/** The events that say why a pod does not start: Warnings about pods (the FE pods are picked out by uid). */
-const FE_POD_WARNINGS = 'involvedObject.kind=Pod,type=Warning';
+/** The events that say why the FE pod does not start: Warnings (the FE pods and StatefulSet are picked out in readiness.ts). */
+const FE_POD_WARNINGS = 'type=Warning';
 
 /** A CN/BE StatefulSet of the full form: what `waitForFullRollout` holds back until the FE has rolled out. */
 function heldForFeRollout(obj: KObject, feName: string): boolean {

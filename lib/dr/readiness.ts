@@ -105,14 +105,22 @@ const VAGUE_REASONS = new Set(['ContainerCreating', 'PodInitializing', 'Unschedu
 /**
  * The FE's waiting reason, with the newest Warning event of the pod it is about (FailedMount, FailedScheduling, an
  * image pull that failed) when the pod has not started: "ContainerCreating" alone does not say that a ConfigMap is
- * missing. Events of an earlier pod of the same name (another uid) do not count.
+ * missing. Events of an earlier pod of the same name (another uid) do not count. When no pod exists, the
+ * StatefulSet's own FailedCreate says why (a pod template the API server refuses, e.g. two readiness handlers left
+ * by two field managers).
  */
-export function explainWithEvents(readiness: Readiness, events: readonly CoreV1Event[]): Readiness {
+export function explainWithEvents(readiness: Readiness, events: readonly CoreV1Event[], statefulSet?: string): Readiness {
+  const when = (e: CoreV1Event) => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0)) || 0;
   const pod = readiness.pod;
+  if (!readiness.ready && !pod && readiness.reason === 'NoPods' && statefulSet) {
+    const failed = events
+      .filter((e) => e.type === 'Warning' && e.reason === 'FailedCreate' && e.involvedObject?.kind === 'StatefulSet' && e.involvedObject.name === statefulSet)
+      .sort((a, b) => when(b) - when(a))[0];
+    return failed ? { ...readiness, reason: 'FailedCreate', message: `${readiness.message}; FailedCreate: ${failed.message ?? ''}`.trimEnd() } : readiness;
+  }
   if (readiness.ready || !pod) return readiness;
   const uid = pod.metadata?.uid;
   const name = pod.metadata?.name;
-  const when = (e: CoreV1Event) => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0)) || 0;
   const mine = events
     .filter((e) => e.type === 'Warning' && BLOCKING_EVENT_REASONS.has(e.reason ?? '') && e.involvedObject?.kind === 'Pod' && e.involvedObject.name === name && (!uid || !e.involvedObject.uid || e.involvedObject.uid === uid))
     .sort((a, b) => when(b) - when(a));

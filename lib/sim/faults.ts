@@ -68,9 +68,14 @@ export class Faults {
     this.lost.push({ remaining: n, match, value: true });
   }
 
-  /** Matching requests wait `ms` (on the simulator's clock) before the server handles them. */
-  stall(ms: number, opts: StallOptions = {}): void {
-    this.stalls.push({ remaining: opts.n ?? Number.POSITIVE_INFINITY, match: opts, value: Math.max(0, ms) });
+  /** Matching requests wait `ms` (on the simulator's clock) before the server handles them; the returned function ends it. */
+  stall(ms: number, opts: StallOptions = {}): () => void {
+    const stall: Pending<number> = { remaining: opts.n ?? Number.POSITIVE_INFINITY, match: opts, value: Math.max(0, ms) };
+    this.stalls.push(stall);
+    return () => {
+      stall.remaining = 0;
+      this.stalls = this.stalls.filter((s) => s !== stall);
+    };
   }
 
   clear(): void {

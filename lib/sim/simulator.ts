@@ -79,8 +79,9 @@ export interface Simulator {
     /**
      * Matching requests wait `ms` before the server handles them: on the virtual clock with `virtualTime` (the wait
      * does not hold the clock still; match only requests of in-process clients then), else on the wall clock.
+     * The returned function stops stalling new requests.
      */
-    stall(ms: number, opts?: StallOptions): void;
+    stall(ms: number, opts?: StallOptions): () => void;
     /** Failures of `failNext` and `loseResponses` not served yet: a test asserts 0 to show its faults hit. */
     unserved(): number;
     /** Resets every open watch connection now. */
