@@ -151,7 +151,7 @@ export async function benchMemory(opts: MemoryOptions = {}): Promise<Row[]> {
   try {
     let sim = await startSimProcess(dir, timeScale);
     try {
-      // The shipped entry (bin/starrocks-dr.js) runs build/, as `npm ci` leaves it (prepare).
+      // The shipped entry (bin/starrocks-dr.js) runs build/, as `npm run build` leaves it.
       await buildProject();
       const one = await peakRss('node', ['bin/starrocks-dr.js', 'dr', 'run', '--kubeconfig', sim.kubeconfig, '-o', 'json'], dir);
       const last = one.stdout.trim().split('\n').pop() ?? '';

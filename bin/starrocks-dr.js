@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI entry. It runs the compiled JavaScript under build/ (`npm run build`; `npm ci` runs it through `prepare`,
-// and the published package ships it). Developers run the TypeScript instead, explicitly, with
+// The CLI entry. It runs the compiled JavaScript under build/ (`npm run build`; the published package ships it,
+// built by `prepack`). Developers run the TypeScript instead, explicitly, with
 // STARROCKS_DR_FROM_SOURCE=1 (needs the dev dependency tsx). Nothing guesses by file times.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,7 +15,7 @@ if (process.env.STARROCKS_DR_FROM_SOURCE === '1') {
   if (!fs.existsSync(compiled)) {
     process.stderr.write(
       `error: starrocks-dr: ${path.relative(process.cwd(), compiled) || compiled} is missing: the CLI runs the compiled JavaScript. ` +
-        'Fix: run `npm run build` in the starrocks-dr folder (`npm ci` does it), or set STARROCKS_DR_FROM_SOURCE=1 to run the TypeScript through tsx\n',
+        'Fix: run `npm run build` in the starrocks-dr folder, or set STARROCKS_DR_FROM_SOURCE=1 to run the TypeScript through tsx\n',
     );
     process.exit(2);
   }

@@ -8,8 +8,16 @@ import { StarRocksClusterChart } from 'starrocks-dr/constructs';
 import { BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from 'starrocks-dr/model';
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : [BUILTIN_EXAMPLE_VALUES];
-const { spec } = loadValuesFiles(files);
-const app = new App();
-// One chart per cluster, as the CLI writes it. In a chart of your own: new StarRocksCluster(chart, 'starrocks', { spec }).
-new StarRocksClusterChart(app, spec.name, { spec });
-app.synth();
+try {
+  const { spec } = loadValuesFiles(files);
+  const app = new App();
+  // One chart per cluster, as the CLI writes it. In a chart of your own: new StarRocksCluster(chart, 'starrocks', { spec }).
+  new StarRocksClusterChart(app, spec.name, { spec });
+  app.synth();
+} catch (err) {
+  // A values problem is one line that names the file, the key and the fix (as `starrocks-dr synth` prints it); anything
+  // else is a bug, and keeps its stack.
+  if ((err as Error | undefined)?.name !== 'StarRocksDrError') throw err;
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(2);
+}

@@ -1,10 +1,12 @@
 /**
  * A Pulumi program of your own: one StarRocks shared-data cluster, recovered from its cluster snapshot when
- * `drGeneration` is set. `npm install && npm run build && pulumi up` (see README.md).
+ * `drGeneration` is set. `npm install && npm run build && pulumi up` (see README.md). Without `valuesFiles` it
+ * deploys the package's example values, a plain deployment; on disaster day list your values and the file that
+ * mounts cluster_snapshot.yaml (like examples/override.yaml) in `valuesFiles`, and set `drGeneration`.
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from 'starrocks-dr/model';
+import { BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from 'starrocks-dr/model';
 import { StarRocksClusterStack } from 'starrocks-dr/pulumi';
 
 const config = new pulumi.Config();
@@ -12,7 +14,8 @@ const kubernetes = new pulumi.Config('kubernetes');
 // The engine runs this file in build/: resolve paths against the project root, where Pulumi.yaml is.
 const root = pulumi.runtime.getRootDirectory();
 const configured = config.getObject<string[]>('valuesFiles') ?? [];
-const files = configured.length > 0 ? configured.map((f) => path.resolve(root, f)) : [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
+// No valuesFiles: the example values alone, a plain deployment (recovery only when you ask for it).
+const files = configured.length > 0 ? configured.map((f) => path.resolve(root, f)) : [BUILTIN_EXAMPLE_VALUES];
 const { spec } = loadValuesFiles(files);
 
 const cluster = new StarRocksClusterStack(spec.name, {

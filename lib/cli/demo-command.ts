@@ -4,14 +4,14 @@
  * `starrocks-values.yaml` + `override.yaml`, print each phase with its unix timestamp, then the pods and PVCs, then
  * verify the restore from the database (what `dr verify` does) and read the reference table back.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
 import { loadInput } from './inputs';
 import { progressPrinter } from './progress';
 
 interface DemoFlags {
   timeScale: number;
-  restoreSeconds: number;
+  feRestoreSeconds: number;
 }
 
 export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = process.stdout): Promise<void> {
@@ -21,9 +21,9 @@ export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = pro
   const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
   const { runRecovery } = require('../dr/executor') as typeof import('../dr/executor');
   const { planRecovery } = require('../dr/plan') as typeof import('../dr/plan');
-  const sim = await startSimulator({ timeScale: flags.timeScale, feRestoreSeconds: flags.restoreSeconds });
+  const sim = await startSimulator({ timeScale: flags.timeScale, feRestoreSeconds: flags.feRestoreSeconds });
   try {
-    out.write(`Simulated Kubernetes API at ${sim.url} (time scale ${flags.timeScale}, FE restore ${flags.restoreSeconds}s simulated)\n`);
+    out.write(`Simulated Kubernetes API at ${sim.url} (time scale ${flags.timeScale}, FE restore ${flags.feRestoreSeconds}s simulated)\n`);
     const { spec } = loadInput([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]);
     const { plan, preflight } = planRecovery(spec);
     const progress = progressPrinter();
@@ -88,6 +88,8 @@ export function demoCommand(): Command {
   return new Command('demo')
     .description('run a whole recovery of the reference cluster on the built-in Kubernetes simulator (offline)')
     .option('--time-scale <x>', 'simulated time factor (0.1 runs ten times faster)', Number, 0.2)
-    .option('--restore-seconds <s>', 'how long the FE takes to restore the snapshot, in simulated seconds', Number, 60)
-    .action((flags: DemoFlags) => runDemo(flags));
+    // Named as `sim --fe-restore-seconds`; the old name stays as a hidden alias.
+    .option('--fe-restore-seconds <s>', 'how long the FE takes to restore the snapshot, in simulated seconds', Number, 60)
+    .addOption(new Option('--restore-seconds <s>').hideHelp().argParser(Number))
+    .action((flags: DemoFlags & { restoreSeconds?: number }) => runDemo({ ...flags, feRestoreSeconds: flags.restoreSeconds ?? flags.feRestoreSeconds }));
 }

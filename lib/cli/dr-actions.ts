@@ -4,13 +4,13 @@
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client';
-import { fePodSelector, feStatefulSetName, readStatus, rolledOut, runRecovery } from '../dr/executor';
+import { fePodSelector, feStatefulSetName, rolledOut, runRecovery } from '../dr/executor';
 import { CLIENT_GO_TIMINGS, leaseName, type LeaseTimings } from '../dr/lease';
-import { readPinnedSnapshotPath } from '../dr/status-record';
+import { readPinnedSnapshotPath, readRecord, statusRecordName } from '../dr/status-record';
 import type { OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { namespaceOf, planRecoveryLive } from '../dr/plan';
 import { validateForRoute } from '../dr/preflight';
-import { feReadiness, isRestoreForm } from '../dr/readiness';
+import { describeFe, feReadiness, isRestoreForm } from '../dr/readiness';
 import type { DisasterRecoveryStatus } from '../dr/status';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
 import { loadInput } from './inputs';
@@ -36,6 +36,9 @@ export interface DrFlags {
 }
 
 const DEFAULT_INPUT = [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
+
+/** How long a second Ctrl-C waits for the lease to be handed back before the process exits anyway. */
+export const SECOND_INTERRUPT_MS = 2_000;
 
 /** The status as JSON (the operator's field names plus conditions). */
 function statusJson(status: DisasterRecoveryStatus | undefined): Record<string, unknown> {
@@ -71,15 +74,25 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
   const { spec } = validateForRoute(input.spec, { form: 'restore', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
   const chosen = flags.snapshot ? await withChosenSnapshot(client, spec, flags as DrFlags & { snapshot: string }) : spec;
-  const { plan, preflight } = await planRecoveryLive(client, chosen, flags.namespace);
+  const { plan, preflight } = await planRecoveryLive(client, chosen, flags.namespace, { requireSnapshotObject: mode === 'apply' });
   const progress = progressPrinter();
-  for (const w of [...input.notices, ...preflight.warnings]) progress({ type: 'warning', message: w });
+  for (const n of input.notices) progress({ type: 'notice', message: n });
+  for (const w of preflight.warnings) progress({ type: 'warning', message: w });
   // Ctrl-C / SIGTERM: stop acting, hand the lease back, exit 130; the record says where it stopped. A second one
-  // exits at once.
+  // exits at once, saying so, after handing the lease back on a best-effort basis (at most SECOND_INTERRUPT_MS).
   const interrupt = new AbortController();
+  let releaseNow: ((boundMs: number) => Promise<void>) | undefined;
+  let exiting = false;
   const onSignal = () => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
+    if (!interrupt.signal.aborted) return interrupt.abort();
+    if (exiting) return;
+    exiting = true;
+    progress.close();
+    process.stderr.write(`interrupted again: exiting now${releaseNow ? `, handing the cluster's lease back first (at most ${SECOND_INTERRUPT_MS / 1000}s)` : ''}; the record says where it stopped, run the same command again to resume\n`);
+    const done = () => process.exit(130);
+    // The lease release is bounded by its own timer; this one is a last resort if the event loop is stuck.
+    setTimeout(done, SECOND_INTERRUPT_MS + 500).unref();
+    void (releaseNow ? releaseNow(SECOND_INTERRUPT_MS) : Promise.resolve()).then(done, done);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -91,6 +104,7 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
       force: flags.forceRestore,
       leaseTimings: leaseTimings(flags.leaseDuration),
       timeoutMs: flags.timeout,
+      onLeaseHeld: (release) => (releaseNow = release),
       onProgress: (event) => {
         progress(event);
         if (flags.output === 'json' && event.type === 'status') process.stdout.write(`${JSON.stringify(statusJson(event.status))}\n`);
@@ -126,17 +140,26 @@ export async function status(flags: DrFlags): Promise<void> {
   const namespace = namespaceOf(spec, flags.namespace);
   // Read-only and short: --timeout bounds the retries through an API server that does not answer.
   const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context, retry: { deadlineMs: flags.timeout } });
-  const recorded = await readStatus(client, spec.name, namespace);
-  const sts = (await client.get('StatefulSet', namespace, feStatefulSetName(spec.name))) as V1StatefulSet | undefined;
+  const record = await readRecord(client, spec.name, namespace);
+  const recorded = record?.status;
+  const statefulSets = (await client.list('StatefulSet', namespace, `app.starrocks.ownerreference/name=${spec.name}`)).items as V1StatefulSet[];
+  const sts = statefulSets.find((s) => s.metadata?.name === feStatefulSetName(spec.name));
   const pods = (await client.list('Pod', namespace, fePodSelector(spec.name))).items as V1Pod[];
   const lease = await client.get('Lease', namespace, leaseName(spec.name));
   const heldBy = ((lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '') || null;
   const generation = flags.generation ?? recorded?.observedGeneration ?? spec.disasterRecovery?.generation ?? 1;
-  const fe = feReadiness(sts, pods, generation);
+  // After a finished recovery the FE pods carry no restore generation: describe the running cluster instead.
+  const finished = recorded?.phase === 'done' && recorded.observedGeneration === generation;
+  const components = ['fe', 'cn', 'be']
+    .map((c) => statefulSets.find((s) => s.metadata?.name === `${spec.name}-${c}`))
+    .filter((s): s is V1StatefulSet => s !== undefined)
+    .map((s) => ({ name: s.metadata!.name!, replicas: s.spec?.replicas ?? 1, readyReplicas: s.status?.readyReplicas ?? 0, rolledOut: rolledOut(s), restoreForm: isRestoreForm(s) }));
   const cluster = {
+    namespace,
     feStatefulSet: sts
       ? { replicas: sts.spec?.replicas ?? 1, readyReplicas: sts.status?.readyReplicas ?? 0, rolledOut: rolledOut(sts), restoreForm: isRestoreForm(sts) }
       : null,
+    statefulSets: components,
     fePods: pods.map((p) => ({
       name: p.metadata?.name,
       phase: p.status?.phase,
@@ -144,19 +167,26 @@ export async function status(flags: DrFlags): Promise<void> {
       waiting: p.status?.containerStatuses?.find((c) => c.name === 'fe')?.state?.waiting?.reason,
       restarts: p.status?.containerStatuses?.find((c) => c.name === 'fe')?.restartCount ?? 0,
     })),
-    fe: fe.message,
+    fe: finished ? describeFe(sts, pods, generation) : feReadiness(sts, pods, generation).message,
+    snapshotPath: record?.identity.snapshotPath ?? null,
     leaseHeldBy: heldBy,
   };
   if (flags.output === 'json') {
     process.stdout.write(`${JSON.stringify({ ...statusJson(recorded), cluster })}\n`);
     return;
   }
-  printStatus(recorded, 'text');
+  if (!recorded) process.stdout.write(`Disaster recovery: none recorded in namespace ${namespace} (no ConfigMap ${statusRecordName(spec.name)})\n`);
+  else printStatus(recorded, 'text');
   const lines = [`Cluster ${spec.name} in ${namespace}`];
-  lines.push(cluster.feStatefulSet ? `  FE StatefulSet: ${cluster.feStatefulSet.readyReplicas}/${cluster.feStatefulSet.replicas} ready${cluster.feStatefulSet.rolledOut ? ', rolled out' : ''}` : '  FE StatefulSet: absent');
-  for (const p of cluster.fePods) lines.push(`  ${p.name}: ${p.phase ?? '?'}, ${p.ready ? 'ready' : 'not ready'}${p.waiting ? `, ${p.waiting}` : ''}, ${p.restarts} restarts`);
-  lines.push(`  ${cluster.fe}`);
+  if (finished) {
+    for (const c of components) lines.push(`  ${c.name}: ${c.readyReplicas}/${c.replicas} ready${c.rolledOut ? ', rolled out' : ''}${c.restoreForm ? ', restore form' : ''}`);
+    if (components.length === 0) lines.push('  no StatefulSets (the cluster is not deployed)');
+    if (cluster.snapshotPath) lines.push(`  restored from: ${cluster.snapshotPath}`);
+  } else {
+    lines.push(cluster.feStatefulSet ? `  FE StatefulSet: ${cluster.feStatefulSet.readyReplicas}/${cluster.feStatefulSet.replicas} ready${cluster.feStatefulSet.rolledOut ? ', rolled out' : ''}` : '  FE StatefulSet: absent');
+    for (const p of cluster.fePods) lines.push(`  ${p.name}: ${p.phase ?? '?'}, ${p.ready ? 'ready' : 'not ready'}${p.waiting ? `, ${p.waiting}` : ''}, ${p.restarts} restarts`);
+    lines.push(`  ${cluster.fe}`);
+  }
   lines.push(`  lease: ${heldBy ? `held by ${heldBy}` : 'free (no run is acting)'}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
-

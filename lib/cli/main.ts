@@ -2,8 +2,11 @@
  * The `starrocks-dr` command line. Every command prints one clear message and exits non-zero on bad input
  * (exit codes: exit-codes.ts, documented in the README).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { StarRocksDrError } from '../errors';
+import { projectRoot } from '../project-root';
 import { drCommand } from './dr-command';
 import { ExitCode, exitCodeFor } from './exit-codes';
 import { simCommand } from './sim-command';
@@ -14,6 +17,7 @@ import { demoCommand } from './demo-command';
 export function buildProgram(): Command {
   const program = new Command('starrocks-dr')
     .description('Deploy a StarRocks shared-data cluster to Kubernetes and recover it from a cluster snapshot')
+    .version(packageVersion(), '--version', 'print the version of starrocks-dr')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   program.addCommand(synthCommand());
@@ -30,6 +34,27 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The version in the package's own package.json. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(__dirname), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** `-o json` / `--output json` / `--output=json` anywhere on the command line: errors go out as JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((a, i) => ((a === '-o' || a === '--output') && argv[i + 1] === 'json') || a === '--output=json' || a === '-ojson');
+}
+
+/**
+ * An error as the last line of an `-o json` stream (NDJSON on stdout): one object that names the code and the exit
+ * code, the field and the fix, so a pipeline reads the failure the way it reads statuses.
+ */
+export function errorJson(err: unknown, exitCode: number): Record<string, unknown> {
+  if (err instanceof StarRocksDrError) {
+    return { error: { code: err.code, exitCode, field: err.field, message: err.message, fix: err.fix, ...(err.file ? { file: err.file } : {}) } };
+  }
+  return { error: { code: 'Failed', exitCode, message: (err as Error)?.message ?? String(err) } };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
@@ -37,12 +62,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
-      // commander already printed the help or the usage error
+      // commander already printed the help, the version or the usage error
       const exit = (err as { exitCode?: number }).exitCode ?? ExitCode.INVALID_INPUT;
+      if (exit !== 0 && wantsJson(argv)) process.stdout.write(`${JSON.stringify({ error: { code: 'InvalidInput', exitCode: ExitCode.INVALID_INPUT, message: (err as Error).message } })}\n`);
       return exit === 0 ? ExitCode.OK : ExitCode.INVALID_INPUT;
     }
+    const exit = exitCodeFor(err);
     process.stderr.write(`error: ${err instanceof StarRocksDrError ? err.message : (err as Error).stack ?? String(err)}\n`);
-    return exitCodeFor(err);
+    if (wantsJson(argv)) process.stdout.write(`${JSON.stringify(errorJson(err, exit))}\n`);
+    return exit;
   }
 }
 

@@ -15,8 +15,11 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, sta
   let phase = '-';
   let lastStatus = '';
   let open = false;
+  // The counter is the recovery's age: from the recorded startTimestamp once a status is seen (a resumed run goes on
+  // counting from where the record says it began), from this command's start before that.
+  let since = started;
   const line = (text: string) => {
-    const elapsed = `${Math.round((Date.now() - started) / 1000)}s`;
+    const elapsed = `${Math.max(0, Math.round((Date.now() - since) / 1000))}s`;
     const out = `[${phase} ${elapsed}] ${text}`;
     if (tty) {
       stream.clearLine(0);
@@ -30,6 +33,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, sta
   const print = ((event: ProgressEvent) => {
     switch (event.type) {
       case 'status':
+        if (event.status.startTimestamp * 1000 <= Date.now()) since = event.status.startTimestamp * 1000;
         // One line per phase/reason change; condition-only updates show up as `waiting` messages.
         if (`${event.status.phase}|${event.status.reason}` === lastStatus) break;
         lastStatus = `${event.status.phase}|${event.status.reason}`;
@@ -45,9 +49,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, sta
       case 'waiting':
         line(event.message);
         break;
+      case 'notice':
       case 'warning':
         if (tty && open) stream.write('\n');
-        stream.write(`warning: ${event.message}\n`);
+        stream.write(`${event.type}: ${event.message}\n`);
         open = false;
         break;
     }

@@ -40,7 +40,8 @@ interface FileFlags extends SnapshotFlags {
   feCredentials?: Snapshot.FeCredentials;
 }
 
-function withAccessOptions(cmd: Command): Command {
+/** The options every `snapshot` command reads; `writes`: the command writes a Secret (`file`). */
+function withAccessOptions(cmd: Command, writes = false): Command {
   return cmd
     .option('-f, --values <file>', "kube-starrocks values file(s) whose cluster_snapshot.yaml names the storage volume; repeat like helm -f", collect)
     .option('--snapshot-file <file>', 'a cluster_snapshot.yaml to take the storage volume (location, aws.s3.* properties) from')
@@ -53,7 +54,7 @@ function withAccessOptions(cmd: Command): Command {
     .option('--s3-secret <[namespace/]name>', 'Kubernetes Secret with the S3 keys (aws.s3.access_key/aws.s3.secret_key, access_key/secret_key, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or a cluster_snapshot.yaml); default: the file\'s keys, else the AWS SDK default chain')
     .option('--kubeconfig <file>', 'with --s3-secret: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'with --s3-secret: kubeconfig context')
-    .option('-n, --namespace <ns>', "namespace of --s3-secret and of the Secret written (default: the values' namespace, else default)")
+    .option('-n, --namespace <ns>', writes ? "namespace of --s3-secret and of the Secret written (default: the values' namespace, else default)" : "namespace of --s3-secret (default: the values' namespace, else default)")
     .addOption(new Option('--max-age <duration>', 'warn when the chosen snapshot is older than this, e.g. 6h, 90m').argParser(parseDuration).default(24 * 3_600_000, '24h'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
 }
@@ -212,7 +213,7 @@ export function snapshotCommand(): Command {
   withAccessOptions(cmd.command('latest'))
     .description('print the path of the newest finished snapshot')
     .action((flags: SnapshotFlags) => latestAction(flags));
-  withAccessOptions(cmd.command('file'))
+  withAccessOptions(cmd.command('file'), true)
     .description('write cluster_snapshot.yaml for a snapshot, as a Kubernetes Secret manifest (default) or a plain file')
     .option('--snapshot <path|name|latest>', 'which snapshot: latest, a name (automated_cluster_snapshot_<ms>) or a full s3:// path', 'latest')
     .addOption(new Option('--format <format>', 'secret: a Secret manifest holding the file; plain: the file itself').choices(['secret', 'plain']).default('secret'))

@@ -238,7 +238,9 @@ export function synthCommand(): Command {
       const spec = flags.snapshot
         ? await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId, pinnedPath })
         : checked.spec;
-      for (const n of [...input.notices, ...checked.warnings]) process.stderr.write(`notice: ${n}\n`);
+      // Notices (operator values ignored) and warnings (S3 keys in a ConfigMap, ...) as every command prints them.
+      for (const n of input.notices) process.stderr.write(`notice: ${n}\n`);
+      for (const w of checked.warnings) process.stderr.write(`warning: ${w}\n`);
       let form: DrPhaseForm;
       if (flags.target === 'operator' && flags.drPhase !== 'full') {
         process.stderr.write('notice: --dr-phase is ignored with --target operator: the operator runs the recovery from spec.disasterRecovery\n');

@@ -4,20 +4,23 @@
  * and observes again, so every step is derived from what is in the cluster and a killed run resumes where it
  * stopped.
  *
- *   (no status | generation > observed) ─▶ todo (startTimestamp = now)
+ *   (no status | generation > observed) ─▶ todo (startTimestamp = when the restore form's first FE pod was created,
+ *                                           else now)
  *   todo  + snapshot not mounted         ─▶ todo, reason "cluster_snapshot.yaml is not mounted", error
- *   todo  + FE not yet in restore form   ─▶ apply the restore form
+ *   todo  + FE not yet in restore form   ─▶ todo, "waiting for the restore form to be applied"; apply it
  *   todo  + FE in restore form           ─▶ doing, "has changed to pod template for disaster recovery"
  *   doing + FE not in restore form       ─▶ apply the restore form again (as the operator re-rewrites it)
  *   doing + FE of this generation !Ready ─▶ doing, "disaster recovery is in progress", wait
  *   doing + FE of this generation Ready  ─▶ done, "disaster recovery is done", endTimestamp = now
  *   done  + FE still in restore form     ─▶ apply the full topology
+ *   done  + no FE StatefulSet            ─▶ apply the full topology (a StatefulSet deleted after the recovery; the
+ *                                           guard has checked that its metadata PVCs are the recorded ones)
  *   done  + full form applied            ─▶ nothing
  *   generation < observed                ─▶ error (the operator silently does nothing)
  */
-import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
-import { feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
+import { explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf, restoreStartedAt } from './readiness';
 import {
   DrConditionType,
   DrReason,
@@ -38,6 +41,8 @@ export interface DecideInput {
   /** The live FE StatefulSet and its pods. */
   readonly feStatefulSet?: V1StatefulSet;
   readonly fePods: readonly V1Pod[];
+  /** Warning events of the FE pods, which say why a pod does not start (FailedMount, FailedScheduling, ...). */
+  readonly feEvents?: readonly CoreV1Event[];
   readonly now: Date;
 }
 
@@ -64,7 +69,8 @@ export function decide(input: DecideInput): Decision {
       ),
     };
   }
-  const status = !recorded || generation > recorded.observedGeneration ? newStatus(generation, unix(now)) : recorded;
+  const started = () => restoreStartedAt(input.feStatefulSet, input.fePods, generation) ?? unix(now);
+  const status = !recorded || generation > recorded.observedGeneration ? newStatus(generation, started()) : recorded;
   const inRestoreForm = isRestoreFormOf(input.feStatefulSet, generation);
 
   switch (status.phase) {
@@ -79,13 +85,13 @@ export function decide(input: DecideInput): Decision {
           }),
         };
       }
-      if (!inRestoreForm) return { status, action: 'applyRestore' };
+      if (!inRestoreForm) return { status: { ...status, reason: DrReason.WAITING_FOR_RESTORE_FORM }, action: 'applyRestore' };
       const doing = { ...status, phase: 'doing' as const, reason: DrReason.POD_TEMPLATE_CHANGED };
       return { status: restoreApplied(doing, now), action: 'wait' };
     }
     case 'doing': {
       if (!inRestoreForm) return { status, action: 'applyRestore' };
-      const readiness = feReadiness(input.feStatefulSet, input.fePods, generation);
+      const readiness = explainWithEvents(feReadiness(input.feStatefulSet, input.fePods, generation), input.feEvents ?? [], input.feStatefulSet?.metadata?.name);
       if (!readiness.ready) {
         const waiting = setCondition(
           { ...restoreApplied(status, now), reason: DrReason.IN_PROGRESS },
@@ -102,6 +108,14 @@ export function decide(input: DecideInput): Decision {
       return { status: done, action: 'applyFull' };
     }
     case 'done': {
+      if (!input.feStatefulSet) {
+        const pending = setCondition(
+          status,
+          { type: DrConditionType.FULL_TOPOLOGY_APPLIED, status: 'False', reason: 'Pending', message: 'the FE StatefulSet does not exist' },
+          now,
+        );
+        return { status: pending, action: 'applyFull' };
+      }
       if (isRestoreForm(input.feStatefulSet)) {
         const pending = setCondition(
           status,

@@ -11,15 +11,15 @@
  * - `observe` (`dr wait`, GitOps): a GitOps engine applies the forms; this records the status as the cluster moves
  *   and returns once the FE of the generation is restored.
  */
-import type { V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { CoreV1Event, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient, type KObject } from '../kube/client';
 import { waitUntil } from '../kube/wait';
 import { decide, type Decision } from './decide';
 import { guard, liveIdentity, mergeIdentity } from './guard';
-import { interruptedError } from '../errors';
-import { acquireLease, holderIdentity, type HeldLease, type LeaseTimings } from './lease';
-import { applyLimitError, feWaitEnds, rolledOut } from './policy';
-import { feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
+import { interruptedError, StarRocksDrError } from '../errors';
+import { acquireLease, CLIENT_GO_TIMINGS, holderIdentity, leaseName, minTimeToActMs, timeToActError, type HeldLease, type LeaseTimings } from './lease';
+import { afterActing, applyBeforeWaiting, applyLimitError, feWaitEnds, fullFormOwnedError, restoreFieldOwners, rolledOut } from './policy';
+import { describeFe, explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
 import { NO_IDENTITY, RecordConflict, readRecord, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
 
@@ -45,6 +45,8 @@ export type ProgressEvent =
   | { readonly type: 'status'; readonly status: DisasterRecoveryStatus }
   | { readonly type: 'apply'; readonly form: 'restore' | 'full'; readonly objects: number }
   | { readonly type: 'waiting'; readonly message: string }
+  /** Worth knowing, nothing wrong (a finished generation is not restored again). */
+  | { readonly type: 'notice'; readonly message: string }
   | { readonly type: 'warning'; readonly message: string };
 
 export interface ExecutorOptions {
@@ -70,6 +72,11 @@ export interface ExecutorOptions {
   readonly holder?: string;
   /** Lease timings. @default client-go's (15 s lease, 10 s renew deadline, 2 s retry) */
   readonly leaseTimings?: LeaseTimings;
+  /**
+   * Told once the lease is held, with a way to hand it back at once (best effort, within `boundMs`): for a second
+   * Ctrl-C, which exits without waiting for the run to stop.
+   */
+  readonly onLeaseHeld?: (releaseNow: (boundMs: number) => Promise<void>) => void;
 }
 
 export function feStatefulSetName(cluster: string): string {
@@ -92,20 +99,27 @@ export async function readStatus(client: KubeClient, cluster: string, namespace:
  */
 export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Promise<DisasterRecoveryStatus> {
   const { timers } = opts.client;
-  const deadline = timers.now() + (opts.timeoutMs ?? 30 * 60_000);
+  const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
+  const deadline = timers.now() + timeoutMs;
   const mode = opts.mode ?? 'apply';
+  const timings = opts.leaseTimings ?? CLIENT_GO_TIMINGS;
   const lease = await acquireLease({
     client: opts.client,
     cluster: plan.cluster,
     namespace: plan.namespace,
     identity: opts.holder ?? holderIdentity(mode === 'apply' ? 'dr run' : 'dr wait'),
     timeoutMs: Math.max(0, deadline - timers.now()),
-    timings: opts.leaseTimings,
+    timings,
     signal: opts.signal,
     onWaiting: (holder) => opts.onProgress?.({ type: 'waiting', message: `waiting for the cluster's lease, held by ${holder}` }),
   });
+  opts.onLeaseHeld?.((boundMs) => lease.release(boundMs));
   const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
   try {
+    // A lease won in the last moments of --timeout is handed back untouched: acting needs one apply and one renewal.
+    const left = deadline - timers.now();
+    const need = minTimeToActMs(timings, timeoutMs);
+    if (left < need) throw timeToActError(`Lease/${leaseName(plan.cluster)}`, left, need, lease.waitedFor);
     return await recoverHoldingLease(plan, { ...opts, signal }, lease, deadline);
   } catch (err) {
     if (lease.lost.aborted) throw lease.lost.reason;
@@ -143,11 +157,26 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
   // A forced restart: decide() sees no record and starts the generation over; the record is still replaced, not recreated.
   let recorded: DisasterRecoveryStatus | undefined = verdict.go === 'restart' ? undefined : record?.status;
   let identity: RecordIdentity = verdict.go === 'restart' ? liveIdentityNow() : mergeIdentity(record?.identity ?? NO_IDENTITY, liveIdentityNow());
+  // Say what the record and the cluster show before anything changes: a resumed run continues the recorded clock.
+  if (recorded?.observedGeneration === generation) {
+    emit({ type: 'status', status: recorded });
+    if (recorded.phase === 'done') emit({ type: 'notice', message: finishedNotice(recorded) });
+  }
+  emit({ type: 'waiting', message: describeFe(sts, pods, generation) });
 
+  /** What this run changed, for an error met afterwards (policy.ts `afterActing`). */
+  const acted: string[] = [];
   /** Record `status` as a compare-and-swap on the version read; false when someone else wrote first (re-read, re-decide). */
   const writeStatus = async (status: DisasterRecoveryStatus): Promise<boolean> => {
+    // Writing the record is acting too: not once the lease is lost (a run woken from a pause handles the watch events
+    // it missed only after its renewal deadline has fired) or the run was interrupted.
+    if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
+    // A finished recovery names the PVCs it restored into, on every path that records it (a rerun that finds the FE
+    // Ready, a run that took the lease over): list them now if this run has not seen them yet.
+    if (status.phase === 'done' && Object.keys(mergeIdentity(identity, liveIdentityNow()).feMetaPvcUids).length === 0) pvcs = await observePvcs();
     const nextIdentity = mergeIdentity(identity, liveIdentityNow());
     if (JSON.stringify(status) === JSON.stringify(recorded) && JSON.stringify(nextIdentity) === JSON.stringify(record?.identity)) return true;
+    if (status.phase === 'done' && Object.keys(nextIdentity.feMetaPvcUids).length === 0) throw noMetadataPvcs(stsName, namespace);
     try {
       record = await writeRecord(client, cluster, namespace, status, nextIdentity, record);
     } catch (err) {
@@ -159,6 +188,7 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
     }
     identity = nextIdentity;
     const changed = JSON.stringify(status) !== JSON.stringify(recorded);
+    if (changed && (recorded?.phase !== status.phase || recorded?.observedGeneration !== status.observedGeneration)) acted.push(`recorded ${status.phase}`);
     recorded = status;
     if (changed) emit({ type: 'status', status });
     return true;
@@ -172,6 +202,7 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
     // Prove the lease is still ours right before changing the cluster (a run paused past the lease must not act).
     await lease.confirm();
     emit({ type: 'apply', form, objects: objects.length });
+    acted.push(`applied the ${form} form`);
     // waitForFullRollout: the CN/BE StatefulSets wait for the FE to roll out, as the v1.11 operator orders them.
     const held = form === 'full' && plan.waitForFullRollout ? objects.filter((o) => heldForFeRollout(o, stsName)) : [];
     const send = async (obj: KObject) => {
@@ -181,82 +212,140 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
       if (form === 'restore') restoreApplied.set(keyOf(obj), body);
       if (applied.kind === 'StatefulSet' && applied.metadata?.name === stsName) sts = applied as V1StatefulSet;
     };
-    for (const obj of objects) if (!held.includes(obj)) await send(obj);
+    for (const obj of objects) {
+      // Stop the moment the lease is lost (or Ctrl-C): not one more object after that.
+      if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
+      if (!held.includes(obj)) await send(obj);
+    }
     if (held.length === 0) return;
     await waitForRollout(plan, opts, remaining(), [stsName]);
     await lease.confirm();
-    for (const obj of held) await send(obj);
+    for (const obj of held) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
+      await send(obj);
+    }
   };
 
   // How often each form was applied in this run: a form that does not stick (another controller rewriting the FE
   // StatefulSet) must end in an error that says so, not in an apply/wait tug of war until the timeout.
   const applies = { applyRestore: 0, applyFull: 0 };
-  for (;;) {
-    if (opts.signal?.aborted) throw interruptedError();
-    const decision: Decision = decide({ generation, snapshotMounted: plan.snapshotMounted, recorded, feStatefulSet: sts, fePods: pods, now: clock() });
-    if (!(await writeStatus(decision.status))) continue; // lost a race on the record: decide again from what it says now
-    if (decision.error) throw decision.error;
-    if (mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull')) {
-      const tooMany = applyLimitError(decision.action === 'applyRestore' ? 'restore' : 'full', ++applies[decision.action], stsName);
-      if (tooMany) throw tooMany;
-    }
-    switch (decision.action) {
-      case 'none':
-        if (mode === 'apply' && opts.waitForRollout !== false) await waitForRollout(plan, opts, remaining());
-        return recorded!;
-      case 'applyRestore':
-        if (mode === 'apply') await applyAll('restore', plan.restoreObjects);
-        else ({ sts, pods } = await waitForFe(plan, opts, remaining(), 'the GitOps engine to apply the restore form', (s) => isRestoreFormOf(s, generation)));
-        break;
-      case 'applyFull':
-        if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
-        await applyAll('full', plan.fullObjects);
-        break;
-      case 'wait': {
-        ({ sts, pods } = await waitForFe(plan, opts, remaining(), `the FE of generation ${generation} to become Ready`, (s, p) => feWaitEnds(s, p, generation), async (s, p) => {
-          // Keep the recorded cause current (e.g. CrashLoopBackOff) so `dr status` shows why it is stuck. A lost race
-          // here is harmless: the loop re-reads the record after the wait.
-          const next = decide({ generation, snapshotMounted: true, recorded, feStatefulSet: s, fePods: p, now: clock() });
-          if (next.status.phase === 'doing') await writeStatus(next.status);
-        }));
-        // The restored FE's metadata PVC exists now: its uid goes into the record's identity with the next write.
-        if (Object.keys(identity.feMetaPvcUids).length === 0) pvcs = await observePvcs();
-        break;
+  const countApply = (action: 'applyRestore' | 'applyFull') => {
+    const tooMany = applyLimitError(action === 'applyRestore' ? 'restore' : 'full', ++applies[action], stsName);
+    if (tooMany) throw tooMany;
+  };
+  let events: CoreV1Event[] = [];
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw interruptedError();
+      const decision: Decision = decide({ generation, snapshotMounted: plan.snapshotMounted, recorded, feStatefulSet: sts, fePods: pods, feEvents: events, now: clock() });
+      if (!(await writeStatus(decision.status))) continue; // lost a race on the record: decide again from what it says now
+      if (decision.error) throw decision.error;
+      if (mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull')) countApply(decision.action);
+      switch (decision.action) {
+        case 'none':
+          if (mode === 'apply' && opts.waitForRollout !== false) await waitForRollout(plan, opts, remaining());
+          return recorded!;
+        case 'applyRestore':
+          if (mode === 'apply') await applyAll('restore', plan.restoreObjects);
+          else ({ sts, pods, events } = await waitForFe(plan, opts, remaining(), RESTORE_FORM_WAIT, (s) => isRestoreFormOf(s, generation)));
+          break;
+        case 'applyFull': {
+          if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
+          await applyAll('full', plan.fullObjects);
+          // Another field manager that applied the restore form keeps its fields: say who, at once (policy.ts).
+          const owners = isRestoreForm(sts) ? restoreFieldOwners(sts, FIELD_MANAGER) : [];
+          if (owners.length > 0) throw fullFormOwnedError(owners, stsName);
+          break;
+        }
+        case 'wait': {
+          // A resumed run applies the restore form of the values it was given before waiting (policy.ts).
+          if (applyBeforeWaiting(mode, applies.applyRestore > 0)) {
+            countApply('applyRestore');
+            await applyAll('restore', plan.restoreObjects);
+            continue;
+          }
+          ({ sts, pods, events } = await waitForFe(plan, opts, remaining(), feWait(generation), (s, p) => feWaitEnds(s, p, generation), async (s, p, e) => {
+            // Keep the recorded cause current (e.g. CrashLoopBackOff, FailedMount) so `dr status` shows why it is
+            // stuck. A lost race here is harmless: the loop re-reads the record after the wait.
+            const next = decide({ generation, snapshotMounted: true, recorded, feStatefulSet: s, fePods: p, feEvents: e, now: clock() });
+            if (next.status.phase === 'doing') await writeStatus(next.status);
+          }));
+          // The restored FE's metadata PVC exists now: its uid goes into the record's identity with the next write.
+          if (Object.keys(identity.feMetaPvcUids).length === 0) pvcs = await observePvcs();
+          break;
+        }
       }
     }
+  } catch (err) {
+    throw afterActing(err, acted);
   }
 }
 
-/** Watch the FE StatefulSet and pods until `until` holds; `onChange` sees every new observation. */
+/** The GitOps wait for the restore form: a timeout points at the GitOps engine, not at the FE pod. */
+const RESTORE_FORM_WAIT: WaitFor = {
+  what: 'the GitOps engine to apply the restore form',
+  fix: 'check that the GitOps engine synced the restore form (e.g. `argocd app get`, `flux get kustomizations`) and that it is the restore form of this generation, then run the same command again: it resumes from the recorded status',
+};
+
+function feWait(generation: number): WaitFor {
+  return {
+    what: `the FE of generation ${generation} to become Ready`,
+    fix: 'look at the FE pod (kubectl describe pod / logs: the events say why it does not start), fix the cause, and run the same command again: it resumes from the recorded status and applies the restore form of the values it is given',
+  };
+}
+
+interface WaitFor {
+  readonly what: string;
+  readonly fix: string;
+}
+
+/** What a rerun of a finished generation says first: nothing is restored again. */
+function finishedNotice(status: DisasterRecoveryStatus): string {
+  const at = status.endTimestamp !== undefined ? ` at ${new Date(status.endTimestamp * 1000).toISOString()}` : '';
+  return `generation ${status.observedGeneration} was restored${at}: nothing is restored again (raise the generation to ${status.observedGeneration + 1} for a new recovery); checking the full topology`;
+}
+
+/** A `done` to record, but no FE metadata PVC to name: the FE cannot be Ready without them, so something is wrong. */
+function noMetadataPvcs(stsName: string, namespace: string): StarRocksDrError {
+  return new StarRocksDrError('ApiError', `the FE of ${stsName} is Ready but no FE metadata PVC of it was found in ${namespace}, so the recovery cannot be recorded as done with its identity`, {
+    field: `StatefulSet/${stsName}`,
+    fix: 'check the PVCs (kubectl get pvc) and the permission to list them (examples/rbac/role.yaml), then run the same command again: it resumes',
+  });
+}
+
+/** Watch the FE StatefulSet, its pods and their warning events until `until` holds; `onChange` sees every new observation. */
 async function waitForFe(
   plan: RecoveryPlan,
   opts: ExecutorOptions,
   timeoutMs: number,
-  what: string,
+  waitFor: WaitFor,
   until: (sts: V1StatefulSet | undefined, pods: V1Pod[]) => boolean,
-  onChange?: (sts: V1StatefulSet | undefined, pods: V1Pod[]) => Promise<void>,
-): Promise<{ sts: V1StatefulSet | undefined; pods: V1Pod[] }> {
+  onChange?: (sts: V1StatefulSet | undefined, pods: V1Pod[], events: CoreV1Event[]) => Promise<void>,
+): Promise<{ sts: V1StatefulSet | undefined; pods: V1Pod[]; events: CoreV1Event[] }> {
   const stsName = feStatefulSetName(plan.cluster);
   let pending: Promise<void> = Promise.resolve();
   let lastReason = '';
   const result = await waitUntil({
     client: opts.client,
-    what,
+    what: waitFor.what,
+    fix: waitFor.fix,
     field: `StatefulSet/${stsName}`,
     timeoutMs,
     signal: opts.signal,
     sources: [
       { kind: 'StatefulSet', namespace: plan.namespace, fieldSelector: `metadata.name=${stsName}` },
       { kind: 'Pod', namespace: plan.namespace, labelSelector: fePodSelector(plan.cluster) },
+      { kind: 'Event', namespace: plan.namespace, fieldSelector: FE_POD_WARNINGS },
     ],
     check: (view) => {
       const sts = view.objects(0)[0] as unknown as V1StatefulSet | undefined;
       const pods = view.objects(1) as unknown as V1Pod[];
-      if (until(sts, pods)) return { done: true, value: { sts, pods } };
-      const readiness = feReadiness(sts, pods, plan.generation);
+      const events = view.objects(2) as unknown as CoreV1Event[];
+      if (until(sts, pods)) return { done: true, value: { sts, pods, events } };
+      const readiness = explainWithEvents(feReadiness(sts, pods, plan.generation), events, stsName);
       if (onChange && readiness.reason !== lastReason) {
         lastReason = readiness.reason;
-        pending = pending.then(() => onChange(sts, pods)).catch(() => undefined);
+        pending = pending.then(() => onChange(sts, pods, events)).catch(() => undefined);
       }
       return { done: false, progress: readiness.message };
     },
@@ -265,6 +354,9 @@ async function waitForFe(
   await pending;
   return result;
 }
+
+/** The events that say why the FE pod does not start: Warnings (the FE pods and StatefulSet are picked out in readiness.ts). */
+const FE_POD_WARNINGS = 'type=Warning';
 
 /** A CN/BE StatefulSet of the full form: what `waitForFullRollout` holds back until the FE has rolled out. */
 function heldForFeRollout(obj: KObject, feName: string): boolean {

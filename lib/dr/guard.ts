@@ -11,6 +11,8 @@
  *   record of this generation, FE metadata PVCs differ    ─▶ refuse (the record is from an earlier cluster whose PVCs
  *                                                           were deleted: its `done` must not skip a needed restore)
  *   record of this generation, another snapshot path      ─▶ refuse while todo/doing; warn once done
+ *   record of this generation done without PVC uids (an   ─▶ refuse when no FE StatefulSet runs: nothing tells
+ *   older record), no FE StatefulSet                          that the record is about the cluster now there
  *   a higher generation                                   ─▶ go: a new recovery was asked for by name
  *   `force`                                               ─▶ go, starting the generation over
  */
@@ -62,6 +64,13 @@ export function guard(input: GuardInput): GuardVerdict {
   }
   if (generation !== recorded.status.observedGeneration) return { go: 'resume', warnings: [] };
 
+  if (recorded.status.phase === 'done' && Object.keys(recorded.identity.feMetaPvcUids).length === 0 && !input.feStatefulSet) {
+    if (force) return { go: 'restart', warnings: [`generation ${generation} runs again as asked (${FORCE_HINT}): its record names no FE metadata PVCs and no FE StatefulSet runs`] };
+    throw new StarRocksDrError('Refused', `${recordName} records generation ${generation} as done but names no FE metadata PVCs (it predates record identities), and no FE StatefulSet runs: nothing shows that the record is about the cluster now in this namespace`, {
+      field: recordName,
+      fix: `to restore this cluster, raise the generation to ${generation + 1}, or pass ${FORCE_HINT} to run generation ${generation} again; to deploy it without restoring, drop disasterRecovery`,
+    });
+  }
   const mismatch = pvcMismatch(recorded.identity, live);
   if (mismatch) {
     if (force) return { go: 'restart', warnings: [`generation ${generation} runs again as asked (${FORCE_HINT}): ${mismatch}`] };

@@ -6,15 +6,22 @@
  * - a Lease held by someone else is taken over only after it has not changed for a whole lease duration, measured
  *   on our own clock from when we first saw that version (`observedTime`), never by comparing the holder's clock;
  * - every write is a compare-and-swap on `resourceVersion`, so two candidates never both win;
- * - a holder that cannot renew within the renew deadline has lost the lease and must stop acting;
+ * - a holder renews every retry period; each renewal reads the Lease again when its write is refused, and goes on
+ *   when the holder is still itself (its own earlier write committed, the answer was lost), so a lost response is
+ *   never taken for a takeover (`tryAcquireOrRenew` steps 1-2: Get, then check the holder);
+ * - a renewal is bounded by the renew deadline: the run stops acting the moment a cycle of renewals (started one
+ *   retry period after the last success) has not succeeded within it (`renew`: `context.WithTimeout(ctx,
+ *   RenewDeadline)` and the `select` on `timeoutCtx.Done()`), not when a late answer comes back;
  * - on release the holder clears `holderIdentity` so the next candidate need not wait (`ReleaseOnCancel`).
- * The policy (who may take the lease, when it is lost) is `leaseDecision`, pure; this file performs the requests.
+ * The rules (who may take the lease, why it was lost, whether there is time left to act) are pure functions here
+ * (`leaseDecision`, `renewalLostError`, `timeToActError`); `acquireLease` performs the requests.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { interruptedError, StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
 import { isConflict } from '../kube/errors';
+import type { ErrorCode } from '../errors';
 
 export interface LeaseTimings {
   /** How long a silent holder keeps the lease. @default 15000 */
@@ -67,12 +74,15 @@ export function leaseDecision(spec: LeaseSpec | undefined, me: string, seen: Obs
 }
 
 export interface HeldLease {
-  /** Aborted when the lease is lost (not renewed within the renew deadline, or taken by another holder). */
+  /** Aborted when the lease is lost (a renewal cycle passed its deadline, or another holder took it). */
   readonly lost: AbortSignal;
-  /** Renew now and fail if the lease is no longer ours: called before each apply, so a run that was paused longer than the lease never acts on a stale view. */
+  /**
+   * Renew now and fail if the lease is no longer ours: called before each apply, so a run that was paused or cut off
+   * longer than the renew deadline never acts on a stale view.
+   */
   confirm(): Promise<void>;
-  /** Stop renewing and hand the lease back. Never throws. */
-  release(): Promise<void>;
+  /** Stop renewing and hand the lease back, giving up after `boundMs` (best effort). Never throws. */
+  release(boundMs?: number): Promise<void>;
 }
 
 export interface AcquireOptions {
@@ -110,7 +120,69 @@ function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
+/** How long after the start of the last successful renewal the lease is lost: one retry period, then a cycle bounded by the renew deadline. */
+export function renewalCutoffMs(timings: LeaseTimings): number {
+  return timings.retryMs + timings.renewDeadlineMs;
+}
+
+/**
+ * The least time a run needs to act once it holds the lease: one apply and one renewal, each given a retry period,
+ * or half of a --timeout shorter than that (a short --timeout is the user's choice, and an uncontended run holds the
+ * lease at once).
+ */
+export function minTimeToActMs(timings: LeaseTimings, timeoutMs: number): number {
+  return Math.min(2 * timings.retryMs, timeoutMs / 2);
+}
+
+/** What a renewal cycle that passed its deadline saw, for the error that names the cause. */
+export interface RenewalFailure {
+  /** The error code of the last failed renewal request (`Unreachable`, `ApiError`), if one failed. */
+  readonly lastErrorCode?: ErrorCode;
+  readonly lastErrorMessage?: string;
+  /** A renewal request was sent before the deadline and had not been answered when it passed. */
+  readonly unanswered: boolean;
+}
+
+/**
+ * Why the lease was lost when a renewal cycle passed its deadline. The API server did not answer, or refused: exit 4
+ * (nobody else is acting). No renewal was even tried in time (the process was paused or starved): this run lost the
+ * lease (exit 5), another run may have taken it.
+ */
+export function renewalLostError(where: string, server: string, timings: LeaseTimings, seen: RenewalFailure): StarRocksDrError {
+  const window = `${renewalCutoffMs(timings) / 1000}s`;
+  if (seen.lastErrorCode === 'Unreachable' || (seen.unanswered && seen.lastErrorCode === undefined)) {
+    const detail = seen.lastErrorMessage ? ` (${seen.lastErrorMessage})` : seen.unanswered ? ' (a renewal got no answer)' : '';
+    return new StarRocksDrError('Unreachable', `the Kubernetes API at ${server} did not answer this run's lease renewals for ${window}${detail}, so it stopped acting: no other run took over`, {
+      field: where,
+      fix: 'check that the API server is up and reachable (kubeconfig, network, VPN), then run the same command again: it resumes from the recorded status',
+    });
+  }
+  if (seen.lastErrorCode !== undefined) {
+    return new StarRocksDrError('ApiError', `the Kubernetes API refused this run's lease renewals for ${window}${seen.lastErrorMessage ? ` (${seen.lastErrorMessage})` : ''}, so it stopped acting`, {
+      field: where,
+      fix: 'check the API server and the permissions on leases (examples/rbac/role.yaml), then run the same command again: it resumes',
+    });
+  }
+  return leaseLost(where, `it was not renewed for ${window} (this process did not run: paused or starved)`);
+}
+
+/** A run whose lease came free with too little of its --timeout left to act on it. */
+export function timeToActError(where: string, leftMs: number, needMs: number, waitedFor: string | undefined): StarRocksDrError {
+  const left = `${Math.max(0, Math.round(leftMs / 100) / 10)}s`;
+  const need = `${Math.round(needMs / 100) / 10}s`;
+  if (waitedFor) {
+    return new StarRocksDrError('Contended', `the cluster's lease, held by ${waitedFor}, came free with ${left} of --timeout left, less than one apply and one renewal need (${need}); nothing was applied`, {
+      field: where,
+      fix: 'run the same command again (with a longer --timeout): it resumes from the recorded status',
+    });
+  }
+  return new StarRocksDrError('Timeout', `only ${left} of --timeout was left once the cluster's lease was held, less than one apply and one renewal need (${need}); nothing was applied`, {
+    field: where,
+    fix: 'run the same command again with a longer --timeout: it resumes from the recorded status',
+  });
+}
+
+export async function acquireLease(opts: AcquireOptions): Promise<HeldLease & { readonly waitedFor?: string }> {
   const { client, namespace, identity } = opts;
   const { timers } = client;
   const timings = opts.timings ?? CLIENT_GO_TIMINGS;
@@ -120,6 +192,7 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
   let seen: Observation | undefined;
   let told = '';
   let current: KObject | undefined;
+  let renewedAt = 0;
 
   // Take the lease (create it, or compare-and-swap an existing one), waiting while someone else holds it.
   for (;;) {
@@ -130,7 +203,8 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
     if (!seen || seen.resourceVersion !== rv) seen = { resourceVersion: rv, atMs: timers.now() };
     const decision = leaseDecision(spec, identity, seen, timers.now(), timings.durationMs);
     if (decision.take) {
-      const now = microTime(timers.now());
+      const startedAt = timers.now();
+      const now = microTime(startedAt);
       const next: LeaseSpec = {
         holderIdentity: identity,
         leaseDurationSeconds: Math.ceil(timings.durationMs / 1000),
@@ -140,10 +214,11 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
       };
       try {
         current = live ? await client.replace(leaseObject(name, namespace, next, rv), FIELD_MANAGER) : await client.create(leaseObject(name, namespace, next), FIELD_MANAGER);
+        renewedAt = startedAt;
         break;
       } catch (err) {
         if (!isConflict(err)) throw err;
-        continue; // someone else wrote it first: look again
+        continue; // someone else wrote it first, or our own write committed and its answer was lost: look again
       }
     }
     if (decision.heldBy !== told) {
@@ -160,60 +235,133 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease> {
     await timers.sleep(Math.min(timings.retryMs, left), opts.signal);
   }
 
-  // Hold it: renew every retry period; a renewal that fails for longer than the renew deadline loses it.
+  // Hold it: renew every retry period; lost the moment a renewal cycle passes its deadline, or another holder shows.
   const lost = new AbortController();
   const stop = new AbortController();
-  let lastRenewMs = timers.now();
-  const renew = async (): Promise<void> => {
-    const spec = { ...(current!.spec as LeaseSpec), renewTime: microTime(timers.now()) };
+  const lose = (reason: StarRocksDrError) => {
+    if (!lost.signal.aborted) lost.abort(reason);
+  };
+  /** The last renewal request of the current cycle: when it was sent and how it ended. */
+  let pendingSince: number | undefined;
+  let lastError: StarRocksDrError | undefined;
+  const cutoff = () => renewedAt + renewalCutoffMs(timings);
+  let cancelWatchdog = () => {};
+  const armWatchdog = () => {
+    cancelWatchdog();
+    cancelWatchdog = timers.after(Math.max(0, cutoff() - timers.now()), () => {
+      if (stop.signal.aborted) return;
+      const unanswered = pendingSince !== undefined && pendingSince < cutoff();
+      lose(renewalLostError(where, client.server, timings, { unanswered, lastErrorCode: lastError?.code, lastErrorMessage: lastError ? apiProblem(lastError) : undefined }));
+    });
+  };
+  armWatchdog();
+
+  /**
+   * Write our lease (`spec`) as a compare-and-swap; when refused, read it again: still ours (our earlier write
+   * committed and its answer was lost) -> write again on the fresh version; someone else's -> 'taken'.
+   */
+  const writeOurs = async (spec: LeaseSpec, deadlineMs: number, signal?: AbortSignal): Promise<'written' | { taken: string }> => {
+    for (let attempt = 0; ; attempt++) {
+      const bound = { deadlineMs: Math.max(1, deadlineMs - timers.now()), signal };
+      try {
+        current = await client.replace(leaseObject(name, namespace, spec, current!.metadata?.resourceVersion), FIELD_MANAGER, bound);
+        return 'written';
+      } catch (err) {
+        if (!isConflict(err) || attempt >= 3) throw err;
+      }
+      const live = await client.get('Lease', namespace, name, bound);
+      const holder = (live?.spec as LeaseSpec | undefined)?.holderIdentity ?? '';
+      if (!live || holder !== identity) return { taken: holder || '(nobody: the lease was released or deleted)' };
+      current = live;
+    }
+  };
+
+  const renew = async (): Promise<boolean> => {
+    if (lost.signal.aborted || stop.signal.aborted) return false;
+    const startedAt = timers.now();
+    pendingSince = startedAt;
     try {
-      current = await client.replace(leaseObject(name, namespace, spec, current!.metadata?.resourceVersion), FIELD_MANAGER);
-      lastRenewMs = timers.now();
+      const result = await writeOurs({ ...(current!.spec as LeaseSpec), renewTime: microTime(startedAt) }, cutoff(), stop.signal);
+      if (lost.signal.aborted) return false; // a late answer: the cycle already passed its deadline
+      if (result !== 'written') {
+        lose(leaseLost(where, `another run took it over: ${result.taken}`));
+        return false;
+      }
+      renewedAt = startedAt;
+      lastError = undefined;
+      armWatchdog();
+      return true;
     } catch (err) {
-      if (isConflict(err)) {
-        // Someone wrote our lease: it is theirs now (client-go: "failed to renew lease").
-        lost.abort(leaseLost(where, 'another run took it over'));
-        throw lost.signal.reason;
-      }
-      if (timers.now() - lastRenewMs > timings.renewDeadlineMs) {
-        lost.abort(leaseLost(where, `it could not be renewed for ${timings.renewDeadlineMs / 1000}s`));
-        throw lost.signal.reason;
-      }
+      lastError = err instanceof StarRocksDrError ? err : new StarRocksDrError('Unreachable', String((err as Error)?.message ?? err), { field: where, fix: '' });
+      return false;
+    } finally {
+      pendingSince = undefined;
     }
   };
   // One renewal at a time: two in flight would conflict with each other on our own resourceVersion.
-  let renewing: Promise<void> = Promise.resolve();
-  const renewOnce = (): Promise<void> => (renewing = renewing.catch(() => undefined).then(renew));
+  let renewing: Promise<boolean> = Promise.resolve(true);
+  const renewOnce = (): Promise<boolean> => (renewing = renewing.catch(() => false).then(renew));
   void (async () => {
     while (!stop.signal.aborted && !lost.signal.aborted) {
       await timers.sleep(timings.retryMs, stop.signal);
       if (stop.signal.aborted) return;
-      await renewOnce().catch(() => undefined);
+      await renewOnce();
     }
   })();
+  const finish = () => {
+    stop.abort();
+    cancelWatchdog();
+  };
 
   return {
     lost: lost.signal,
+    waitedFor: told || undefined,
     async confirm() {
       if (lost.signal.aborted) throw lost.signal.reason;
       // A paused process or a starved event loop may have missed its renewals: only a renewal proves it is ours.
-      await renewOnce();
-      if (timers.now() - lastRenewMs > timings.renewDeadlineMs) throw leaseLost(where, 'it could not be renewed');
+      const ok = await renewOnce();
+      if (lost.signal.aborted) throw lost.signal.reason;
+      if (!ok) throw renewalLostError(where, client.server, timings, { unanswered: false, lastErrorCode: lastError?.code ?? 'Unreachable', lastErrorMessage: lastError ? apiProblem(lastError) : undefined });
     },
-    async release() {
-      stop.abort();
-      await renewing.catch(() => undefined);
+    async release(boundMs = renewalCutoffMs(timings)) {
+      finish();
       if (lost.signal.aborted) return;
-      const spec: LeaseSpec = { ...(current!.spec as LeaseSpec), holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: microTime(timers.now()) };
-      delete spec.holderIdentity;
-      await client.replace(leaseObject(name, namespace, spec, current!.metadata?.resourceVersion), FIELD_MANAGER).catch(() => undefined);
+      const until = timers.now() + boundMs;
+      const giveUp = new AbortController();
+      const cancel = timers.after(boundMs, () => giveUp.abort());
+      const bounded = <T>(p: Promise<T>, ms: number) => {
+        let stopWaiting = () => {};
+        const timeout = new Promise<void>((r) => {
+          const off = timers.after(ms, r);
+          stopWaiting = () => off();
+          giveUp.signal.addEventListener('abort', () => r(), { once: true });
+        });
+        return Promise.race([p.then(() => stopWaiting(), () => stopWaiting()), timeout]);
+      };
+      try {
+        // A renewal in flight should finish first, so the release writes the newest version; it gets half the bound.
+        // If it is still unanswered then, the release goes out anyway (that renewal, if it lands later, is refused).
+        await bounded(renewing, boundMs / 2);
+        if (giveUp.signal.aborted) return;
+        const spec: LeaseSpec = { ...(current!.spec as LeaseSpec), leaseDurationSeconds: 1, renewTime: microTime(timers.now()) };
+        delete spec.holderIdentity;
+        await bounded(writeOurs(spec, until, giveUp.signal), Math.max(1, until - timers.now()));
+      } finally {
+        cancel();
+      }
     },
   };
+}
+
+/** The API's own words from an error (its message without our `field: ... Fix: ...` frame). */
+function apiProblem(err: StarRocksDrError): string {
+  const m = /^[^:]*: (.*?)\. Fix: /.exec(err.message);
+  return m ? m[1] : err.message;
 }
 
 function leaseLost(where: string, why: string): StarRocksDrError {
   return new StarRocksDrError('Contended', `this run lost the cluster's lease: ${why}; it stopped acting`, {
     field: where,
-    fix: 'another run is acting on this cluster: let it finish (`starrocks-dr dr status` shows the record), then run the same command again: it resumes',
+    fix: 'if another run is acting on this cluster, let it finish (`starrocks-dr dr status` shows the record and the holder); then run the same command again: it resumes',
   });
 }

@@ -7,7 +7,7 @@ import { renderCluster } from '../render/cluster';
 import { restoreForm } from '../render/restore';
 import type { KObject, KubeClient } from '../kube/client';
 import { preflight, type PreflightResult } from './preflight';
-import { findSnapshotSource, snapshotTextFromSpec } from './snapshot';
+import { findSnapshotSource, missingSnapshotObject, snapshotObjectInSpec } from './snapshot';
 import type { RecoveryPlan } from './executor';
 
 export interface PlannedRecovery {
@@ -39,13 +39,26 @@ export function planRecovery(spec: StarRocksClusterSpec, namespace?: string, sna
   };
 }
 
+export interface LivePlanOptions {
+  /**
+   * The run applies the restore form itself (`dr run`, the Pulumi provider): a snapshot file mounted from a
+   * ConfigMap or Secret that neither the values define nor the cluster has (or that lacks the key) is refused before
+   * anything is applied; the FE would wait in ContainerCreating for it until the timeout. A GitOps route
+   * (`dr wait`, `synth --dr-phase auto`) may apply that object along with the form: there it is checked when present.
+   * @default false
+   */
+  readonly requireSnapshotObject?: boolean;
+}
+
 /** Plan a recovery, reading the snapshot file from the cluster when the spec only mounts it. */
-export async function planRecoveryLive(client: KubeClient, spec: StarRocksClusterSpec, namespace?: string): Promise<PlannedRecovery> {
+export async function planRecoveryLive(client: KubeClient, spec: StarRocksClusterSpec, namespace?: string, opts: LivePlanOptions = {}): Promise<PlannedRecovery> {
   const source = findSnapshotSource(spec);
   let text: string | undefined;
-  if (source && snapshotTextFromSpec(spec, source) === undefined) {
-    const obj = await client.get(source.kind, namespaceOf(spec, namespace), source.name);
+  if (source && !snapshotObjectInSpec(spec, source)) {
+    const ns = namespaceOf(spec, namespace);
+    const obj = await client.get(source.kind, ns, source.name);
     text = obj ? snapshotTextOf(obj, source.key) : undefined;
+    if (text === undefined && opts.requireSnapshotObject) throw missingSnapshotObject(source, ns, obj !== undefined);
   }
   return planRecovery(spec, namespace, text);
 }

@@ -4,10 +4,34 @@
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
-import { feReadiness, isRestoreFormOf } from './readiness';
+import { feReadiness, isRestoreFormOf, RESTORE_GENERATION_ENV, RESTORE_SNAPSHOT_ENV } from './readiness';
 
 /** How often one run may apply the same form before it concludes that something else keeps undoing it. */
 export const MAX_APPLIES_PER_FORM = 3;
+
+/**
+ * The field managers other than `ours` that own the restore-only env of the FE container (they applied a restore
+ * form: a GitOps engine, kubectl). Server-side apply removes a field only when no manager owns it any more, so while
+ * they do, the full form applied by starrocks-dr keeps the restore env: only they can drop it.
+ */
+export function restoreFieldOwners(sts: V1StatefulSet | undefined, ours: string): string[] {
+  const owners = new Set<string>();
+  for (const entry of sts?.metadata?.managedFields ?? []) {
+    if (!entry.manager || entry.manager === ours) continue;
+    const fe = (entry.fieldsV1 as Record<string, Record<string, Record<string, Record<string, Record<string, Record<string, unknown>>>>>> | undefined)?.['f:spec']?.['f:template']?.['f:spec']?.['f:containers']?.['k:{"name":"fe"}'];
+    const env = (fe as Record<string, Record<string, unknown>> | undefined)?.['f:env'] ?? {};
+    if (Object.keys(env).some((k) => k === `k:{"name":"${RESTORE_GENERATION_ENV}"}` || k === `k:{"name":"${RESTORE_SNAPSHOT_ENV}"}`)) owners.add(entry.manager);
+  }
+  return [...owners].sort();
+}
+
+/** The full form was applied but the FE keeps the restore env because `owners` own it: stop, and say who. */
+export function fullFormOwnedError(owners: readonly string[], feStatefulSet: string): StarRocksDrError {
+  return new StarRocksDrError('Contended', `the full form was applied, but the FE keeps the restore form: field manager ${owners.join(', ')} applied the restore form and still owns its fields (RESTORE_CLUSTER_GENERATION, the TCP readiness probe), which an apply by starrocks-dr cannot remove`, {
+    field: `StatefulSet/${feStatefulSet}`,
+    fix: `apply the full form the way the restore form was applied (GitOps: commit \`starrocks-dr synth --dr-phase full\` and let ${owners.join(', ')} sync it; then \`starrocks-dr dr wait\` records the rest), or have ${owners.join(', ')} stop managing the FE StatefulSet; the recovery is recorded done`,
+  });
+}
 
 /** The error for a form applied more than `MAX_APPLIES_PER_FORM` times in one run, or undefined while within it. */
 export function applyLimitError(form: 'restore' | 'full', applies: number, feStatefulSet: string): StarRocksDrError | undefined {
@@ -15,6 +39,34 @@ export function applyLimitError(form: 'restore' | 'full', applies: number, feSta
   return new StarRocksDrError('Contended', `the ${form} form did not stick after ${MAX_APPLIES_PER_FORM} applies`, {
     field: `StatefulSet/${feStatefulSet}`,
     fix: 'something else is rewriting the FE StatefulSet (a GitOps auto-sync, the StarRocks operator, another tool): pause it, then run the same command again: it resumes',
+  });
+}
+
+/**
+ * A run that resumes a recovery (the FE already in the restore form of its generation, still not Ready) applies the
+ * restore form of the values it was given once before it waits: values fixed since the last run (a ConfigMap the FE
+ * mounts, a resource request) take effect, where only waiting would wait for the old form forever. Same generation
+ * and same pinned snapshot: the guard refuses another snapshot path while the recovery is in progress.
+ */
+export function applyBeforeWaiting(mode: 'apply' | 'observe', restoreAppliedThisRun: boolean): boolean {
+  return mode === 'apply' && !restoreAppliedThisRun;
+}
+
+/** Errors that mean "bad input, refused": exit 2, which promises nothing was changed. */
+const REFUSALS = new Set(['InvalidInput', 'InvalidSnapshot', 'GenerationWentDown', 'Refused']);
+
+/**
+ * An input-class error met after this run changed the cluster (applied a form, wrote the record) cannot say
+ * "nothing was changed": the record was changed under the run (a hand edit, another tool). It becomes a contention
+ * error that says what the run had done. Before the run acted, the error stays as it is.
+ */
+export function afterActing(err: unknown, acted: readonly string[]): unknown {
+  if (!(err instanceof StarRocksDrError) || !REFUSALS.has(err.code) || acted.length === 0) return err;
+  const problem = err.message.replace(/\. Fix: [\s\S]*$/, '');
+  return new StarRocksDrError('Contended', `the status record changed while this run was acting (${problem}); this run stopped after it ${acted.join(', ')}`, {
+    field: err.field,
+    fix: `${err.fix}; then run the same command again`,
+    cause: err,
   });
 }
 

@@ -19,6 +19,7 @@ import {
   carriesCredentials,
   findSnapshotSource,
   parseClusterSnapshot,
+  snapshotObjectInSpec,
   snapshotTextFromSpec,
   type ClusterSnapshot,
   type SnapshotSource,
@@ -169,6 +170,13 @@ export function preflight(spec: StarRocksClusterSpec, snapshotText?: string, fai
       ['starRocksFeSpec', 'configMaps'],
       'cluster_snapshot.yaml is not mounted',
       'mount it: add {name: <ConfigMap or Secret>, mountPath: /opt/starrocks/fe/conf/cluster_snapshot.yaml, subPath: cluster_snapshot.yaml} to starrocksFESpec.configMaps or .secrets',
+    );
+  }
+  if (snapshotText === undefined && snapshotObjectInSpec(spec, source!) && snapshotTextFromSpec(spec, source!) === undefined) {
+    invalid(
+      source!.field.split(/[.[\]]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)) as SpecPath,
+      `cluster_snapshot.yaml is mounted from ${source!.kind}/${source!.name}, which the values define without the key ${source!.key}`,
+      `add the key ${source!.key} (the snapshot file) to ${source!.kind}/${source!.name} in the values' ${source!.kind === 'ConfigMap' ? 'configMaps' : 'secrets'}, or mount the key it has`,
     );
   }
   const text = snapshotText ?? snapshotTextFromSpec(spec, source!);

@@ -46,6 +46,27 @@ export function findSnapshotSource(spec: StarRocksClusterSpec): SnapshotSource |
   return undefined;
 }
 
+/** True when the spec itself creates the ConfigMap or Secret the snapshot file is mounted from. */
+export function snapshotObjectInSpec(spec: StarRocksClusterSpec, source: SnapshotSource): boolean {
+  const objects = source.kind === 'ConfigMap' ? spec.configMaps : spec.secrets;
+  return (objects ?? []).some((o) => o.name === source.name);
+}
+
+/**
+ * The mount's ConfigMap/Secret is not in the values, and the cluster has none (`exists` false) or one without the
+ * key: the FE would never start (the kubelet's FailedMount), so a run that applies the form refuses first.
+ */
+export function missingSnapshotObject(source: SnapshotSource, namespace: string, exists: boolean): StarRocksDrError {
+  const object = `${source.kind}/${source.name}`;
+  const problem = exists
+    ? `cluster_snapshot.yaml is mounted from ${object}, which namespace ${namespace} has, but without the key ${source.key}`
+    : `cluster_snapshot.yaml is mounted from ${object}, which neither the values define nor namespace ${namespace} has`;
+  return new StarRocksDrError('InvalidSnapshot', `${problem}; nothing was applied`, {
+    field: source.field,
+    fix: `create it first (\`starrocks-dr snapshot file -f ... -n ${namespace} --out cs.secret.yaml\` then \`kubectl apply -f cs.secret.yaml\`), or define it in the values' ${source.kind === 'ConfigMap' ? 'configMaps' : 'secrets'} with the key ${source.key}`,
+  });
+}
+
 /** The file's text when the spec itself creates the ConfigMap or Secret; undefined when it lives in the cluster. */
 export function snapshotTextFromSpec(spec: StarRocksClusterSpec, source: SnapshotSource): string | undefined {
   const objects = source.kind === 'ConfigMap' ? spec.configMaps : spec.secrets;

@@ -8,7 +8,8 @@ import { StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
 import { isConflict } from '../kube/errors';
 import { pinnedSnapshotPath } from './guard';
-import { DR_PHASES, type DisasterRecoveryStatus, type DrCondition, type DrPhase } from './status';
+import { GENERATION_RULE, isGeneration } from '../model/generation';
+import { DR_PHASES, DrConditionType, type DisasterRecoveryStatus, type DrCondition, type DrPhase } from './status';
 
 export const STATUS_FIELD_MANAGER = 'starrocks-dr-status';
 
@@ -63,54 +64,85 @@ export function statusToConfigMap(cluster: string, namespace: string, status: Di
   };
 }
 
-/** Read a recorded status; a damaged record is an error (never silently restarted). */
+/** A key of the record that does not hold together, and how to repair it. */
+export interface RecordProblem {
+  readonly key: string;
+  readonly problem: string;
+}
+
+/**
+ * The one validation of a record's data, on read and on write: each key well-formed, and the keys consistent with
+ * each other (the phase `done` and only it has an `endTimestamp`, not before the start; a `done` record's FE is
+ * restored). `writing` adds what this program always writes: `done` carries its identity (`feMetaPvcUids`); records
+ * written before identities existed may lack it on read. Pure: the first problem in key order, or undefined.
+ */
+export function recordProblem(data: Readonly<Record<string, string>>, opts: { readonly writing?: boolean } = {}): RecordProblem | undefined {
+  const int = (raw: string | undefined) => (raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined);
+  const phase = data.phase as DrPhase;
+  if (!DR_PHASES.includes(phase)) return { key: 'phase', problem: `is ${JSON.stringify(data.phase ?? null)}; it must be one of ${DR_PHASES.join(', ')}` };
+  if (!isGeneration(int(data.observedGeneration))) return { key: 'observedGeneration', problem: `is ${JSON.stringify(data.observedGeneration ?? null)}; it must be ${GENERATION_RULE}` };
+  const start = int(data.startTimestamp);
+  if (start === undefined || start < 1) return { key: 'startTimestamp', problem: `is ${JSON.stringify(data.startTimestamp ?? null)}; it must be unix seconds` };
+  const hasEnd = data.endTimestamp !== undefined && data.endTimestamp !== '';
+  const end = int(data.endTimestamp);
+  if (hasEnd && end === undefined) return { key: 'endTimestamp', problem: `is ${JSON.stringify(data.endTimestamp)}; it must be unix seconds` };
+  if (phase === 'done' && !hasEnd) return { key: 'endTimestamp', problem: 'is missing although phase is done (a finished recovery records when it ended)' };
+  if (phase !== 'done' && hasEnd) return { key: 'endTimestamp', problem: `is set although phase is ${phase} (only a finished recovery has an end)` };
+  if (end !== undefined && end < start) return { key: 'endTimestamp', problem: 'is before startTimestamp' };
+  let conditions: unknown = [];
+  try {
+    conditions = data.conditions ? JSON.parse(data.conditions) : [];
+  } catch {
+    return { key: 'conditions', problem: 'is not JSON' };
+  }
+  if (!Array.isArray(conditions) || !conditions.every((c) => c && typeof c === 'object' && typeof c.type === 'string' && typeof c.status === 'string')) {
+    return { key: 'conditions', problem: 'is not a JSON list of conditions ({type, status, reason, message, lastTransitionTime})' };
+  }
+  const feRestored = (conditions as DrCondition[]).find((c) => c.type === DrConditionType.FE_RESTORED);
+  if (phase === 'done' && feRestored && feRestored.status !== 'True') return { key: 'conditions', problem: `says ${DrConditionType.FE_RESTORED} is ${feRestored.status} although phase is done` };
+  if (phase !== 'done' && feRestored?.status === 'True') return { key: 'conditions', problem: `says ${DrConditionType.FE_RESTORED} is True although phase is ${phase}` };
+  if (data.feMetaPvcUids) {
+    let uids: unknown;
+    try {
+      uids = JSON.parse(data.feMetaPvcUids);
+    } catch {
+      return { key: 'feMetaPvcUids', problem: 'is not JSON' };
+    }
+    if (!uids || typeof uids !== 'object' || Array.isArray(uids) || !Object.values(uids).every((u) => typeof u === 'string')) {
+      return { key: 'feMetaPvcUids', problem: 'is not a JSON map of PVC name to uid' };
+    }
+  }
+  if (opts.writing && phase === 'done' && !data.feMetaPvcUids) return { key: 'feMetaPvcUids', problem: 'is missing: a done record must name the FE metadata PVCs it was restored into' };
+  return undefined;
+}
+
+/** The error for a record that fails `recordProblem`: the key, what is wrong, how to repair it. Input, so exit 2. */
+export function damagedRecordError(name: string, problem: RecordProblem): StarRocksDrError {
+  return new StarRocksDrError('InvalidInput', `the recorded status has an inconsistent ${problem.key}: it ${problem.problem}`, {
+    field: `ConfigMap/${name} data.${problem.key}`,
+    fix: `repair the key (kubectl edit configmap ${name}) to what the recovery really did, or ask for a new recovery with a higher generation; do not delete the record: it is what keeps a finished recovery from running again`,
+  });
+}
+
+/** Read a recorded status through `recordProblem`; a damaged record is an error naming the key (never silently rewritten). */
 export function statusFromConfigMap(cm: KObject): DisasterRecoveryStatus {
   const data = (cm.data ?? {}) as Record<string, string>;
-  const where = `ConfigMap/${cm.metadata?.name}`;
-  const bad = (key: string, what: string): never => {
-    throw new StarRocksDrError('ApiError', `the recorded status has an invalid ${key} (${what})`, {
-      field: `${where} data.${key}`,
-      fix: `repair the key (kubectl edit configmap ${cm.metadata?.name}); do not delete it: it is what keeps a finished recovery from running again`,
-    });
-  };
-  const int = (key: string, required: boolean): number | undefined => {
-    const raw = data[key];
-    if (raw === undefined || raw === '') return required ? bad(key, 'missing') : undefined;
-    return /^\d+$/.test(raw) ? Number(raw) : bad(key, JSON.stringify(raw));
-  };
-  const phase = data.phase as DrPhase;
-  if (!DR_PHASES.includes(phase)) bad('phase', JSON.stringify(data.phase));
-  let conditions: DrCondition[] = [];
-  try {
-    conditions = data.conditions ? (JSON.parse(data.conditions) as DrCondition[]) : [];
-  } catch {
-    bad('conditions', 'not JSON');
-  }
+  const problem = recordProblem(data);
+  if (problem) throw damagedRecordError(cm.metadata?.name ?? '?', problem);
   return {
-    phase,
+    phase: data.phase as DrPhase,
     reason: data.reason ?? '',
-    observedGeneration: int('observedGeneration', true)!,
-    startTimestamp: int('startTimestamp', true)!,
-    endTimestamp: int('endTimestamp', false),
-    conditions,
+    observedGeneration: Number(data.observedGeneration),
+    startTimestamp: Number(data.startTimestamp),
+    ...(data.endTimestamp ? { endTimestamp: Number(data.endTimestamp) } : {}),
+    conditions: data.conditions ? (JSON.parse(data.conditions) as DrCondition[]) : [],
   };
 }
 
-/** The identity a record carries; a record written before identities existed has none (an empty map). */
+/** The identity a record carries (checked by `statusFromConfigMap`); a record written before identities existed has none. */
 export function identityFromConfigMap(cm: KObject): RecordIdentity {
   const data = (cm.data ?? {}) as Record<string, string>;
-  let uids: Record<string, string> = {};
-  if (data.feMetaPvcUids) {
-    try {
-      const parsed = JSON.parse(data.feMetaPvcUids) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) uids = parsed as Record<string, string>;
-    } catch {
-      throw new StarRocksDrError('ApiError', 'the recorded status has an invalid feMetaPvcUids (not JSON)', {
-        field: `ConfigMap/${cm.metadata?.name} data.feMetaPvcUids`,
-        fix: 'repair the key (a JSON map of PVC name to uid) or remove it; the next run records it again',
-      });
-    }
-  }
+  const uids = data.feMetaPvcUids ? (JSON.parse(data.feMetaPvcUids) as Record<string, string>) : {};
   return { feMetaPvcUids: uids, ...(data.snapshotPath ? { snapshotPath: data.snapshotPath } : {}) };
 }
 
@@ -118,7 +150,8 @@ export function identityFromConfigMap(cm: KObject): RecordIdentity {
 export async function readRecord(client: KubeClient, cluster: string, namespace: string): Promise<RecoveryRecord | undefined> {
   const cm = await client.get('ConfigMap', namespace, statusRecordName(cluster));
   if (!cm) return undefined;
-  return { status: statusFromConfigMap(cm), identity: identityFromConfigMap(cm), resourceVersion: cm.metadata?.resourceVersion ?? '' };
+  const status = statusFromConfigMap(cm);
+  return { status, identity: identityFromConfigMap(cm), resourceVersion: cm.metadata?.resourceVersion ?? '' };
 }
 
 /**
@@ -150,6 +183,9 @@ export async function writeRecord(
   previous: RecoveryRecord | undefined,
 ): Promise<RecoveryRecord> {
   const cm = statusToConfigMap(cluster, namespace, status, identity);
+  // What is written passes the same validation as what is read, and more: a `done` always carries its identity.
+  const problem = recordProblem(cm.data as Record<string, string>, { writing: true });
+  if (problem) throw new Error(`bug: refusing to write an inconsistent status record: ${problem.key} ${problem.problem}`);
   try {
     const written = previous
       ? await client.replace({ ...cm, metadata: { ...cm.metadata, resourceVersion: previous.resourceVersion } }, STATUS_FIELD_MANAGER)

@@ -11,9 +11,10 @@ export type DrPhase = 'todo' | 'doing' | 'done';
 
 export const DR_PHASES: readonly DrPhase[] = ['todo', 'doing', 'done'];
 
-/** The operator's reason texts. */
+/** The operator's reason texts, plus one for a `todo` that waits for its restore form (the operator leaves it empty). */
 export const DrReason = {
   SNAPSHOT_NOT_MOUNTED: 'cluster_snapshot.yaml is not mounted',
+  WAITING_FOR_RESTORE_FORM: 'waiting for the restore form to be applied',
   POD_TEMPLATE_CHANGED: 'has changed to pod template for disaster recovery',
   IN_PROGRESS: 'disaster recovery is in progress',
   DONE: 'disaster recovery is done',

@@ -9,6 +9,9 @@ import {
   PatchStrategy,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { StarRocksDrError } from '../errors';
 import { statusCodeOf } from './errors';
 import { withRetry, type RetryPolicy } from './retry';
@@ -26,6 +29,14 @@ export interface ConnectOptions {
   readonly timers?: Timers;
 }
 
+/** Bounds of one call, on top of the client's retry policy (e.g. a lease renewal must end within its deadline). */
+export interface CallOptions {
+  /** Stop retrying after this long. @default the client's retry policy */
+  readonly deadlineMs?: number;
+  /** Stop retrying once aborted. */
+  readonly signal?: AbortSignal;
+}
+
 /** A Kubernetes object as this module passes it around. */
 export type KObject = KubernetesObject & { [key: string]: unknown };
 
@@ -38,19 +49,47 @@ const RESOURCES: Record<string, { readonly apiVersion: string; readonly plural: 
   PersistentVolumeClaim: { apiVersion: 'v1', plural: 'persistentvolumeclaims' },
   StatefulSet: { apiVersion: 'apps/v1', plural: 'statefulsets' },
   Lease: { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' },
+  Event: { apiVersion: 'v1', plural: 'events' },
 };
 
 export type KnownKind = keyof typeof RESOURCES;
 
+/**
+ * Where the kubeconfig comes from, as kubectl looks (--kubeconfig, then $KUBECONFIG, then ~/.kube/config, then
+ * in-cluster), or the error when there is none: without this check client-node falls back to http://localhost:8080
+ * and the user waits through retries for a message about TLS.
+ */
+export function kubeconfigSource(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, exists: (f: string) => boolean = existsSync): { readonly from: string; readonly files?: readonly string[] } {
+  if (flag) return { from: `--kubeconfig ${flag}`, files: [flag] };
+  const listed = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  if (listed.length > 0) {
+    if (!listed.some(exists)) {
+      throw new StarRocksDrError('InvalidInput', `$KUBECONFIG names ${listed.join(delimiter)}, which does not exist`, {
+        field: '$KUBECONFIG',
+        fix: 'point $KUBECONFIG at your kubeconfig file (or unset it to use ~/.kube/config), or pass --kubeconfig FILE',
+      });
+    }
+    return { from: `$KUBECONFIG ${listed.join(delimiter)}` };
+  }
+  const home = join(env.HOME || homedir(), '.kube', 'config');
+  if (exists(home)) return { from: home };
+  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) return { from: 'the in-cluster service account' };
+  throw new StarRocksDrError('InvalidInput', 'no kubeconfig found (looked at --kubeconfig, $KUBECONFIG, ~/.kube/config)', {
+    field: '--kubeconfig',
+    fix: 'pass --kubeconfig FILE or set $KUBECONFIG to the kubeconfig of the target cluster (your cloud CLI writes one, e.g. `aws eks update-kubeconfig`, `gcloud container clusters get-credentials`)',
+  });
+}
+
 export function loadKubeConfig(opts: ConnectOptions): KubeConfig {
   if (opts.kubeConfig) return opts.kubeConfig;
   const kc = new KubeConfig();
+  const source = kubeconfigSource(opts.kubeconfig);
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
   } catch (err) {
-    throw new StarRocksDrError('InvalidInput', `cannot read kubeconfig ${opts.kubeconfig ?? '(default)'}: ${(err as Error).message}`, {
-      field: '--kubeconfig',
+    throw new StarRocksDrError('InvalidInput', `cannot read the kubeconfig (${source.from}): ${(err as Error).message}`, {
+      field: opts.kubeconfig ? '--kubeconfig' : source.from.startsWith('$KUBECONFIG') ? '$KUBECONFIG' : '~/.kube/config',
       fix: 'pass --kubeconfig with a readable kubeconfig file',
     });
   }
@@ -98,35 +137,35 @@ export class KubeClient {
   }
 
   /** Create `obj`; a 409 (it exists already) is an error `isConflict` recognises. */
-  async create(obj: KObject, fieldManager: string): Promise<KObject> {
-    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.create(obj, undefined, undefined, fieldManager)) as Promise<KObject>;
+  async create(obj: KObject, fieldManager: string, opts?: CallOptions): Promise<KObject> {
+    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.create(obj, undefined, undefined, fieldManager), opts) as Promise<KObject>;
   }
 
   /**
    * Replace `obj` (PUT). With `metadata.resourceVersion` set this is a compare-and-swap: the API server answers 409
    * Conflict when the object changed since that version (`isConflict`), so a stale writer never overwrites.
    */
-  async replace(obj: KObject, fieldManager: string): Promise<KObject> {
-    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.replace(obj, undefined, undefined, fieldManager)) as Promise<KObject>;
+  async replace(obj: KObject, fieldManager: string, opts?: CallOptions): Promise<KObject> {
+    return this.call(`${obj.kind}/${obj.metadata?.name}`, () => this.objects.replace(obj, undefined, undefined, fieldManager), opts) as Promise<KObject>;
   }
 
   /** The object, or undefined when it does not exist. */
-  async get(kind: KnownKind, namespace: string, name: string): Promise<KObject | undefined> {
+  async get(kind: KnownKind, namespace: string, name: string, opts?: CallOptions): Promise<KObject | undefined> {
     const { apiVersion } = RESOURCES[kind];
     try {
       return (await this.call(`${kind}/${name}`, () =>
         this.objects.read({ apiVersion, kind, metadata: { name, namespace } }),
-      )) as KObject;
+      opts)) as KObject;
     } catch (err) {
       if (err instanceof StarRocksDrError && statusCodeOf(err.cause) === 404) return undefined;
       throw err;
     }
   }
 
-  async list(kind: KnownKind, namespace: string, labelSelector?: string): Promise<{ items: KObject[]; resourceVersion: string }> {
+  async list(kind: KnownKind, namespace: string, labelSelector?: string, fieldSelector?: string): Promise<{ items: KObject[]; resourceVersion: string }> {
     const { apiVersion } = RESOURCES[kind];
     const list = await this.call(`${kind} list in ${namespace}`, () =>
-      this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+      this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, fieldSelector, labelSelector),
     );
     return { items: list.items as KObject[], resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
@@ -149,7 +188,8 @@ export class KubeClient {
     return `${prefix}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
   }
 
-  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, { server: this.server, what }, this.retryPolicy, undefined, this.timers);
+  private call<T>(what: string, fn: () => Promise<T>, opts?: CallOptions): Promise<T> {
+    const policy = opts?.deadlineMs === undefined ? this.retryPolicy : { ...this.retryPolicy, deadlineMs: opts.deadlineMs };
+    return withRetry(fn, { server: this.server, what }, policy, opts?.signal, this.timers);
   }
 }

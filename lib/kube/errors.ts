@@ -50,9 +50,34 @@ export function apiMessage(err: unknown): string {
   return typeof e?.code === 'string' ? e.code : String(e?.message ?? err);
 }
 
+/** The namespace a 404 says is missing (`namespaces "x" not found`, as a create in it answers), if that is what it says. */
+export function missingNamespace(err: unknown): string | undefined {
+  if (statusCodeOf(err) !== 404) return undefined;
+  const body = (err as { body?: unknown } | undefined)?.body;
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const details = (parsed as { details?: { kind?: unknown; name?: unknown } } | undefined)?.details;
+  return details?.kind === 'namespaces' && typeof details.name === 'string' ? details.name : undefined;
+}
+
 /** The error a user sees for a request that failed for good. */
 export function toUserError(err: unknown, server: string, what: string): StarRocksDrError {
   if (err instanceof StarRocksDrError) return err;
+  const namespace = missingNamespace(err);
+  if (namespace !== undefined) {
+    // Input, not an outage: a rerun would fail the same way until someone creates it.
+    return new StarRocksDrError('InvalidInput', `namespace ${namespace} does not exist`, {
+      field: '-n/--namespace',
+      fix: `create it (\`kubectl create namespace ${namespace}\`), or pass -n with the namespace the cluster is in; then run the same command again`,
+      cause: err,
+    });
+  }
   const status = statusCodeOf(err);
   if (status === undefined) {
     return new StarRocksDrError('Unreachable', `cannot reach the Kubernetes API at ${server} (${apiMessage(err)})`, {

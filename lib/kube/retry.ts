@@ -34,6 +34,7 @@ export async function withRetry<T>(
         throw toUserError(err, describe.server, describe.what);
       }
       await timers.sleep(wait, signal);
+      if (signal?.aborted) throw toUserError(err, describe.server, describe.what);
       backoff = Math.min(backoff * 2, maxDelay);
     }
   }

@@ -37,15 +37,20 @@ export interface WaitOptions<T> {
   readonly what: string;
   /** The object the wait is about, named in the timeout error (e.g. `StatefulSet/kube-starrocks-fe`). */
   readonly field: string;
+  /** What to do about a timeout. @default look at the FE pod, fix the cause, run the same command again */
+  readonly fix?: string;
 }
 
 export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
   const { client } = opts;
   const { timers } = client;
   const gate = new WatchGate(new Watch(client.kubeConfig), timers.activity);
-  const watches = opts.sources.map((s) => {
+  // `check` sees a whole view: every source listed at least once (a pod list not back yet is not "no pods").
+  const listed = opts.sources.map(() => false);
+  const watches = opts.sources.map((s, i) => {
     const listFn = async (): Promise<KubernetesListObject<KObject>> => {
-      const list = await client.list(s.kind, s.namespace, s.labelSelector);
+      const list = await client.list(s.kind, s.namespace, s.labelSelector, s.fieldSelector);
+      listed[i] = true;
       const items = s.fieldSelector ? list.items.filter(fieldMatcher(s.fieldSelector)) : list.items;
       return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: list.resourceVersion } };
     };
@@ -59,7 +64,8 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
     let finished = false;
     // Aborted when the wait ends, so no retry timer outlives it either.
     const retries = new AbortController();
-    const run = (w: ListWatch<KObject>) => w.start().catch(() => undefined);
+    // A list that came back empty fires no CHANGE: check once each (re)start has listed and opened its watch.
+    const run = (w: ListWatch<KObject>) => w.start().then(() => evaluate(), () => undefined);
     const finish = (err: Error | undefined, value?: T) => {
       if (finished) return;
       finished = true;
@@ -71,8 +77,16 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
       if (err) reject(err);
       else resolve(value as T);
     };
+    // The items of one list arrive as one CHANGE each: check once they are all in the cache, not after the first.
+    let queued = false;
     const evaluate = () => {
-      if (finished) return;
+      if (queued || finished) return;
+      queued = true;
+      queueMicrotask(evaluateNow);
+    };
+    const evaluateNow = () => {
+      queued = false;
+      if (finished || !listed.every(Boolean)) return;
       const result = opts.check(view);
       if (result.done) return finish(undefined, result.value);
       if (result.progress !== lastProgress) {
@@ -86,7 +100,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
       finish(
         new StarRocksDrError('Timeout', `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}${seen}${api}`, {
           field: opts.field,
-          fix: 'look at the FE pod (kubectl describe pod / logs), fix the cause, and run the same command again: it resumes from the recorded status',
+          fix: opts.fix ?? 'look at the FE pod (kubectl describe pod / logs), fix the cause, and run the same command again: it resumes from the recorded status',
         }),
       );
     });
@@ -108,7 +122,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
         void timers.sleep(wait, retries.signal).then(() => (finished ? undefined : run(w)));
       });
     });
-    void Promise.all(watches.map(run)).then(evaluate, () => undefined);
+    watches.forEach((w) => void run(w));
   });
 }
 

@@ -206,7 +206,7 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
   const spec = specForGeneration(inputs.spec, inputs.generation);
   let last: DisasterRecoveryStatus | undefined;
   try {
-    const { plan, preflight: checked } = await planRecoveryLive(client, spec, inputs.namespace);
+    const { plan, preflight: checked } = await planRecoveryLive(client, spec, inputs.namespace, { requireSnapshotObject: true });
     for (const w of checked.warnings) log(`warning: ${w}`);
     last = await readStatus(client, plan.cluster, plan.namespace);
     const final = await runRecovery(plan, {

@@ -13,6 +13,8 @@ export const CLIENT_WATCH_PARAM = 'simClientWatch';
 
 export class ClientBook implements ClientActivity {
   private requests = 0;
+  /** Requests of tracked clients the server holds on purpose (`faults.stall`): waiting on the clock, not work. */
+  private stalled = 0;
   private nextId = 0;
   /** Events written minus events handled, per open tracked watch. */
   private readonly inTransit = new Map<string, number>();
@@ -22,6 +24,19 @@ export class ClientBook implements ClientActivity {
     let ended = false;
     return () => {
       if (!ended) this.requests--;
+      ended = true;
+    };
+  }
+
+  /**
+   * The server holds a request on the clock until the returned function is called. Only requests of tracked clients
+   * may be stalled (an untracked client's request is not in `requests`): that is what `faults.stall` is for.
+   */
+  stall(): () => void {
+    this.stalled++;
+    let ended = false;
+    return () => {
+      if (!ended) this.stalled--;
       ended = true;
     };
   }
@@ -46,7 +61,7 @@ export class ClientBook implements ClientActivity {
   }
 
   idle(): boolean {
-    if (this.requests > 0) return false;
+    if (this.requests - this.stalled > 0) return false;
     for (const n of this.inTransit.values()) if (n > 0) return false;
     return true;
   }

@@ -9,7 +9,7 @@ import { registerServerClock, type Timers } from '../kube/timers';
 import { EndpointsController } from './controllers/endpoints';
 import { PvcBinder } from './controllers/pvc-binder';
 import { StatefulSetController } from './controllers/statefulset';
-import { Faults, FailNextOptions } from './faults';
+import { Faults, type FailNextOptions, type RequestMatch, type StallOptions } from './faults';
 import { createRouter } from './http/router';
 import { HttpServer } from './http/server';
 import { StarRocksDrError } from '../errors';
@@ -58,9 +58,12 @@ export interface SimulatorOptions {
 export interface Simulator {
   readonly url: string;
   readonly port: number;
-  /** A loaded KubeConfig pointing at the simulator (context "starrocks-sim"). */
-  kubeConfig(): KubeConfig;
-  kubeConfigYaml(): string;
+  /**
+   * A loaded KubeConfig pointing at the simulator (context "starrocks-sim"). `token`: the user's bearer token, which
+   * the simulator does not check but `faults.stall` can match, to slow down one client.
+   */
+  kubeConfig(opts?: { token?: string }): KubeConfig;
+  kubeConfigYaml(opts?: { token?: string }): string;
   /** Stops the server, controllers and timers; leaves no handles behind. */
   stop(): Promise<void>;
   /** Closes the server and every connection, waits `downMs`, listens again on the same port; objects are kept. */
@@ -72,7 +75,18 @@ export interface Simulator {
   readonly faults: {
     latency(ms: number): void;
     failNext(n: number, opts: FailNextOptions): void;
-    /** Failures of `failNext` not answered yet: a test asserts 0 to show its faults hit. */
+    /**
+     * The next `n` matching requests are carried out (a write commits) and their connection is then closed before the
+     * answer: an API server that died mid-request. The client sees a reset and, if it retries, finds its write done.
+     */
+    loseResponses(n: number, match?: RequestMatch): void;
+    /**
+     * Matching requests wait `ms` before the server handles them: on the virtual clock with `virtualTime` (the wait
+     * does not hold the clock still; match only requests of in-process clients then), else on the wall clock.
+     * The returned function stops stalling new requests.
+     */
+    stall(ms: number, opts?: StallOptions): () => void;
+    /** Failures of `failNext` and `loseResponses` not served yet: a test asserts 0 to show its faults hit. */
     unserved(): number;
     /** Resets every open watch connection now. */
     dropWatches(): void;
@@ -144,18 +158,40 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let url = '';
   // The router serves pod logs from the runtime, which starts after it: a late-bound reference.
   let runtimeRef: PodRuntime | undefined;
-  const router = createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, ''), podLogs: (ns, name, o) => runtimeRef!.logs(ns, name, o) });
+  // A stalled request waits on the clock: while it does, neither its serving nor the client awaiting it is work.
+  const heldOff = new WeakMap<object, () => () => void>();
+  const stall = async (req: object, ms: number) => {
+    const resume = heldOff.get(req)?.();
+    const clientResume = virtual ? clients.stall() : undefined;
+    try {
+      await (timers ? timers.sleep(ms) : new Promise((r) => setTimeout(r, ms)));
+    } finally {
+      clientResume?.();
+      resume?.();
+    }
+  };
+  const router = createRouter({ registry, watches, faults, now, serverAddress: () => url.replace(/^http:\/\//, ''), podLogs: (ns, name, o) => runtimeRef!.logs(ns, name, o), stall });
   // Requests in flight keep virtual time still (a watch is a stream, not a request being served).
   // The FEs' MySQL servers, created after the runtime (below); the port-forward handler dials them late-bound.
   let worldRef: StarRocksWorld | undefined;
   const server = new HttpServer((req, res) => {
     if (/[?&]watch=(true|1)\b|\/watch\//.test(req.url ?? '')) return void router(req, res);
     inFlight++;
+    let counted = true;
     let done = false;
     const finish = () => {
-      if (!done) inFlight--;
+      if (!done && counted) inFlight--;
       done = true;
     };
+    heldOff.set(req, () => {
+      if (done || !counted) return () => undefined;
+      inFlight--;
+      counted = false;
+      return () => {
+        if (!done && !counted) inFlight++;
+        counted = true;
+      };
+    });
     res.on('finish', finish);
     res.on('close', finish);
     void router(req, res);
@@ -196,12 +232,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const sim: Simulator = {
     url,
     port,
-    kubeConfig() {
+    kubeConfig(o) {
       const kc = new KubeConfig();
-      kc.loadFromString(kubeConfigYaml(url));
+      kc.loadFromString(kubeConfigYaml(url, undefined, o?.token));
       return kc;
     },
-    kubeConfigYaml: () => kubeConfigYaml(url),
+    kubeConfigYaml: (o) => kubeConfigYaml(url, undefined, o?.token),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -236,6 +272,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     faults: {
       latency: (ms) => faults.latency(ms),
       failNext: (n, o) => faults.failNext(n, o),
+      loseResponses: (n, m) => faults.loseResponses(n, m),
+      stall: (ms, o) => faults.stall(ms, o),
       unserved: () => faults.unserved(),
       dropWatches: () => watches.closeAll(true),
       expireHistory: () => store.compact(),

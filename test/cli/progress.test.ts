@@ -63,4 +63,15 @@ describe('--timeout durations', () => {
   it('refuses what is not a duration, with the accepted forms', () => {
     for (const bad of ['', 'soon', '10x', '1h30', '0s']) assert.throws(() => parseDuration(bad), /not a duration; use e\.g\. 90s, 15m or 1h30m/);
   });
+
+  it('counts from the recorded startTimestamp once a status is seen, and prints notices as notices', () => {
+    const { stream, writes } = fakeStream(false);
+    const print = progressPrinter(stream, Date.now());
+    const started = Math.floor(Date.now() / 1000) - 24;
+    print({ type: 'status', status: { ...status('doing', 'disaster recovery is in progress'), startTimestamp: started } });
+    print({ type: 'notice', message: 'generation 1 was restored' });
+    print.close();
+    assert.match(writes[0], /\[doing 2[45]s\] doing:/, 'a resumed run goes on from the 24 s the record says');
+    assert.equal(writes[1], 'notice: generation 1 was restored\n');
+  });
 });

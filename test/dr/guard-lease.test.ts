@@ -50,7 +50,10 @@ describe('the record guard', () => {
     { name: 'record done, PVCs gone, higher generation', input: { ...base, generation: 2, recorded: record('done', { [META0]: 'u1' }) }, expect: 'resume' },
     { name: 'legacy record without identity', input: { ...base, recorded: record('done', {}), feStatefulSet: fe(false) }, expect: 'resume' },
     { name: 'doing, another snapshot path', input: { ...base, recorded: record('doing', {}, 's3://a/x'), live: { feMetaPvcUids: {}, snapshotPath: 's3://a/y' } }, expect: /another snapshot/ },
-    { name: 'done, another snapshot path: a warning only', input: { ...base, recorded: record('done', {}, 's3://a/x'), live: { feMetaPvcUids: {}, snapshotPath: 's3://a/y' } }, expect: 'resume' },
+    { name: 'done, another snapshot path: a warning only', input: { ...base, recorded: record('done', {}, 's3://a/x'), feStatefulSet: fe(false), live: { feMetaPvcUids: {}, snapshotPath: 's3://a/y' } }, expect: 'resume' },
+    // A record that predates identities says nothing about which cluster it describes: with no FE StatefulSet either,
+    // a rerun of its generation would deploy over whatever is there as if it were restored.
+    { name: 'legacy done record without identity, no FE StatefulSet', input: { ...base, recorded: record('done', {}) }, expect: /names no FE metadata PVCs/ },
   ];
   for (const c of cases) {
     it(c.name, () => {

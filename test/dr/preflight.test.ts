@@ -146,6 +146,43 @@ describe('with a cluster: what only the cluster holds', () => {
   });
 });
 
+describe('a snapshot file mounted from an object that is not there is refused before anything is applied', () => {
+  const mount = { name: 'snap', mountPath: '/opt/starrocks/fe/conf/cluster_snapshot.yaml', subPath: 'cluster_snapshot.yaml' };
+  const withSecretMount = async (): Promise<StarRocksClusterSpec> => {
+    const { referenceDrSpec } = await import('../fixtures');
+    const loaded = referenceDrSpec();
+    return { ...loaded, configMaps: [], starRocksFeSpec: { ...loaded.starRocksFeSpec, configMaps: [], secrets: [mount] } };
+  };
+
+  it('dr run planning: a Secret neither the values define nor the cluster has, then one without the key: exit 2 naming the mount, nothing applied', async () => {
+    const { startSimulator } = await import('../../lib/sim');
+    const { KubeClient } = await import('../../lib/kube/client');
+    const { planRecoveryLive } = await import('../../lib/dr/plan');
+    const s = await withSecretMount();
+    const sim = await startSimulator({ timeScale: 0.02 });
+    try {
+      const client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
+      const refused = (what: RegExp) => (err: unknown) => err instanceof StarRocksDrError && err.code === 'InvalidSnapshot' && err.field === 'starRocksFeSpec.secrets[0]' && what.test(err.message) && /nothing was applied/.test(err.message);
+      await assert.rejects(planRecoveryLive(client, s, 'default', { requireSnapshotObject: true }), refused(/Secret\/snap, which neither the values define nor namespace default has/));
+      await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snap', namespace: 'default' }, data: { other: Buffer.from('x').toString('base64') } }, 'test');
+      await assert.rejects(planRecoveryLive(client, s, 'default', { requireSnapshotObject: true }), refused(/which namespace default has, but without the key cluster_snapshot\.yaml/));
+      // GitOps (dr wait, synth --dr-phase auto): the engine may apply the Secret along with the form.
+      assert.equal((await planRecoveryLive(client, s, 'default')).preflight.source.name, 'snap');
+      assert.deepEqual(sim.list('StatefulSet', 'default'), [], 'nothing applied');
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('offline: a ConfigMap the values define without the mounted key is an error naming the mount', async () => {
+    const { referenceDrSpec } = await import('../fixtures');
+    const { preflight } = await import('../../lib/dr/preflight');
+    const spec = referenceDrSpec();
+    const broken = { ...spec, configMaps: (spec.configMaps ?? []).map((c) => (c.name === 'cluster-snapshot' ? { ...c, data: { 'other.yaml': 'x' } } : c)) };
+    assert.throws(() => preflight(broken), (err: unknown) => err instanceof StarRocksDrError && /starRocksFeSpec\.configMaps\[0\]/.test(err.message) && /without the key cluster_snapshot\.yaml/.test(err.message));
+  });
+});
+
 describe('preflight warns where the restored FE metadata could be deleted', () => {
   it('a FE persistentVolumeClaimRetentionPolicy whenDeleted: Delete is a warning naming the field', async () => {
     const { referenceDrSpec } = await import('../fixtures');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { feReadiness, isRestoreForm } from '../../lib/dr/readiness';
+import { explainWithEvents, feReadiness, isRestoreForm, restoreStartedAt } from '../../lib/dr/readiness';
 import { fePod, feSts } from './fixtures';
 
 // Cases of the operator's TestCheckFEReadyInDisasterRecovery (fe_disaster_recovery_test.go), then ours.
@@ -45,5 +45,47 @@ describe('feReadiness', () => {
     assert.equal(isRestoreForm(feSts({ restoreGeneration: 1 })), true);
     assert.equal(isRestoreForm(feSts({ extraEnv: [{ name: 'LOG_CONSOLE', value: '1' }] })), false);
     assert.equal(isRestoreForm(undefined), false);
+  });
+});
+
+describe('explainWithEvents: why the FE pod does not start', () => {
+  const sts = feSts({ restoreGeneration: 1 });
+  const warning = (kind: string, name: string, reason: string, message: string, uid?: string, at = '2026-01-01T00:00:10Z') => ({
+    type: 'Warning',
+    reason,
+    message,
+    involvedObject: { kind, name, ...(uid ? { uid } : {}) },
+    lastTimestamp: at as unknown as Date,
+  });
+  it('a pod waiting in ContainerCreating gets the newest FailedMount of that pod as its reason; events of an earlier pod of the name do not count', () => {
+    const base = fePod({ generationEnv: '1', waitingReason: 'ContainerCreating' });
+    const uid = 'the-pod-now';
+    const pod = { ...base, metadata: { ...base.metadata, uid } };
+    const events = [
+      warning('Pod', 'kube-starrocks-fe-0', 'FailedMount', 'configmap "old" not found', 'an-earlier-pod'),
+      warning('Pod', 'kube-starrocks-fe-0', 'FailedMount', 'MountVolume.SetUp failed for volume "x" : configmap "fe-extra" not found', uid),
+      warning('Pod', 'kube-starrocks-fe-0', 'Unhealthy', 'Readiness probe failed', uid, '2026-01-01T00:00:20Z'),
+    ];
+    const r = explainWithEvents(feReadiness(sts, [pod], 1), events as never);
+    assert.equal(r.reason, 'FailedMount');
+    assert.match(r.message, /ContainerCreating; FailedMount: .*configmap "fe-extra" not found/);
+    assert.doesNotMatch(r.message, /"old"|Readiness probe/);
+  });
+  it('no pod at all: the StatefulSet\'s FailedCreate says why (a template the API server refuses)', () => {
+    const events = [warning('StatefulSet', 'kube-starrocks-fe', 'FailedCreate', 'Pod "kube-starrocks-fe-0" is invalid: spec.containers[0].readinessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type')];
+    const r = explainWithEvents(feReadiness(sts, [], 1), events as never, 'kube-starrocks-fe');
+    assert.equal(r.reason, 'FailedCreate');
+    assert.match(r.message, /no FE pod .* exists yet; FailedCreate: .*more than 1 handler type/);
+  });
+});
+
+describe('restoreStartedAt: when the restore began, as the cluster shows it', () => {
+  it('the earliest live FE pod of the generation\'s restore form, in unix seconds; none without the restore form', () => {
+    const sts = feSts({ restoreGeneration: 1, replicas: 1 });
+    const a = fePod({ generationEnv: '1' });
+    const pods = [{ ...a, metadata: { ...a.metadata, creationTimestamp: '2026-01-01T00:00:07Z' as unknown as Date } }];
+    assert.equal(restoreStartedAt(sts, pods, 1), Date.parse('2026-01-01T00:00:07Z') / 1000);
+    assert.equal(restoreStartedAt(sts, pods, 2), undefined, 'another generation');
+    assert.equal(restoreStartedAt(feSts({}), pods, 1), undefined, 'not the restore form');
   });
 });

@@ -16,9 +16,9 @@ export interface Exit {
 }
 
 /** Starts the CLI; `done` rejects when it has not exited within `hangMs` (it is then killed): a hang is a failure. */
-export function startCli(args: readonly string[], hangMs = 60_000): { child: ChildProcess; done: Promise<Exit> } {
+export function startCli(args: readonly string[], hangMs = 60_000, env?: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Exit> } {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -37,6 +37,6 @@ export function startCli(args: readonly string[], hangMs = 60_000): { child: Chi
 }
 
 /** Runs the CLI to its end. */
-export function runCli(args: readonly string[], hangMs?: number): Promise<Exit> {
-  return startCli(args, hangMs).done;
+export function runCli(args: readonly string[], hangMs?: number, env?: NodeJS.ProcessEnv): Promise<Exit> {
+  return startCli(args, hangMs, env).done;
 }

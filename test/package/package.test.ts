@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -61,6 +61,25 @@ describe('packed package', () => {
     assert.deepEqual(listing.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
     assert.deepEqual(listing.filter((f) => f.includes('/testing/') || f.includes('tsbuildinfo') || f.startsWith('package/build/stacks')), []);
   });
+
+  it('ships the Apache-2.0 LICENSE its package.json names, and every file its README links to', () => {
+    const listing = new Set(execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean));
+    assert.ok(listing.has('package/LICENSE'), 'LICENSE');
+    const license = execFileSync('tar', ['xzfO', tarball, 'package/LICENSE'], { encoding: 'utf8' });
+    assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
+    const readme = execFileSync('tar', ['xzfO', tarball, 'package/README.md'], { encoding: 'utf8' });
+    const links = [...readme.matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((m) => m[1]);
+    assert.ok(links.length > 3, 'the README links to files');
+    assert.deepEqual(links.filter((l) => !listing.has(`package/${l}`)), [], 'README links that are not in the tarball');
+  });
+
+  it('runs no script on the user\'s install: the built output ships, and no install or prepare script is left', () => {
+    const manifest = JSON.parse(execFileSync('tar', ['xzfO', tarball, 'package/package.json'], { encoding: 'utf8' })) as { scripts?: Record<string, string> };
+    // npm runs these when it installs a package (docs.npmjs.com/cli/v11/using-npm/scripts, "npm install"); npm 11
+    // warns about each one not covered by allowScripts.
+    const installScripts = ['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => manifest.scripts?.[s] !== undefined);
+    assert.deepEqual(installScripts, []);
+  });
 });
 
 describe('examples/cdk8s-app with the installed package', () => {
@@ -78,6 +97,23 @@ describe('examples/cdk8s-app with the installed package', () => {
     assert.ok(a.length > 1000);
     assert.ok(a.equals(b), 'same bytes');
   });
+
+  it('its synth script runs cdk8s synth without the upgrade check, and a values mistake is one line, exit 2, no stack', () => {
+    const original = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'cdk8s-app', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const cdk8sArgs = original.scripts.synth.split('&&').pop()!.trim().split(/\s+/);
+    assert.equal(cdk8sArgs[0], 'cdk8s');
+    // The command as the script writes it, with this repository's cdk8s-cli (the copy has no devDependencies).
+    const synth = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), ...cdk8sArgs.slice(1)], { cwd: app, encoding: 'utf8', env: { ...process.env, npm_config_offline: 'true' } });
+    assert.equal(synth.status, 0, synth.stderr);
+    assert.doesNotMatch(synth.stderr, /upgrade|new version|\n\s+at /i, 'no upgrade check, no stack');
+    const bad = path.join(work, 'bad-values.yaml');
+    fs.writeFileSync(bad, 'starrocks:\n  starrocksFESpec:\n    replica: 3\n');
+    const r = spawnSync(process.execPath, ['build/main.js', bad], { cwd: app, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^error: .*bad-values\.yaml: starrocks\.starrocksFESpec\.replica: line 3: unknown key `replica`/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
 });
 
 describe('examples/pulumi-program with the installed package', () => {
@@ -86,8 +122,17 @@ describe('examples/pulumi-program with the installed package', () => {
     program = installExample('pulumi-program', ['@pulumi/pulumi', '@pulumi/kubernetes']);
   });
 
+  it('without valuesFiles it is a plain deployment: no DisasterRecovery, no restore', async () => {
+    const run = await runProgramAsEngine(program, { namespace: 'default' });
+    assert.equal(run.registrations.filter((r) => r.type === DR_TYPE).length, 0, 'no DisasterRecovery registered');
+    assert.ok(run.registrations.some((r) => r.type === 'kubernetes:apps/v1:StatefulSet'));
+  });
+
   it('runs under mocks the engine\'s way; its provider checks, times out, refreshes and destroys the partial resource, then recovers to done', async () => {
-    const run = await runProgramAsEngine(program, { drGeneration: '1', namespace: 'default' });
+    // Disaster day: the values plus the DR override that mounts cluster_snapshot.yaml, and a generation.
+    const examples = path.join(program, 'node_modules', 'starrocks-dr', 'examples');
+    const valuesFiles = JSON.stringify([path.join(examples, 'starrocks-values.yaml'), path.join(examples, 'override.yaml')]);
+    const run = await runProgramAsEngine(program, { drGeneration: '1', namespace: 'default', valuesFiles });
     const dr = run.registrations.find((r) => r.type === DR_TYPE);
     assert.ok(dr, 'a DisasterRecovery resource');
     assert.ok(run.registrations.some((r) => r.type === 'kubernetes:apps/v1:StatefulSet'));

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { KubeClient } from '../../lib/kube/client';
+import { startSimulator } from '../../lib/sim';
 import { failure, NS, Recorder, until, withSimulator } from './helpers';
 
 describe('sim: fault injection', () => {
@@ -64,5 +66,53 @@ describe('sim: fault injection', () => {
     const cm = await c.core.readNamespacedConfigMap({ name: 'survivor', namespace: NS });
     assert.equal(cm.data!.k, 'v');
     c.sim.faults.clear();
+  });
+});
+
+describe('sim: a lost response and a stalled answer', () => {
+  it('a lost response: the write is committed, the connection drops before the answer, a retry with the old resourceVersion gets 409', async () => {
+    // What a client sees when the API server dies after storage committed its write and before it answered: a reset.
+    const c = await (await import('./helpers')).start();
+    try {
+      const created = await c.core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'lost' }, data: { n: '1' } } });
+      c.sim.faults.loseResponses(1, { verb: 'PUT', resource: 'configmaps' });
+      const body = { metadata: { name: 'lost', resourceVersion: created.metadata!.resourceVersion }, data: { n: '2' } };
+      const err = await c.core.replaceNamespacedConfigMap({ name: 'lost', namespace: NS, body }).then(
+        () => assert.fail('the answer was lost'),
+        (e: Error & { code?: unknown }) => e,
+      );
+      assert.equal(typeof (err as { code?: unknown }).code === 'number', false, `a network error, not a Status: ${err.message}`);
+      assert.equal(c.sim.faults.unserved(), 0);
+      assert.equal(c.sim.get('ConfigMap', NS, 'lost').data.n, '2', 'the write was committed');
+      assert.equal((await failure(c.core.replaceNamespacedConfigMap({ name: 'lost', namespace: NS, body }))).code, 409, 'the retry is stale');
+    } finally {
+      await c.sim.stop();
+    }
+  });
+
+  it('a stall aimed at one client (by its bearer token) delays its requests on virtual time and no one else\'s', async () => {
+    const sim = await startSimulator({ virtualTime: true });
+    try {
+      const slow = KubeClient.connect({ kubeConfig: sim.kubeConfig({ token: 'slow' }), timers: sim.timers });
+      const fast = KubeClient.connect({ kubeConfig: sim.kubeConfig({ token: 'fast' }), timers: sim.timers });
+      sim.faults.stall(7_000, { token: 'slow', verb: 'GET', resource: 'namespaces', n: 1 });
+      const t0 = sim.timers!.now();
+      const [a, b] = await Promise.all([
+        slow.get('ConfigMap', NS, 'none').then(() => sim.timers!.now() - t0),
+        fast.get('ConfigMap', NS, 'none').then(() => sim.timers!.now() - t0),
+      ]);
+      assert.equal(a, 0, 'another resource is not stalled');
+      assert.equal(b, 0);
+      sim.faults.stall(7_000, { token: 'slow', resource: 'configmaps', n: 1 });
+      const t1 = sim.timers!.now();
+      const [s, f] = await Promise.all([
+        slow.get('ConfigMap', NS, 'none').then(() => sim.timers!.now() - t1),
+        fast.get('ConfigMap', NS, 'none').then(() => sim.timers!.now() - t1),
+      ]);
+      assert.equal(f, 0, 'the other client is answered at once');
+      assert.equal(s, 7_000, 'the slow client waited 7 virtual seconds, and the clock moved while it waited');
+    } finally {
+      await sim.stop();
+    }
   });
 });

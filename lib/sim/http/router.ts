@@ -28,6 +28,28 @@ export interface RouterDeps {
   readonly serverAddress: () => string;
   /** `pods/<name>/log`: the container output (text). */
   readonly podLogs: (ns: string, name: string, o: { container?: string; previous?: boolean; tailLines?: number; timestamps?: boolean }) => string;
+  /** Holds `req` for `ms` on the simulator's clock (a stalled answer); the request does not keep virtual time still meanwhile. */
+  readonly stall: (req: IncomingMessage, ms: number) => Promise<void>;
+}
+
+/** The bearer token a request authenticates with, if any. */
+function bearerToken(req: IncomingMessage): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
+  return m ? m[1].trim() : undefined;
+}
+
+/**
+ * Carry the request out but never answer it: the connection is destroyed where the answer would be written, as when
+ * the API server dies after etcd committed the write (the client sees a reset, not a status).
+ */
+function loseResponse(res: ServerResponse): void {
+  const drop = () => {
+    res.socket?.destroy();
+    return res;
+  };
+  res.writeHead = drop as unknown as ServerResponse['writeHead'];
+  res.write = (() => (drop(), true)) as unknown as ServerResponse['write'];
+  res.end = drop as unknown as ServerResponse['end'];
 }
 
 interface ResourceRoute {
@@ -145,6 +167,10 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       const bodyText = bodyBytes.toString('utf8');
       const latency = faults.currentLatency();
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+      const token = bearerToken(req);
+      const stall = faults.takeStall(verb, resourceKey, token);
+      if (stall > 0) await deps.stall(req, stall);
+      if (verb !== 'WATCH' && faults.takeLostResponse(verb, resourceKey, token)) loseResponse(res);
       const fault = faults.onRequest(verb, resourceKey);
       if (fault) {
         const reason = fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalError';
