@@ -50,6 +50,6 @@ export function drCommand(): Command {
     .option('--force-restore', 'record the recovery even where the record describes another cluster')
     .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored (applies nothing)')
     .action((flags: DrFlags) => actions().recover(flags, 'observe'));
-  addVerifyCommand(dr, withCommonOptions);
+  addVerifyCommand(dr, (c) => withCommonOptions(c, EXPECTS));
   return dr;
 }

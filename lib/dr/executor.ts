@@ -21,7 +21,7 @@ import { acquireLease, CLIENT_GO_TIMINGS, holderIdentity, leaseName, minTimeToAc
 import { afterActing, applyBeforeWaiting, applyLimitError, feWaitEnds, fullFormOwnedError, restoreFieldOwners, rolledOut } from './policy';
 import { describeFe, explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
 import type { DisasterRecoveryStatus } from './status';
-import { NO_IDENTITY, RecordConflict, readRecord, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
+import { NO_IDENTITY, RecordConflict, RecordGone, readRecord, statusRecordName, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
 
 /** The field manager that applies both forms of every object, so the full form removes the restore-only fields. */
 export const FIELD_MANAGER = 'starrocks-dr';
@@ -180,6 +180,13 @@ async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, le
     try {
       record = await writeRecord(client, cluster, namespace, status, nextIdentity, record);
     } catch (err) {
+      if (err instanceof RecordGone) {
+        // Deleted while this run holds the lease: write it again from what this run knows, so the generation keeps
+        // its startTimestamp (a record started anew would date the recovery from now) and the guard its identity.
+        emit({ type: 'warning', message: `${statusRecordName(cluster)} was deleted while this run worked; recording it again (startTimestamp ${recorded?.startTimestamp ?? status.startTimestamp} kept). Do not delete it: it is what keeps a finished recovery from running again` });
+        record = undefined;
+        return false;
+      }
       if (!(err instanceof RecordConflict)) throw err;
       record = await readRecord(client, cluster, namespace);
       recorded = record?.status;

@@ -6,7 +6,7 @@
  */
 import { StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
-import { isConflict } from '../kube/errors';
+import { isConflict, isNotFound } from '../kube/errors';
 import { pinnedSnapshotPath } from './guard';
 import { GENERATION_RULE, isGeneration } from '../model/generation';
 import { DR_PHASES, DrConditionType, type DisasterRecoveryStatus, type DrCondition, type DrPhase } from './status';
@@ -169,6 +169,13 @@ export class RecordConflict extends Error {
   }
 }
 
+/** A write found the record deleted since it was read (someone removed the ConfigMap while a run held the lease). */
+export class RecordGone extends Error {
+  constructor() {
+    super('the status record was deleted since it was read');
+  }
+}
+
 /**
  * Write the record as a compare-and-swap on the version read (`previous`): create it when there was none, replace
  * it with `metadata.resourceVersion` otherwise. Either fails with `RecordConflict` when someone else wrote first,
@@ -193,6 +200,7 @@ export async function writeRecord(
     return { status, identity, resourceVersion: written.metadata?.resourceVersion ?? '' };
   } catch (err) {
     if (isConflict(err)) throw new RecordConflict();
+    if (previous && isNotFound(err)) throw new RecordGone();
     throw err;
   }
 }

@@ -16,6 +16,11 @@ export function isConflict(err: unknown): boolean {
   return statusCodeOf(err instanceof StarRocksDrError ? err.cause : err) === 409;
 }
 
+/** A request refused with 404: the object is not there. */
+export function isNotFound(err: unknown): boolean {
+  return statusCodeOf(err instanceof StarRocksDrError ? err.cause : err) === 404;
+}
+
 /** Network failures and overload answers are worth another try; a 4xx other than 429 is not. */
 export function isRetryable(err: unknown): boolean {
   const status = statusCodeOf(err);

@@ -131,6 +131,22 @@ describe('dr run on the simulator', () => {
     assert.equal(status.startTimestamp, interrupted.startTimestamp);
     assertFullTopology(sim);
   });
+
+  it('the record deleted while the run waits: written again with its startTimestamp, and the run finishes (issue 19)', async () => {
+    const events: { type: string; message?: string }[] = [];
+    const { plan } = planRecovery(recoverySpec(1));
+    const run = runRecovery(plan, { client: clientFor(sim), timeoutMs: 10 * 60_000, onProgress: (e) => events.push(e) });
+    await untilPhase(sim, 'doing');
+    const started = recordedStatus(sim)!.startTimestamp;
+    const kc = sim.kubeConfig();
+    const { CoreV1Api } = await import('@kubernetes/client-node');
+    await kc.makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ name: `${CLUSTER}-disaster-recovery`, namespace: NS });
+    const status = await run;
+    assert.equal(status.phase, 'done');
+    assert.equal(recordedStatus(sim)!.startTimestamp, started, 'the record written again keeps the original startTimestamp');
+    assert.ok(events.some((e) => e.type === 'warning' && /was deleted while this run worked/.test(e.message ?? '')), 'the run says the record was deleted');
+    assertFullTopology(sim);
+  });
 });
 
 describe('dr run against a controller that keeps rewriting the FE StatefulSet', () => {

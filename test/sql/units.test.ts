@@ -100,7 +100,7 @@ describe('npm run demo', () => {
         done();
       },
     });
-    await runDemo({ timeScale: 0.02, restoreSeconds: 10 }, out);
+    await runDemo({ timeScale: 0.02, feRestoreSeconds: 10 }, out);
     assert.match(text, /^Verification from the database \(dr verify\), through pod default\/kube-starrocks-fe-0 port 9030:$/m);
     for (const check of ['fe-answers', 'one-leader', 'storage-volume builtin_storage_volume', 'compute-nodes', 'restored-snapshot-job', 'user-check']) assert.match(text, new RegExp(`^  ok     ${check}`, 'm'));
     assert.match(text, /^  2015-09-12 08:00:00 \| #ca\.wikipedia \| helloSR/m);
