@@ -1,6 +1,6 @@
 /**
  * `pulumi config set --path clusterSnapshot.path latest`: the stack program (under mocks) resolves the newest
- * finished snapshot on a real S3-protocol server on loopback (s3rver) while the generation has no record, and uses
+ * finished snapshot on a real S3-protocol server on loopback (moto) while the generation has no record, and uses
  * the path pinned in the status record once the recovery has started - never a newer snapshot. The resolved path
  * is a stack output; the keys stay secret.
  */

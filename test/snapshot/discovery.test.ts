@@ -1,7 +1,8 @@
 /**
- * Snapshot discovery against a real S3-protocol server on loopback (s3rver), with a bucket laid out as StarRocks
- * lays out a storage volume (fixtures.ts): newest first, paging past 1,000 keys, unfinished folders skipped, the
- * two-cluster-id and none-found errors, the warnings, and the S3 errors with their exit codes.
+ * Snapshot discovery against a real S3-protocol server on loopback (moto, with IAM enforced: s3-server.ts), with a
+ * bucket laid out as StarRocks lays out a storage volume (fixtures.ts): newest first, paging past 1,000 keys, folders
+ * at every depth, unfinished folders skipped, the two-cluster-id and none-found errors, the warnings, and the S3
+ * errors with their exit codes.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,6 +69,21 @@ describe('listing a storage volume', () => {
     assert.equal(full.length, imageKeyCount());
     const small = await withLister(access(), (l) => l.listObjects(BUCKET, prefix), { pageSize: 100 });
     assert.deepEqual(small.map((o) => o.key).sort(), full.map((o) => o.key).sort());
+  });
+
+  // ListObjectsV2 with a delimiter rolls up every key that holds the delimiter after the prefix into one
+  // CommonPrefixes entry, however deep the key sits; an entry counts as one item against MaxKeys, and results come in
+  // ascending key order (AWS S3 API reference, ListObjectsV2: Delimiter, CommonPrefixes, MaxKeys). StarRocks' data
+  // files sit several folders below the cluster id, with no object directly under it.
+  it('folders are the common prefixes at every depth, in key order, paged like keys', async () => {
+    const folders = (prefix: string, pageSize = 1000) => withLister(access(), (l) => l.listFolders(BUCKET, prefix), { pageSize });
+    assert.deepEqual(await folders(''), ['data', 'empty', 'partial', 'two']);
+    assert.deepEqual(await folders('data/'), [CLUSTER_A]);
+    assert.deepEqual(await folders(`data/${CLUSTER_A}/`), ['db10000', 'db10001', 'db10002', 'meta']);
+    const snapshotFolders = await folders(`${image('data', CLUSTER_A)}/`);
+    assert.equal(snapshotFolders.length, FINISHED.length + 1 + OLD_SNAPSHOTS + 2, 'the snapshot folders and the stray notes/ and v2/');
+    assert.deepEqual(snapshotFolders, [...snapshotFolders].sort());
+    assert.deepEqual(await folders(`${image('data', CLUSTER_A)}/`, 10), snapshotFolders, '22 pages of 10 folders give the same list');
   });
 
   it('lists every snapshot folder of the cluster newest first, unfinished ones marked, stray objects ignored', async () => {
@@ -166,25 +182,44 @@ describe('S3 errors', () => {
     const { location, ...credentials } = access(over);
     return resolveSnapshotChoice({ choice: 'latest', location, credentials, listing: { maxAttempts: 1, connectTimeoutMs: 1000 } });
   };
+  const httpStatus = (err: StarRocksDrError) => (err.cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const quotesNoKey = (err: StarRocksDrError, keys: { accessKey: string; secretKey: string }) => !err.message.includes(keys.secretKey) && !err.message.includes(keys.accessKey);
 
-  // s3rver checks the access key id but not SigV4 signatures, so keys are refused through an unknown id here; the
-  // other refusals real S3 sends are mapped by s3Error, checked below on the error shapes the SDK throws.
+  // The refusals come from the server (moto with IAM enforced), with the codes and statuses AWS S3 documents for them
+  // (AWS S3 API reference, Error responses: InvalidAccessKeyId 403, SignatureDoesNotMatch 403, AccessDenied 403,
+  // NoSuchBucket 404).
   it('keys the store does not know are access denied (exit 2), naming their source and never a key', async () => {
     const keys = { accessKey: 'AKIAUNKNOWN000000000', secretKey: 'not-the-right-secret-4d1c' };
     const err = await failure(resolveWith({ keys, source: 'Secret default/s3-keys' }));
     assert.equal(exitCodeFor(err), 2);
+    assert.equal(httpStatus(err), 403);
     assert.match(err.message, /access denied \(InvalidAccessKeyId\) with the credentials from Secret default\/s3-keys/);
     assert.match(err.message, /Fix: check the access\/secret key pair and that it may s3:ListBucket/);
-    assert.ok(!err.message.includes(keys.secretKey) && !err.message.includes(keys.accessKey));
+    assert.ok(quotesNoKey(err, keys));
   });
 
-  it('maps the refusals real S3 sends: access denied, bad signature, no credentials in the default chain', () => {
+  it('a known key id with the wrong secret is a bad signature (exit 2), never quoting either key', async () => {
+    const keys = { accessKey: TEST_KEYS.accessKey, secretKey: 'not-the-right-secret-4d1c' };
+    const err = await failure(resolveWith({ keys, source: 'Secret default/s3-keys' }));
+    assert.equal(exitCodeFor(err), 2);
+    assert.equal(httpStatus(err), 403);
+    assert.match(err.message, /access denied \(SignatureDoesNotMatch\) with the credentials from Secret default\/s3-keys\. Fix: check the access\/secret key pair/);
+    assert.ok(quotesNoKey(err, keys));
+  });
+
+  it('keys that may read objects but not list the bucket are access denied (exit 2), naming the permission', async () => {
+    const err = await failure(resolveWith({ keys: s3.cannotListKeys, source: 'Secret default/reader-keys' }));
+    assert.equal(exitCodeFor(err), 2);
+    assert.equal(httpStatus(err), 403);
+    assert.match(err.message, /access denied \(AccessDenied\) with the credentials from Secret default\/reader-keys\. Fix: .*may s3:ListBucket on the bucket/);
+    assert.ok(quotesNoKey(err, s3.cannotListKeys));
+  });
+
+  it('maps what no server sends: the SDK finding no credentials, and a refusal with the default chain at AWS', () => {
     const a = access({ keys: undefined, endpoint: undefined, region: 'eu-west-1' });
     const denied = s3Error(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), a, 'b');
     assert.equal(exitCodeFor(denied), 2);
     assert.match(denied.message, /^s3:\/\/b at AWS S3 \(region eu-west-1\): access denied \(AccessDenied\) with the credentials from the AWS SDK default chain\. Fix: give credentials that may s3:ListBucket/);
-    const signature = s3Error(Object.assign(new Error('x'), { name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } }), access(), 'b');
-    assert.match(signature.message, /access denied \(SignatureDoesNotMatch\) with the credentials from test keys/);
     const noCredentials = s3Error(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), a, 'b');
     assert.match(noCredentials.message, /no S3 credentials found in the AWS SDK default chain\. Fix: set AWS_PROFILE/);
   });
@@ -192,6 +227,7 @@ describe('S3 errors', () => {
   it('a bucket that does not exist is named, with the fix', async () => {
     const err = await failure(resolveWith({ location: 's3://no-such-volume/data' }));
     assert.equal(exitCodeFor(err), 2);
+    assert.equal(httpStatus(err), 404);
     assert.match(err.message, /s3:\/\/no-such-volume at endpoint http:\/\/127\.0\.0\.1:\d+ \(region us-east-1\): no such bucket\. Fix: check the bucket in --location/);
   });
 

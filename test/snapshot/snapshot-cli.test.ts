@@ -31,7 +31,9 @@ const OVERRIDE = join(dir, 'override.yaml');
 const printed: string[] = [];
 
 before(async () => {
-  [s3, sim] = await Promise.all([startS3([BUCKET]), startSimulator()]);
+  // Both started at once, each kept as it comes up, so that `after` stops the one that started when the other failed.
+  const started = await Promise.allSettled([startS3([BUCKET]).then((s) => (s3 = s)), startSimulator().then((s) => (sim = s))]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
   await seedVolume(s3);
   kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, sim.kubeConfigYaml());
