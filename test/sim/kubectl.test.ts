@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, Simulator } from '../../lib/sim';
-import { KUBECTL, runKubectl, SKIP_WITHOUT_KUBECTL, VALIDATE_FLAGS } from '../kubectl';
+import { KUBECTL, KUBECTL_READS_OPENAPI_V3, runKubectl, SKIP_WITHOUT_KUBECTL, VALIDATE_FLAGS } from '../kubectl';
 
 if (!KUBECTL) console.log('# kubectl tests skipped: no kubectl on PATH (CI installs Debian kubernetes-client)');
 
@@ -74,6 +74,15 @@ describe('sim: the real kubectl', { skip: SKIP_WITHOUT_KUBECTL }, () => {
   after(async () => {
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('explain statefulset.spec reads the real schema (OpenAPI v3 recorded from kube-apiserver v1.36)', { skip: KUBECTL_READS_OPENAPI_V3 ? false : 'kubectl before 1.27 explains from /openapi/v2' }, async () => {
+    const r = await runKubectl(dir, ['explain', 'statefulset.spec']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^KIND:\s+StatefulSet/m);
+    for (const field of ['serviceName', 'volumeClaimTemplates', 'podManagementPolicy', 'persistentVolumeClaimRetentionPolicy']) assert.match(r.stdout, new RegExp(`^\\s+${field}\\s`, 'm'));
+    const missing = await runKubectl(dir, ['explain', 'statefulset.spec.serviceNam']);
+    assert.notEqual(missing.code, 0, 'a misspelt field is not explained');
   });
 
   it('get lists namespaces with Table columns', async () => {
