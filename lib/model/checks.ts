@@ -19,6 +19,15 @@ export function isZeroQuantity(value: string): boolean {
   return isQuantity(value) && /^[0.]+(?:[A-Za-z]+|[eE][-+]?\d+)?$/.test(value);
 }
 
+/** Object names that must be DNS-1123 labels (Services, volume names): apimachinery validation.go DNS1123LabelMaxLength. */
+export const DNS1123_LABEL_MAX = 63;
+/**
+ * The longest StatefulSet name whose pods get created: the controller labels each revision
+ * `controller-revision-hash: <statefulset>-<hash of up to 10 characters>`, a label value (at most 63), so a longer
+ * name makes every pod creation fail (kubernetes/kubernetes#64023).
+ */
+export const STATEFULSET_NAME_MAX = DNS1123_LABEL_MAX - 11;
+
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** An RFC 1123 label: what object names that become host names (Services, StatefulSets) must be. */

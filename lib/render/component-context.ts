@@ -3,7 +3,8 @@
  * when the spec has none), the FE config (CN and BE read the FE query port from it, as the operator does), and the
  * StarRocks root path (`STARROCKS_ROOT` in the component's env moves scripts and default volume paths).
  */
-import { backendPorts, fePorts, parseConf, type BackendPorts, type ConfFile, type FePorts } from '../model/conf';
+import { parseConf, type ConfFile } from '../model/conf';
+import { backendPorts, fePorts, type BackendPorts, type FePorts } from '../model/ports';
 import { specOperatorVersion, type OperatorVersion } from '../model/operator-version';
 import type { ComponentKind, ComponentSpec, StarRocksClusterSpec } from '../model/types';
 import { defaultConfig, DEFAULT_TIME_ZONE } from './chart-defaults';

@@ -9,7 +9,8 @@
  * Fields that would force a StatefulSet replacement (serviceName, selector, podManagementPolicy,
  * volumeClaimTemplates, name) are untouched, so the restore and full forms are one object over time.
  */
-import { fePorts, parseConf } from '../model/conf';
+import { parseConf } from '../model/conf';
+import { fePorts } from '../model/ports';
 import { specOperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
 import { configTextOf } from './component-context';

@@ -6,7 +6,8 @@
  * Service (`service.go` getFeServicePorts) and to the CN/BE search Service (`generateInternalService` in
  * `cn_controller.go` / `GenerateInternalService` in `be_controller.go`); no other Service and no container gets one.
  */
-import { arrowFlightPort } from '../model/conf';
+import { ARROW_FLIGHT_PORT_NAME, arrowFlightPort } from '../model/ports';
+export { ARROW_FLIGHT_PORT_NAME };
 import type { ComponentKind, ServicePort, StarRocksClusterSpec } from '../model/types';
 import { componentContext, type ComponentContext } from './component-context';
 import { serviceResourceHash, type HashedServicePort } from './hashes';
@@ -14,8 +15,6 @@ import type { KubeObject } from './kube-object';
 import { componentLabels, componentSelector, RESOURCE_HASH_ANNOTATION, searchServiceName, serviceName } from './names';
 import { compact, plain } from './plain';
 
-/** The operator's name for the Arrow Flight Service port (`FEArrowFlightPortName`, `CnArrowFlightPortName`, ...). */
-export const ARROW_FLIGHT_PORT_NAME = 'arrow-flight';
 
 /** `mergePort`: a user port matched by container port (else by name) overrides `port` and `nodePort`. */
 function mergePort(user: readonly ServicePort[] | undefined, name: string, port: number): HashedServicePort {
