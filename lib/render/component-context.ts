@@ -22,6 +22,8 @@ export interface ComponentContext {
   readonly fe: FePorts;
   /** Ports of CN / BE (undefined for FE). */
   readonly backend?: BackendPorts;
+  /** This component's ports by role (`model/ports.ts`): `ctx.fe` for FE, `ctx.backend` for CN / BE. */
+  readonly ports: Readonly<Record<string, number>>;
   /** `/opt/starrocks` unless the env sets `STARROCKS_ROOT` (`pod/spec.go` GetStarRocksRootPath). */
   readonly rootPath: string;
   /** What the targeted operator line renders (`operator-rules.ts`). */
@@ -58,6 +60,8 @@ export function componentContext(
   const configText = configTextOf(comp, kind, version);
   const conf = parseConf(configText);
   const feConf = kind === 'fe' ? conf : parseConf(configTextOf(spec.starRocksFeSpec, 'fe', version));
+  const fe = fePorts(feConf);
+  const backend = kind === 'fe' ? undefined : backendPorts(conf, kind);
   const rootEnv = (comp.envVars ?? []).find((e) => e.name.toLowerCase() === 'starrocks_root');
   return {
     cluster: spec.name,
@@ -67,8 +71,9 @@ export function componentContext(
     timeZone: spec.timeZone ?? DEFAULT_TIME_ZONE,
     configText,
     conf,
-    fe: fePorts(feConf),
-    backend: kind === 'fe' ? undefined : backendPorts(conf, kind),
+    fe,
+    backend,
+    ports: backend ?? fe,
     rootPath: rootEnv ? (rootEnv.value ?? '') : DEFAULT_ROOT_PATH,
     rules: rulesFor(spec),
   };
