@@ -56,7 +56,7 @@ if (process.env.SR_PROFILE_CHILD === '1') {
     if (r.status !== 0) throw new Error(`profiled run exited ${r.status}`);
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no .cpuprofile written');
-    printProfileSummary(join(dir, file), { top: 25, steps: STEPS, within: 'synthClusters' });
+    printProfileSummary(join(dir, file), { top: 25, steps: STEPS, within: process.env.SR_PROFILE_WITHIN ?? 'synthClusters' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

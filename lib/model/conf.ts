@@ -4,12 +4,19 @@
  * `key = value` lines; `#` starts a comment.
  */
 
+import { memoByText } from './memo';
+
 /** The parsed file: keys in the order they first appear; a later duplicate wins, as in StarRocks. */
 export type ConfFile = ReadonlyMap<string, string>;
 
+/** Parses once per text: a synth reads the FE config for every component, the checks and the restore form. */
 export function parseConf(text: string | undefined): ConfFile {
+  return parseConfText(text ?? '');
+}
+
+const parseConfText = memoByText((text: string): ConfFile => {
   const entries = new Map<string, string>();
-  for (const raw of (text ?? '').split(/\r?\n/)) {
+  for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
     const eq = line.search(/[=:]/);
@@ -17,7 +24,7 @@ export function parseConf(text: string | undefined): ConfFile {
     entries.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
   return entries;
-}
+});
 
 /** True when the FE config runs the cluster in shared-data mode (the operator's `IsRunInSharedDataMode`). */
 export function isSharedData(conf: ConfFile): boolean {

@@ -143,23 +143,9 @@ function kib(bytes: number): number {
   return Math.ceil(bytes / 1024);
 }
 
-/**
- * At least the size in bytes of `value` as JSON: every string counted at up to 6 bytes a character (a `\\uXXXX`
- * escape) plus quotes, every other scalar at 24, every member at 8 for punctuation. Cheaper than JSON.stringify.
- */
-function jsonSizeBound(value: unknown): number {
-  if (typeof value === 'string') return 6 * value.length + 2;
-  if (value === null || typeof value !== 'object') return 24;
-  let n = 2;
-  for (const [k, v] of Object.entries(value)) n += 6 * k.length + 8 + jsonSizeBound(v);
-  return n;
-}
-
 /** A rendered object that a client-side `kubectl apply` cannot apply (a warning: server-side apply works). */
 export function clientSideApplyWarning(obj: { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> } }): string | undefined {
-  // Client-side apply stores the whole object in kubectl.kubernetes.io/last-applied-configuration. Objects far below
-  // the limit (all but a few) are told apart by an upper bound, without serializing them.
-  if (2 * jsonSizeBound(obj) <= ANNOTATIONS_MAX_BYTES) return undefined;
+  // Client-side apply stores the whole object in kubectl.kubernetes.io/last-applied-configuration.
   const size = utf8(JSON.stringify(obj)) + Object.entries(obj.metadata?.annotations ?? {}).reduce((n, [k, v]) => n + utf8(k) + utf8(v), 0);
   if (size <= ANNOTATIONS_MAX_BYTES) return undefined;
   return `${obj.kind}/${obj.metadata?.name} is ${kib(size)} KiB: a client-side \`kubectl apply\` (and Argo CD's default sync) copies it whole into the last-applied-configuration annotation, over the API server's ${kib(ANNOTATIONS_MAX_BYTES)} KiB annotation limit, and fails; apply it server-side (kubectl apply --server-side, Argo CD ServerSideApply=true; Flux and Pulumi already do)`;

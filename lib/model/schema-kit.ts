@@ -84,7 +84,7 @@ export function strictMap<const E extends v.ObjectEntries>(entries: E, opts: Map
       v.unknown(),
       isMap,
       v.rawCheck(({ dataset, addIssue }) => firstUnknown(dataset.value as Record<string, unknown>, addIssue, true)),
-      v.custom<v.InferOutput<v.StrictObjectSchema<E, undefined>>>(() => true),
+      v.custom<v.InferOutput<v.ObjectSchema<E, undefined>>>(() => true),
       v.readonly(),
     );
   }
@@ -92,7 +92,8 @@ export function strictMap<const E extends v.ObjectEntries>(entries: E, opts: Map
     v.unknown(),
     isMap,
     v.rawCheck(({ dataset, addIssue }) => firstUnknown(dataset.value as Record<string, unknown>, addIssue, false)),
-    v.strictObject(entries, (issue) => {
+    // Unknown keys were reported by the walk above; `object` checks the declared ones without walking them again.
+    v.object(entries, (issue) => {
       const key = (issue.path?.[0]?.key as string | undefined) ?? '';
       return opts.missing?.[key] ?? firstMessage(entries[key], undefined) ?? issue.message;
     }),
