@@ -2,7 +2,6 @@
  * Small predicates shared by the values loader and the typed-spec validator, so both routes reject the same
  * impossible values with the same words.
  */
-import { closest, distance } from 'fastest-levenshtein';
 
 /**
  * A Kubernetes quantity (`"2"`, `"500m"`, `"4Gi"`, `"1e3"`), as `resource.ParseQuantity` accepts it.
@@ -63,6 +62,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** `did you mean `x`?` for a typo, or '' when nothing is close enough to be a likely typo. */
 export function suggestKey(key: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return '';
+  // Loaded only for a typo: the common run never needs it.
+  const { closest, distance } = require('fastest-levenshtein') as typeof import('fastest-levenshtein');
   const lower = candidates.find((c) => c.toLowerCase() === key.toLowerCase());
   const best = lower ?? closest(key, [...candidates]);
   const limit = Math.max(2, Math.floor(key.length / 3));

@@ -377,7 +377,9 @@ function uniqueMountPaths<S extends v.GenericSchema<unknown, Mounts>>(kind: Comp
 export const COMPONENT_KEYS = { fe: 'starRocksFeSpec', cn: 'starRocksCnSpec', be: 'starRocksBeSpec' } as const satisfies Record<ComponentKind, string>;
 
 const componentSchema = (kind: ComponentKind) => uniqueMountPaths(kind, component(kind));
+const FE = componentSchema('fe');
 export const ComponentSpecSchema = componentSchema('cn');
+const BE = componentSchema('be');
 
 /** Disaster recovery request: the CRD's `spec.disasterRecovery`. */
 export const DisasterRecoverySpecSchema = v.pipe(
@@ -442,11 +444,11 @@ export const StarRocksClusterSpecSchema = v.pipe(
       timeZone: optional(custom<string>((x) => typeof x === 'string' && x.trim() !== '', (x) => say(`time zone ${show(x)} is not valid`, 'use a tz database name such as Asia/Shanghai or UTC'))),
       /** Annotations of the cluster (kept on the status record and the operator CR). */
       annotations: optional(stringMap()),
-      starRocksFeSpec: componentSchema('fe'),
+      starRocksFeSpec: FE,
       /** @default - no CN */
-      starRocksCnSpec: optional(componentSchema('cn')),
+      starRocksCnSpec: optional(ComponentSpecSchema),
       /** @default - no BE (shared-data clusters use CN) */
-      starRocksBeSpec: optional(componentSchema('be')),
+      starRocksBeSpec: optional(BE),
       disasterRecovery: optional(DisasterRecoverySpecSchema),
       /**
        * The CRD's `spec.waitForFullRollout` (operator v1.11+): CN and BE are updated only once the FE StatefulSet is fully
