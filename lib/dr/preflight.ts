@@ -62,6 +62,11 @@ export interface RouteValidationOptions {
   /** The snapshot file's text when it was read from the cluster (routes with a cluster). */
   readonly snapshotText?: string;
   /**
+   * Check each rendered object's size for a client-side `kubectl apply` (a warning). Routes that print no warnings
+   * (the construct) skip it. @default true
+   */
+  readonly sizeWarnings?: boolean;
+  /**
    * Leave the recovery prerequisites to a later step that has data this one lacks: the Pulumi component, whose
    * Secret data (the snapshot file) may be placeholders until deploy; its DisasterRecovery resource's `check`
    * runs them with the real data. @default false
@@ -106,7 +111,7 @@ export function validateForRoute(input: StarRocksClusterSpec, opts: RouteValidat
   }
   const namespace = opts.namespace ?? spec.namespace ?? 'default';
   const objects = renderCluster(spec, { namespace });
-  for (const obj of objects) {
+  for (const obj of opts.sizeWarnings === false ? [] : objects) {
     const w = clientSideApplyWarning(obj);
     if (w) warnings.push(w);
   }

@@ -14,8 +14,9 @@ import { nonEmptyMap } from './plain';
  * the text with its trailing line breaks folded into exactly one.
  */
 export function literalBlock(text: string): string {
-  const body = text.replace(/\n+$/, '');
-  return body === '' ? '' : `${body}\n`;
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--; // /\n+$/ as a loop: the regex rescans every line break
+  return end === 0 ? '' : end === text.length - 1 ? text : `${text.slice(0, end)}\n`;
 }
 
 export function configConfigMapFromContext(ctx: ComponentContext): RenderedConfigMap {
