@@ -255,93 +255,97 @@ const containers = () =>
     }),
   );
 
-/** What FE, CN and BE share: the operator's `StarRocksComponentSpec` plus the config text. */
-const component = (kind: ComponentKind) =>
-  map({
-    /** Full image reference, `repository:tag`. */
-    image: custom<string>(
-      (x) => typeof x === 'string' && x !== '' && !x.startsWith(':') && !/\s/.test(x),
-      (x) => say(`image ${show(x)} is not a valid image reference`, 'set the image as repository:tag, e.g. starrocks/fe-ubuntu:3.4.1'),
+/**
+ * What FE, CN and BE share: the operator's `StarRocksComponentSpec` plus the config text. Built once for the three
+ * (FE needs at least one replica: `component`).
+ */
+const COMPONENT_FIELDS = {
+  /** Full image reference, `repository:tag`. */
+  image: custom<string>(
+    (x) => typeof x === 'string' && x !== '' && !x.startsWith(':') && !/\s/.test(x),
+    (x) => say(`image ${show(x)} is not a valid image reference`, 'set the image as repository:tag, e.g. starrocks/fe-ubuntu:3.4.1'),
+  ),
+  /**
+   * @default 1 (operator v1.11: the CRD defaults every component to 1; operator v1.10: FE/BE 1, CN left to
+   * Kubernetes, which also runs 1)
+   */
+  replicas: optional(int(0)),
+  /** @default ImagePullPolicy.IF_NOT_PRESENT */
+  imagePullPolicy: optional(custom<ImagePullPolicy>((x) => PULL_POLICIES.includes(x as string), (x) => say(`${show(x)} is not an image pull policy`, `use one of ${PULL_POLICIES.join(', ')}`))),
+  imagePullSecrets: optional(
+    list(map({ name: custom<string>((x) => typeof x === 'string' && isDns1123Subdomain(x), (x) => say(`${show(x)} is not a Secret name`, 'name an existing docker-registry Secret')) })),
+  ),
+  resources: optional(ResourceRequirementsSchema),
+  /**
+   * The component's config file (fe.conf, cn.conf or be.conf) as text. Ports and `run_mode` in it change
+   * what is rendered.
+   * @default - the chart's default config for the component
+   */
+  config: optional(str()),
+  /** Environment variables: after the chart's `TZ` and before the ones the operator adds (`pod/spec.go` copies the spec's env first). */
+  envVars: optional(list(EnvVarSchema)),
+  /** Persistent volumes (meta/data and log) and host paths. */
+  storageVolumes: optional(uniqueNames(list(StorageVolumeSchema), (name) => say(`volume name ${name} is used twice`, 'give each storage volume its own name'))),
+  /** ConfigMaps mounted into the component, e.g. `cluster_snapshot.yaml` for disaster recovery. */
+  configMaps: optional(list(mountReference('ConfigMap'))),
+  /** Secrets mounted into the component. */
+  secrets: optional(list(mountReference('Secret'))),
+  service: optional(ServiceSpecSchema),
+  /** Pod annotations. */
+  annotations: optional(stringMap()),
+  /** Extra pod labels. */
+  podLabels: optional(stringMap()),
+  nodeSelector: optional(stringMap()),
+  tolerations: optional(objects<V1Toleration>()),
+  affinity: optional(object<V1Affinity>()),
+  topologySpreadConstraints: optional(objects<V1TopologySpreadConstraint>()),
+  hostAliases: optional(objects<V1HostAlias>()),
+  schedulerName: optional(str()),
+  serviceAccount: optional(str()),
+  /** @default 120 */
+  terminationGracePeriodSeconds: optional(int(0)),
+  /** Seconds the startup probe may fail before the container is restarted. @default 300 */
+  startupProbeFailureSeconds: optional(int(0)),
+  /** @default 15 */
+  livenessProbeFailureSeconds: optional(int(0)),
+  /** @default 15 */
+  readinessProbeFailureSeconds: optional(int(0)),
+  lifecycle: optional(object<V1Lifecycle>()),
+  sidecars: optional(containers()),
+  initContainers: optional(containers()),
+  /** Replaces the image's entrypoint command. */
+  command: optional(list(str())),
+  args: optional(list(str())),
+  /** @default false */
+  runAsNonRoot: optional(bool()),
+  readOnlyRootFilesystem: optional(bool()),
+  capabilities: optional(object<V1Capabilities>()),
+  sysctls: optional(objects<V1Sysctl>()),
+  shareProcessNamespace: optional(bool()),
+  /** `updateStrategy.rollingUpdate.maxUnavailable` of the StatefulSet. */
+  maxUnavailablePods: optional(
+    custom<number | string>(
+      (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 1) || (typeof x === 'string' && /^([1-9]\d?|100)%$/.test(x)),
+      (x) => say(`${show(x)} is not a pod count or percentage`, 'set a whole number of pods (1 or more) or a percentage such as 25%'),
     ),
-    /**
-     * @default 1 (operator v1.11: the CRD defaults every component to 1; operator v1.10: FE/BE 1, CN left to
-     * Kubernetes, which also runs 1)
-     */
-    replicas: optional(int(kind === 'fe' ? 1 : 0)),
-    /** @default ImagePullPolicy.IF_NOT_PRESENT */
-    imagePullPolicy: optional(custom<ImagePullPolicy>((x) => PULL_POLICIES.includes(x as string), (x) => say(`${show(x)} is not an image pull policy`, `use one of ${PULL_POLICIES.join(', ')}`))),
-    imagePullSecrets: optional(
-      list(map({ name: custom<string>((x) => typeof x === 'string' && isDns1123Subdomain(x), (x) => say(`${show(x)} is not a Secret name`, 'name an existing docker-registry Secret')) })),
-    ),
-    resources: optional(ResourceRequirementsSchema),
-    /**
-     * The component's config file (fe.conf, cn.conf or be.conf) as text. Ports and `run_mode` in it change
-     * what is rendered.
-     * @default - the chart's default config for the component
-     */
-    config: optional(str()),
-    /** Environment variables: after the chart's `TZ` and before the ones the operator adds (`pod/spec.go` copies the spec's env first). */
-    envVars: optional(list(EnvVarSchema)),
-    /** Persistent volumes (meta/data and log) and host paths. */
-    storageVolumes: optional(uniqueNames(list(StorageVolumeSchema), (name) => say(`volume name ${name} is used twice`, 'give each storage volume its own name'))),
-    /** ConfigMaps mounted into the component, e.g. `cluster_snapshot.yaml` for disaster recovery. */
-    configMaps: optional(list(mountReference('ConfigMap'))),
-    /** Secrets mounted into the component. */
-    secrets: optional(list(mountReference('Secret'))),
-    service: optional(ServiceSpecSchema),
-    /** Pod annotations. */
-    annotations: optional(stringMap()),
-    /** Extra pod labels. */
-    podLabels: optional(stringMap()),
-    nodeSelector: optional(stringMap()),
-    tolerations: optional(objects<V1Toleration>()),
-    affinity: optional(object<V1Affinity>()),
-    topologySpreadConstraints: optional(objects<V1TopologySpreadConstraint>()),
-    hostAliases: optional(objects<V1HostAlias>()),
-    schedulerName: optional(str()),
-    serviceAccount: optional(str()),
-    /** @default 120 */
-    terminationGracePeriodSeconds: optional(int(0)),
-    /** Seconds the startup probe may fail before the container is restarted. @default 300 */
-    startupProbeFailureSeconds: optional(int(0)),
-    /** @default 15 */
-    livenessProbeFailureSeconds: optional(int(0)),
-    /** @default 15 */
-    readinessProbeFailureSeconds: optional(int(0)),
-    lifecycle: optional(object<V1Lifecycle>()),
-    sidecars: optional(containers()),
-    initContainers: optional(containers()),
-    /** Replaces the image's entrypoint command. */
-    command: optional(list(str())),
-    args: optional(list(str())),
-    /** @default false */
-    runAsNonRoot: optional(bool()),
-    readOnlyRootFilesystem: optional(bool()),
-    capabilities: optional(object<V1Capabilities>()),
-    sysctls: optional(objects<V1Sysctl>()),
-    shareProcessNamespace: optional(bool()),
-    /** `updateStrategy.rollingUpdate.maxUnavailable` of the StatefulSet. */
-    maxUnavailablePods: optional(
-      custom<number | string>(
-        (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 1) || (typeof x === 'string' && /^([1-9]\d?|100)%$/.test(x)),
-        (x) => say(`${show(x)} is not a pod count or percentage`, 'set a whole number of pods (1 or more) or a percentage such as 25%'),
-      ),
-    ),
-    /**
-     * The StatefulSet's `podManagementPolicy` (operator v1.11+). Kubernetes does not allow changing it on an existing
-     * StatefulSet: the StatefulSet has to be deleted (orphaning its pods) and applied again.
-     * @default 'Parallel'
-     */
-    podManagementPolicy: later(PodManagementPolicySchema),
-    /**
-     * The StatefulSet's `minReadySeconds`, written only when above 0 (operator v1.11+). Takes effect on rollouts
-     * with `podManagementPolicy: OrderedReady`.
-     * @default 0
-     */
-    minReadySeconds: later(MinReadySecondsSchema),
-    /** The StatefulSet's PVC retention policy (operator v1.11+). @default - none (Kubernetes retains the PVCs) */
-    persistentVolumeClaimRetentionPolicy: later(PvcRetentionPolicySchema),
-  });
+  ),
+  /**
+   * The StatefulSet's `podManagementPolicy` (operator v1.11+). Kubernetes does not allow changing it on an existing
+   * StatefulSet: the StatefulSet has to be deleted (orphaning its pods) and applied again.
+   * @default 'Parallel'
+   */
+  podManagementPolicy: later(PodManagementPolicySchema),
+  /**
+   * The StatefulSet's `minReadySeconds`, written only when above 0 (operator v1.11+). Takes effect on rollouts
+   * with `podManagementPolicy: OrderedReady`.
+   * @default 0
+   */
+  minReadySeconds: later(MinReadySecondsSchema),
+  /** The StatefulSet's PVC retention policy (operator v1.11+). @default - none (Kubernetes retains the PVCs) */
+  persistentVolumeClaimRetentionPolicy: later(PvcRetentionPolicySchema),
+};
+
+const component = (kind: ComponentKind) => map(kind === 'fe' ? { ...COMPONENT_FIELDS, replicas: optional(int(1)) } : COMPONENT_FIELDS);
 
 /** Each storage volume, ConfigMap and Secret has a mount path of its own, not the config directory's. */
 type Mounts = { readonly storageVolumes?: readonly { mountPath: string }[]; readonly configMaps?: readonly { mountPath: string }[]; readonly secrets?: readonly { mountPath: string }[] };
