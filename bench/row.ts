@@ -9,6 +9,8 @@ export interface Row {
   readonly met: boolean;
   /** A comparison factor where the metric is a comparison (what it divides is said in the metric name). */
   readonly ratio?: number;
+  /** How much the samples moved, e.g. `p25-p75 3.41-3.62` (the machine is shared: medians alone hide noise). */
+  readonly spread?: string;
 }
 
 /** A row for a measurement with no target (a reference or a breakdown). */

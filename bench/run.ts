@@ -4,7 +4,7 @@
  * (`met: false`), never turned into a failure, and the exit code is 0 unless a benchmark could not run.
  *
  * Flags:
- *   --quick          fewer repetitions (cold synth 3 runs, warm synth 100 runs, no compiled-JS what-if rows)
+ *   --quick          fewer repetitions (cold synth 3 pairs, warm synth 100 rounds, no compiled-JS what-if rows)
  *   --only=a,b       run only some of: synth, cold, detection, requests, memory, verify
  *   --no-compiled    skip the memory what-if rows that need a `tsc` build into a temp dir (~15 s)
  */
@@ -36,8 +36,8 @@ function machine(): Record<string, string | number> {
 }
 
 function printTable(rows: readonly Row[]): void {
-  const cells = rows.map((r) => [r.metric, String(r.value), r.unit, r.target ?? '-', r.target === null ? '' : r.met ? 'yes' : 'NO', r.ratio === undefined ? '' : String(r.ratio)]);
-  const head = ['metric', 'value', 'unit', 'target', 'met', 'ratio'];
+  const cells = rows.map((r) => [r.metric, String(r.value), r.unit, r.target ?? '-', r.target === null ? '' : r.met ? 'yes' : 'NO', r.ratio === undefined ? '' : String(r.ratio), r.spread ?? '']);
+  const head = ['metric', 'value', 'unit', 'target', 'met', 'ratio', 'spread'];
   const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((x, i) => (i === 1 || i === 5 ? x.padStart(width[i]) : x.padEnd(width[i]))).join(' | ');
   process.stdout.write(`${line(head)}\n${width.map((w) => '-'.repeat(w)).join('-|-')}\n${cells.map(line).join('\n')}\n`);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     }
     if (only.has('cold')) {
       log('synth (cold processes) ...');
-      rows.push(...(await benchCold({ coldRuns: quick ? 3 : 5, log })));
+      rows.push(...(await benchCold({ coldRuns: quick ? 3 : 11, log })));
     }
     if (only.has('detection')) {
       log('detection latency ...');

@@ -18,6 +18,11 @@ export function median(samples: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** `p25-p75 a-b`: the middle half of the samples, rounded like `round`. */
+export function iqr(samples: readonly number[]): string {
+  return `p25-p75 ${round(percentile(samples, 25))}-${round(percentile(samples, 75))}`;
+}
+
 export function p99(samples: readonly number[]): number {
   return percentile(samples, 99);
 }

@@ -114,8 +114,9 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
     addGitOpsAnnotations(clusterChart.cluster, spec, opts.gitops ?? []);
     chart = clusterChart;
   }
-  const objects = chart.toJson() as Array<{ kind: string; metadata: { name: string } }>;
-  const files = layout === 'file' ? [] : objects.map((o) => objectFileName(o));
+  // Only the objects layout needs the objects before app.synth() (their file names); toJson() is a whole synth pass.
+  const objects = layout === 'objects' ? (chart.toJson() as Array<{ kind: string; metadata: { name: string } }>) : [];
+  const files = objects.map((o) => objectFileName(o));
   const tooLong = objects.find((o, i) => layout === 'objects' && Buffer.byteLength(files[i]!) > MAX_FILE_NAME_BYTES);
   if (tooLong) {
     throw new StarRocksDrError('InvalidInput', `the file name for ${tooLong.kind}/${tooLong.metadata.name} would exceed the ${MAX_FILE_NAME_BYTES} bytes a file system allows`, {

@@ -56,11 +56,14 @@ export class StarRocksCluster extends Construct {
   constructor(scope: Construct, id: string, props: StarRocksClusterProps) {
     super(scope, id);
     // The same checks as every other route (synth, dr run, Pulumi): a construct never renders what would not apply.
-    validateForRoute(props.spec, { form: props.form ?? 'full', generation: props.generation, generationField: 'generation (StarRocksCluster prop)', namespace: props.namespace, namespaceField: 'namespace (StarRocksCluster prop)' });
+    // A construct has no one to tell warnings to: the size check (a warning) is left out.
+    const checked = validateForRoute(props.spec, { form: props.form ?? 'full', generation: props.generation, generationField: 'generation (StarRocksCluster prop)', namespace: props.namespace, namespaceField: 'namespace (StarRocksCluster prop)', sizeWarnings: false });
     this.clusterName = props.spec.name;
     this.namespace = props.namespace ?? props.spec.namespace ?? chartNamespace(this) ?? DEFAULT_NAMESPACE;
     const spec = props.operatorVersion === undefined ? props.spec : { ...props.spec, operatorVersion: props.operatorVersion };
-    const full = renderCluster(spec, { namespace: this.namespace });
+    // The checks rendered this spec already (for the object sizes); render once unless the objects would differ.
+    const same = props.operatorVersion === undefined && props.generation === undefined && checked.rendered.namespace === this.namespace;
+    const full = same ? checked.rendered.objects : renderCluster(spec, { namespace: this.namespace });
     this.rendered = props.form === 'restore' ? restoreForm(full, spec, restoreGeneration(props)) : full;
     this.objects = this.rendered.map((obj) => {
       const key = objectKey(obj.kind, obj.metadata.name);

@@ -15,6 +15,7 @@ import { clientSideApplyWarning } from '../model/limits';
 import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
 import { checkSpec, formatPath, type FailFn, type SpecPath } from '../model/validate';
 import { renderCluster } from '../render/cluster';
+import type { RenderedObject } from '../render/kube-object';
 import {
   carriesCredentials,
   findSnapshotSource,
@@ -62,6 +63,11 @@ export interface RouteValidationOptions {
   /** The snapshot file's text when it was read from the cluster (routes with a cluster). */
   readonly snapshotText?: string;
   /**
+   * Check each rendered object's size for a client-side `kubectl apply` (a warning). Routes that print no warnings
+   * (the construct) skip it. @default true
+   */
+  readonly sizeWarnings?: boolean;
+  /**
    * Leave the recovery prerequisites to a later step that has data this one lacks: the Pulumi component, whose
    * Secret data (the snapshot file) may be placeholders until deploy; its DisasterRecovery resource's `check`
    * runs them with the real data. @default false
@@ -76,6 +82,8 @@ export interface RouteValidation {
   readonly preflight?: PreflightResult;
   /** Worth printing, not stopping for (an unreadable image version, S3 keys in a ConfigMap, too big for client-side apply). */
   readonly warnings: readonly string[];
+  /** The full form as rendered for the size check (`renderCluster(spec, { namespace })`), for routes that render it too. */
+  readonly rendered: { readonly namespace: string; readonly objects: readonly RenderedObject[] };
 }
 
 /**
@@ -102,11 +110,13 @@ export function validateForRoute(input: StarRocksClusterSpec, opts: RouteValidat
     checked = preflight(spec, opts.snapshotText, fail);
     warnings.push(...checked.warnings);
   }
-  for (const obj of renderCluster(spec, { namespace: opts.namespace ?? spec.namespace ?? 'default' })) {
+  const namespace = opts.namespace ?? spec.namespace ?? 'default';
+  const objects = renderCluster(spec, { namespace });
+  for (const obj of opts.sizeWarnings === false ? [] : objects) {
     const w = clientSideApplyWarning(obj);
     if (w) warnings.push(w);
   }
-  return { spec, preflight: checked, warnings };
+  return { spec, preflight: checked, warnings, rendered: { namespace, objects } };
 }
 
 /** The version in an image tag (`3.4.1`, `3.4.1-ubuntu`, `3.4-latest`), or undefined for `latest`, digests, ... */

@@ -2,7 +2,6 @@
  * Small predicates shared by the values loader and the typed-spec validator, so both routes reject the same
  * impossible values with the same words.
  */
-import { closest, distance } from 'fastest-levenshtein';
 
 /**
  * A Kubernetes quantity (`"2"`, `"500m"`, `"4Gi"`, `"1e3"`), as `resource.ParseQuantity` accepts it.
@@ -18,6 +17,15 @@ export function isQuantity(value: string): boolean {
 export function isZeroQuantity(value: string): boolean {
   return isQuantity(value) && /^[0.]+(?:[A-Za-z]+|[eE][-+]?\d+)?$/.test(value);
 }
+
+/** Object names that must be DNS-1123 labels (Services, volume names): apimachinery validation.go DNS1123LabelMaxLength. */
+export const DNS1123_LABEL_MAX = 63;
+/**
+ * The longest StatefulSet name whose pods get created: the controller labels each revision
+ * `controller-revision-hash: <statefulset>-<hash of up to 10 characters>`, a label value (at most 63), so a longer
+ * name makes every pod creation fail (kubernetes/kubernetes#64023).
+ */
+export const STATEFULSET_NAME_MAX = DNS1123_LABEL_MAX - 11;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -54,6 +62,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** `did you mean `x`?` for a typo, or '' when nothing is close enough to be a likely typo. */
 export function suggestKey(key: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return '';
+  // Loaded only for a typo: the common run never needs it.
+  const { closest, distance } = require('fastest-levenshtein') as typeof import('fastest-levenshtein');
   const lower = candidates.find((c) => c.toLowerCase() === key.toLowerCase());
   const best = lower ?? closest(key, [...candidates]);
   const limit = Math.max(2, Math.floor(key.length / 3));

@@ -1,5 +1,7 @@
 export * from './types';
 export * from './conf';
+export * from './ports';
+export * from './spec-schema';
 export * from './checks';
 export * from './validate';
 export * from './values';

@@ -4,19 +4,13 @@
  * Each check reports through a `FailFn` so the values loader can name the file, key and line.
  * Error texts never quote a value that may be secret (env values, config text, ConfigMap/Secret data).
  */
-import { backendPorts, DEFAULT_PORTS, fePorts, parseConf, type PortKey } from './conf';
-import { isDns1123Label, isPlainObject } from './checks';
-import type { ComponentKind, ComponentSpec, StarRocksClusterSpec } from './types';
-import type { FailFn, SpecPath } from './validate';
+import { isDns1123Label, isPlainObject, DNS1123_LABEL_MAX, STATEFULSET_NAME_MAX } from './checks';
+import { parseConf } from './conf';
+import { checkConfigPorts, type ComponentKind } from './ports';
+import { COMPONENT_KEYS, type ComponentSpec, type StarRocksClusterSpec } from './spec-schema';
+import type { FailFn, SpecPath } from './spec-path';
 
-/** Object names that must be DNS-1123 labels (Services, volume names): apimachinery validation.go DNS1123LabelMaxLength. */
-export const DNS1123_LABEL_MAX = 63;
-/**
- * The longest StatefulSet name whose pods get created: the controller labels each revision
- * `controller-revision-hash: <statefulset>-<hash of up to 10 characters>`, a label value (at most 63), so a longer
- * name makes every pod creation fail (kubernetes/kubernetes#64023).
- */
-export const STATEFULSET_NAME_MAX = DNS1123_LABEL_MAX - 11;
+export { DNS1123_LABEL_MAX, STATEFULSET_NAME_MAX };
 /** ConfigMap and Secret data, summed over the values: `ValidateConfigMap`/`ValidateSecret`, `core.MaxSecretSize`. */
 export const OBJECT_DATA_MAX_BYTES = 1024 * 1024;
 /** All annotations of one object, keys plus values: apimachinery objectmeta.go `TotalAnnotationSizeLimitB`. */
@@ -52,25 +46,12 @@ export function labelValueProblem(value: string): string | undefined {
 
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
-const COMPONENT_ROOT: Record<ComponentKind, 'starRocksFeSpec' | 'starRocksCnSpec' | 'starRocksBeSpec'> = {
-  fe: 'starRocksFeSpec',
-  cn: 'starRocksCnSpec',
-  be: 'starRocksBeSpec',
-};
-
-/** The port keys of each component's config file that the operator reads. */
-const PORT_KEYS: Record<ComponentKind, readonly PortKey[]> = {
-  fe: ['http_port', 'rpc_port', 'query_port', 'edit_log_port'],
-  cn: ['thrift_port', 'be_port', 'webserver_port', 'be_http_port', 'heartbeat_service_port', 'brpc_port'],
-  be: ['be_port', 'webserver_port', 'be_http_port', 'heartbeat_service_port', 'brpc_port'],
-};
-
 /** Checks the limits on a spec that already passed the shape checks (`checkSpec` calls this last). */
 export function checkLimits(spec: StarRocksClusterSpec, fail: FailFn): void {
   labels(spec.annotations, ['annotations'], fail, 'annotation');
   annotationSize(spec.annotations, ['annotations'], fail);
   for (const kind of ['fe', 'cn', 'be'] as const) {
-    const c = spec[COMPONENT_ROOT[kind]];
+    const c = spec[COMPONENT_KEYS[kind]];
     if (c !== undefined) component(c, kind, fail);
   }
   for (const which of ['configMaps', 'secrets'] as const) {
@@ -87,9 +68,9 @@ export function checkLimits(spec: StarRocksClusterSpec, fail: FailFn): void {
 }
 
 function component(c: ComponentSpec, kind: ComponentKind, fail: FailFn): void {
-  const root = COMPONENT_ROOT[kind];
+  const root = COMPONENT_KEYS[kind];
   const p = (...rest: (string | number)[]): SpecPath => [root, ...rest];
-  ports(c.config, kind, p('config'), fail);
+  checkConfigPorts(parseConf(c.config), kind, p('config'), fail);
   const configBytes = utf8(c.config ?? '');
   if (configBytes > OBJECT_DATA_MAX_BYTES) {
     fail(p('config'), `${kind}.conf is ${kib(configBytes)} KiB; it goes into one ConfigMap, which the API server refuses over 1 MiB`, `keep ${kind}.conf under 1 MiB`);
@@ -119,53 +100,6 @@ function component(c: ComponentSpec, kind: ComponentKind, fail: FailFn): void {
     labels(c.service.annotations, p('service', 'annotations'), fail, 'annotation');
     annotationSize(c.service.annotations, p('service', 'annotations'), fail);
   }
-}
-
-/** Port keys in the config file: numbers 1-65535, and no two of the component's ports equal. */
-function ports(config: string | undefined, kind: ComponentKind, at: SpecPath, fail: FailFn): void {
-  const conf = parseConf(config);
-  const file = `${kind}.conf`;
-  for (const key of PORT_KEYS[kind]) {
-    const value = conf.get(key);
-    if (value === undefined) continue;
-    if (!/^\d+$/.test(value)) {
-      fail(at, `${file} sets ${key} to something that is not a port number`, `set ${key} to a whole number between 1 and 65535, or remove the line to use the default ${DEFAULT_PORTS[key]}`);
-    }
-    const n = Number(value);
-    if (n < 1 || n > 65535) {
-      fail(at, `${file} sets ${key} to ${n}, outside the port range 1-65535`, `set ${key} between 1 and 65535, or remove the line to use the default ${DEFAULT_PORTS[key]}`);
-    }
-  }
-  const resolved: Array<[string, number]> =
-    kind === 'fe'
-      ? Object.entries(fePorts(conf)).map(([name, port]) => [FE_KEY[name]!, port])
-      : Object.entries(backendPorts(conf, kind)).map(([name, port]) => [backendKey(name, kind), port]);
-  // Operator v1.11 renders a Service port for a non-zero arrow_flight_port (conf.ts arrowFlightPort); 0 means none.
-  const arrow = conf.get('arrow_flight_port');
-  if (arrow !== undefined) {
-    if (!/^\d+$/.test(arrow) || Number(arrow) > 65535) {
-      fail(at, `${file} sets arrow_flight_port to something that is not a port number (0 for none, or 1-65535)`, 'set arrow_flight_port to a whole number between 1 and 65535, or remove the line');
-    }
-    if (Number(arrow) !== 0) resolved.push(['arrow_flight_port', Number(arrow)]);
-  }
-  const seen = new Map<number, string>();
-  for (const [key, port] of resolved) {
-    const other = seen.get(port);
-    if (other !== undefined) {
-      const fallback = key in DEFAULT_PORTS ? ` (its default is ${DEFAULT_PORTS[key as PortKey]})` : '';
-      fail(at, `${file}: ${other} and ${key} are both ${port}; one container cannot listen twice on a port`, `give ${key} a port of its own${fallback}`);
-    }
-    seen.set(port, key);
-  }
-}
-
-const FE_KEY: Record<string, PortKey> = { http: 'http_port', rpc: 'rpc_port', query: 'query_port', editLog: 'edit_log_port' };
-
-function backendKey(name: string, kind: Exclude<ComponentKind, 'fe'>): PortKey {
-  if (name === 'thrift') return kind === 'cn' ? 'thrift_port' : 'be_port';
-  if (name === 'webserver') return 'webserver_port';
-  if (name === 'heartbeat') return 'heartbeat_service_port';
-  return 'brpc_port';
 }
 
 /** No env name twice in one container (server-side apply rejects the list), none reserved for the DR engine. */

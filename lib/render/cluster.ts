@@ -7,7 +7,7 @@
 import type { ComponentKind, StarRocksClusterSpec } from '../model/types';
 import { componentContext } from './component-context';
 import { buildUserConfigMaps, buildUserSecrets, configConfigMapFromContext } from './config-maps';
-import type { KubeObject } from './kube-object';
+import type { RenderedObject } from './kube-object';
 import { COMPONENT_KINDS } from './names';
 import { externalServiceFromContext, searchServiceFromContext } from './service';
 import { statefulSetFromContext } from './stateful-set';
@@ -25,7 +25,7 @@ export function resolveNamespace(spec: StarRocksClusterSpec, opts?: RenderOption
 }
 
 /** The objects of one component in render order, or [] when the cluster has no such component. */
-export function renderComponent(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): KubeObject[] {
+export function renderComponent(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): RenderedObject[] {
   const ctx = componentContext(spec, kind, namespace);
   if (ctx === undefined) return [];
   return [
@@ -37,11 +37,11 @@ export function renderComponent(spec: StarRocksClusterSpec, kind: ComponentKind,
 }
 
 /** FE's objects: `<c>-fe-cm`, `<c>-fe-service`, `<c>-fe-search`, `<c>-fe`. */
-export function renderFe(spec: StarRocksClusterSpec, namespace: string): KubeObject[] {
+export function renderFe(spec: StarRocksClusterSpec, namespace: string): RenderedObject[] {
   return renderComponent(spec, 'fe', namespace);
 }
 
-export function renderCluster(spec: StarRocksClusterSpec, opts?: RenderOptions): KubeObject[] {
+export function renderCluster(spec: StarRocksClusterSpec, opts?: RenderOptions): RenderedObject[] {
   const namespace = resolveNamespace(spec, opts);
   return [
     ...buildUserConfigMaps(spec, namespace),

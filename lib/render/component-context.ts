@@ -3,7 +3,8 @@
  * when the spec has none), the FE config (CN and BE read the FE query port from it, as the operator does), and the
  * StarRocks root path (`STARROCKS_ROOT` in the component's env moves scripts and default volume paths).
  */
-import { backendPorts, fePorts, parseConf, type BackendPorts, type ConfFile, type FePorts } from '../model/conf';
+import { parseConf, type ConfFile } from '../model/conf';
+import { backendPorts, fePorts, type BackendPorts, type FePorts } from '../model/ports';
 import { specOperatorVersion, type OperatorVersion } from '../model/operator-version';
 import type { ComponentKind, ComponentSpec, StarRocksClusterSpec } from '../model/types';
 import { defaultConfig, DEFAULT_TIME_ZONE } from './chart-defaults';
@@ -21,6 +22,8 @@ export interface ComponentContext {
   readonly fe: FePorts;
   /** Ports of CN / BE (undefined for FE). */
   readonly backend?: BackendPorts;
+  /** This component's ports by role (`model/ports.ts`): `ctx.fe` for FE, `ctx.backend` for CN / BE. */
+  readonly ports: Readonly<Record<string, number>>;
   /** `/opt/starrocks` unless the env sets `STARROCKS_ROOT` (`pod/spec.go` GetStarRocksRootPath). */
   readonly rootPath: string;
   /** What the targeted operator line renders (`operator-rules.ts`). */
@@ -57,6 +60,8 @@ export function componentContext(
   const configText = configTextOf(comp, kind, version);
   const conf = parseConf(configText);
   const feConf = kind === 'fe' ? conf : parseConf(configTextOf(spec.starRocksFeSpec, 'fe', version));
+  const fe = fePorts(feConf);
+  const backend = kind === 'fe' ? undefined : backendPorts(conf, kind);
   const rootEnv = (comp.envVars ?? []).find((e) => e.name.toLowerCase() === 'starrocks_root');
   return {
     cluster: spec.name,
@@ -66,8 +71,9 @@ export function componentContext(
     timeZone: spec.timeZone ?? DEFAULT_TIME_ZONE,
     configText,
     conf,
-    fe: fePorts(feConf),
-    backend: kind === 'fe' ? undefined : backendPorts(conf, kind),
+    fe,
+    backend,
+    ports: backend ?? fe,
     rootPath: rootEnv ? (rootEnv.value ?? '') : DEFAULT_ROOT_PATH,
     rules: rulesFor(spec),
   };

@@ -5,7 +5,7 @@
 import type { ComponentKind, ExtraObject, StarRocksClusterSpec } from '../model/types';
 import { componentContext, type ComponentContext } from './component-context';
 import { compareGoStrings } from './go-compat';
-import type { KubeObject } from './kube-object';
+import type { RenderedConfigMap, RenderedMetadata, RenderedSecret } from './kube-object';
 import { configFileName, configMapName } from './names';
 import { nonEmptyMap } from './plain';
 
@@ -14,11 +14,12 @@ import { nonEmptyMap } from './plain';
  * the text with its trailing line breaks folded into exactly one.
  */
 export function literalBlock(text: string): string {
-  const body = text.replace(/\n+$/, '');
-  return body === '' ? '' : `${body}\n`;
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--; // /\n+$/ as a loop: the regex rescans every line break
+  return end === 0 ? '' : end === text.length - 1 ? text : `${text.slice(0, end)}\n`;
 }
 
-export function configConfigMapFromContext(ctx: ComponentContext): KubeObject {
+export function configConfigMapFromContext(ctx: ComponentContext): RenderedConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -32,7 +33,7 @@ export function configConfigMapFromContext(ctx: ComponentContext): KubeObject {
 }
 
 /** `<c>-fe-cm` with key `fe.conf` (and the same for CN / BE), or undefined when there is no such component. */
-export function buildConfigConfigMap(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): KubeObject | undefined {
+export function buildConfigConfigMap(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): RenderedConfigMap | undefined {
   const ctx = componentContext(spec, kind, namespace);
   return ctx && configConfigMapFromContext(ctx);
 }
@@ -47,14 +48,14 @@ function sortedData(data: Readonly<Record<string, string>>, encode: (v: string) 
   return out;
 }
 
-function extraMetadata(obj: ExtraObject, namespace: string): KubeObject['metadata'] {
+function extraMetadata(obj: ExtraObject, namespace: string): RenderedMetadata {
   const labels = nonEmptyMap(obj.labels);
   const annotations = nonEmptyMap(obj.annotations);
   return { name: obj.name, namespace, ...(labels && { labels }), ...(annotations && { annotations }) };
 }
 
-export function buildUserConfigMaps(spec: StarRocksClusterSpec, namespace: string): KubeObject[] {
-  return (spec.configMaps ?? []).map((cm) => ({
+export function buildUserConfigMaps(spec: StarRocksClusterSpec, namespace: string): RenderedConfigMap[] {
+  return (spec.configMaps ?? []).map((cm): RenderedConfigMap => ({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: extraMetadata(cm, namespace),
@@ -62,8 +63,8 @@ export function buildUserConfigMaps(spec: StarRocksClusterSpec, namespace: strin
   }));
 }
 
-export function buildUserSecrets(spec: StarRocksClusterSpec, namespace: string): KubeObject[] {
-  return (spec.secrets ?? []).map((s) => ({
+export function buildUserSecrets(spec: StarRocksClusterSpec, namespace: string): RenderedSecret[] {
+  return (spec.secrets ?? []).map((s): RenderedSecret => ({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: extraMetadata(s, namespace),

@@ -40,8 +40,9 @@ export function sha256Hex(text: string): string {
 /** FNV-32a of the UTF-8 bytes, as Go's `hash/fnv.New32a`. */
 export function fnv32a(text: string): number {
   let h = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    h ^= byte;
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i]!;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;

@@ -4,6 +4,7 @@
  * - `serviceResourceHash`: `pkg/common/resource_utils/service.go` serviceHashObject + `pkg/common/hash/hash.go`.
  * - `configHash`: the chart's `starrockscluster.<component>.config.hash` helper (`_helpers.tpl`).
  */
+import { memoByText } from '../model/memo';
 import { fnv32a, goJsonString, sha256Hex, spewStringMap, spewStringSlice } from './go-compat';
 
 /** Volume name of a mounted ConfigMap or Secret: `<name>-<first 4 digits of the FNV hash of the mount info>`. */
@@ -58,5 +59,7 @@ export function serviceResourceHash(svc: HashedService): string {
 /** The chart's config hash: first 8 hex digits of sha256(toJson(config)), or `no-config` when there is none. */
 export function configHash(config: string | undefined): string {
   if (config === undefined || config === '') return 'no-config';
-  return sha256Hex(goJsonString(config)).slice(0, 8);
+  return configTextHash(config);
 }
+
+const configTextHash = memoByText((config: string) => sha256Hex(goJsonString(config)).slice(0, 8));

@@ -8,6 +8,5 @@ export * from './service';
 export * from './stateful-set';
 export * from './pod-template';
 export * from './hashes';
-export * from './schema-check';
 export * from './operator-rules';
 export * from './pre-stop';

@@ -13,10 +13,16 @@ export function plain<T>(value: T): T {
   return value;
 }
 
-/** An object literal with its `undefined` members removed (shallow; values are kept as they are). */
-export function compact<T extends Record<string, unknown>>(obj: T): T {
+/**
+ * An object literal with its `undefined` members removed (shallow; values are kept as they are). Call it with the
+ * Kubernetes type as the type argument (`compact<V1Container>({...})`), so the literal is checked against it.
+ */
+export function compact<T extends object>(obj: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  for (const k in obj) {
+    const v = obj[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as T;
 }
 

@@ -2,7 +2,21 @@
  * The pod template of a component, as the operator builds it (`pkg/subcontrollers/{fe,cn,be}/*_pod.go`,
  * `pkg/k8sutils/templates/pod/{spec,probe,mount}.go`) from the CR the chart writes (`starrockscluster.yaml`).
  */
-import type { V1EnvVar } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1ContainerPort,
+  V1EnvVar,
+  V1Lifecycle,
+  V1PodSecurityContext,
+  V1PodSpec,
+  V1PodTemplateSpec,
+  V1Probe,
+  V1ResourceRequirements,
+  V1SecurityContext,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
+import { COMPONENT_PORTS } from '../model/ports';
 import type { ComponentKind } from '../model/types';
 import { configHash } from './hashes';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from './chart-defaults';
@@ -20,46 +34,23 @@ import {
 import { compact, nonEmptyList, nonEmptyMap, plain } from './plain';
 import { preStopCommand } from './pre-stop';
 
-type Json = Record<string, unknown>;
-
 export const HEALTH_PATH = '/api/health';
 const PROBE_PERIOD_SECONDS = 5;
 
-/** A container port as the operator lists it. BE's `be-port` carries no protocol in the operator. */
-export interface ContainerPort {
-  readonly name: string;
-  readonly containerPort: number;
-  readonly protocol?: 'TCP';
+/** The container ports, as the operator lists them (model/ports.ts; BE's `be-port` carries no protocol). */
+export function containerPorts(ctx: ComponentContext): V1ContainerPort[] {
+  return COMPONENT_PORTS[ctx.kind].flatMap((p) =>
+    p.container ? [compact<V1ContainerPort>({ name: p.container.name, containerPort: ctx.ports[p.role]!, protocol: p.container.protocol })] : [],
+  );
 }
 
-export function containerPorts(ctx: ComponentContext): ContainerPort[] {
-  if (ctx.kind === 'fe') {
-    return [
-      { name: 'http-port', containerPort: ctx.fe.http, protocol: 'TCP' },
-      { name: 'rpc-port', containerPort: ctx.fe.rpc, protocol: 'TCP' },
-      { name: 'query-port', containerPort: ctx.fe.query, protocol: 'TCP' },
-    ];
-  }
-  const p = ctx.backend!;
-  const first: ContainerPort =
-    ctx.kind === 'cn'
-      ? { name: 'thrift-port', containerPort: p.thrift, protocol: 'TCP' }
-      : { name: 'be-port', containerPort: p.thrift };
-  return [
-    first,
-    { name: 'webserver-port', containerPort: p.webserver, protocol: 'TCP' },
-    { name: 'heartbeat-port', containerPort: p.heartbeat, protocol: 'TCP' },
-    { name: 'brpc-port', containerPort: p.brpc, protocol: 'TCP' },
-  ];
-}
-
-/** The port the health probes hit: FE `http_port`, CN/BE `webserver_port`. */
+/** The port the health probes hit: FE `http_port`, CN/BE `webserver_port` (model/ports.ts `probe`). */
 export function probePort(ctx: ComponentContext): number {
-  return ctx.kind === 'fe' ? ctx.fe.http : ctx.backend!.webserver;
+  return ctx.ports[COMPONENT_PORTS[ctx.kind].find((p) => p.probe)!.role]!;
 }
 
 /** `completeProbe`: failure seconds become a threshold of 5-second periods; 0 switches the probe off. */
-function httpProbe(failureSeconds: number | undefined, defaultThreshold: number, port: number): Json | undefined {
+function httpProbe(failureSeconds: number | undefined, defaultThreshold: number, port: number): V1Probe | undefined {
   if (failureSeconds === 0) return undefined;
   const failureThreshold =
     failureSeconds === undefined
@@ -103,12 +94,12 @@ export function containerEnv(ctx: ComponentContext): V1EnvVar[] {
 }
 
 interface Mounts {
-  readonly volumes: Json[];
-  readonly volumeMounts: Json[];
+  readonly volumes: V1Volume[];
+  readonly volumeMounts: V1VolumeMount[];
 }
 
-function mount(name: string, mountPath: string, subPath?: string): Json {
-  return compact({ name, mountPath, subPath: subPath === '' ? undefined : subPath });
+function mount(name: string, mountPath: string, subPath?: string): V1VolumeMount {
+  return compact<V1VolumeMount>({ name, mountPath, subPath: subPath === '' ? undefined : subPath });
 }
 
 /** `SpecialStorageClassName`: emptyDir / hostPath volumes are not claims. */
@@ -121,7 +112,7 @@ export function specialStorageClass(sv: { storageClassName?: string; hostPath?: 
 }
 
 /** `HasVolume`: same name, or the same `-suffix` (`fe-storage-meta` counts as `fe-meta`). */
-function hasVolume(volumes: readonly Json[], name: string): boolean {
+function hasVolume(volumes: readonly V1Volume[], name: string): boolean {
   const suffix = (n: string): [number, string] => {
     const parts = n.split('-');
     return [parts.length, parts[parts.length - 1]];
@@ -134,7 +125,7 @@ function hasVolume(volumes: readonly Json[], name: string): boolean {
 }
 
 /** `HasMountPath`: any mount whose path contains the default path. */
-function hasMountPath(mounts: readonly Json[], path: string): boolean {
+function hasMountPath(mounts: readonly V1VolumeMount[], path: string): boolean {
   return mounts.some((m) => String(m.mountPath).includes(path));
 }
 
@@ -157,18 +148,18 @@ function defaultVolumes(kind: ComponentKind, root: string): Array<{ names: strin
 }
 
 export function podVolumes(ctx: ComponentContext): Mounts {
-  const volumes: Json[] = [];
-  const volumeMounts: Json[] = [];
+  const volumes: V1Volume[] = [];
+  const volumeMounts: V1VolumeMount[] = [];
   for (const sv of ctx.spec.storageVolumes ?? []) {
     if ((sv.storageSize ?? '').startsWith('0')) continue;
     const special = specialStorageClass(sv);
-    const source =
+    const source: Omit<V1Volume, 'name'> =
       special === 'emptyDir'
         ? { emptyDir: {} }
         : special === 'hostPath'
           ? { hostPath: plain(sv.hostPath) }
           : { persistentVolumeClaim: { claimName: sv.name } };
-    volumes.push(compact({ name: sv.name, ...source }));
+    volumes.push(compact<V1Volume>({ name: sv.name, ...source }));
     volumeMounts.push(mount(sv.name, sv.mountPath, sv.subPath));
   }
   for (const d of defaultVolumes(ctx.kind, ctx.rootPath)) {
@@ -183,7 +174,7 @@ export function podVolumes(ctx: ComponentContext): Mounts {
   for (const ref of ctx.spec.configMaps ?? []) {
     const name = mountVolumeName(ref);
     const defaultMode = executable && (ref.subPath ?? '') !== '' ? 0o755 : undefined;
-    volumes.push({ name, configMap: compact({ name: ref.name, defaultMode }) });
+    volumes.push({ name, configMap: compact<NonNullable<V1Volume['configMap']>>({ name: ref.name, defaultMode }) });
     volumeMounts.push(mount(name, ref.mountPath, ref.subPath));
   }
   for (const ref of ctx.spec.secrets ?? []) {
@@ -195,15 +186,15 @@ export function podVolumes(ctx: ComponentContext): Mounts {
 }
 
 /** `LifeCycle`: the user's postStart; the user's preStop, else the operator line's default (`pre-stop.ts`). */
-function lifecycle(ctx: ComponentContext): Json {
+function lifecycle(ctx: ComponentContext): V1Lifecycle {
   const preStop = { exec: { command: preStopCommand(ctx.rules, ctx.kind, ctx.spec.image, ctx.rootPath) } };
   const user = ctx.spec.lifecycle;
-  return compact({ postStart: plain(user?.postStart), preStop: user?.preStop ? plain(user.preStop) : preStop });
+  return compact<V1Lifecycle>({ postStart: plain(user?.postStart), preStop: user?.preStop ? plain(user.preStop) : preStop });
 }
 
-function resources(ctx: ComponentContext): Json {
+function resources(ctx: ComponentContext): V1ResourceRequirements {
   const r = ctx.spec.resources;
-  return compact({ limits: nonEmptyMap(r?.limits), requests: nonEmptyMap(r?.requests) });
+  return compact<V1ResourceRequirements>({ limits: nonEmptyMap(r?.limits), requests: nonEmptyMap(r?.requests) });
 }
 
 /** runAsNonRoot: true runs as 1000:1000 (`GetRunAsNonRoot`). */
@@ -211,17 +202,17 @@ function nonRootIds(ctx: ComponentContext): number | undefined {
   return ctx.spec.runAsNonRoot ? 1000 : undefined;
 }
 
-export function mainContainer(ctx: ComponentContext, volumeMounts: Json[]): Json {
+export function mainContainer(ctx: ComponentContext, volumeMounts: V1VolumeMount[]): V1Container {
   const s = ctx.spec;
   const port = probePort(ctx);
   const id = nonRootIds(ctx);
-  return compact({
+  return compact<V1Container>({
     name: containerName(ctx.kind),
     image: s.image,
     command: nonEmptyList(s.command) ?? (s.command === undefined ? [`${ctx.rootPath}/${ctx.kind}_entrypoint.sh`] : undefined),
     args: nonEmptyList(s.args) ?? (s.args === undefined ? ['$(FE_SERVICE_NAME)'] : undefined),
     workingDir: ctx.rootPath !== DEFAULT_ROOT_PATH ? ctx.rootPath : undefined,
-    ports: containerPorts(ctx).map((p) => compact({ ...p })),
+    ports: containerPorts(ctx),
     env: containerEnv(ctx),
     resources: resources(ctx),
     volumeMounts,
@@ -230,7 +221,7 @@ export function mainContainer(ctx: ComponentContext, volumeMounts: Json[]): Json
     startupProbe: httpProbe(s.startupProbeFailureSeconds, 60, port),
     lifecycle: lifecycle(ctx),
     imagePullPolicy: s.imagePullPolicy ?? 'IfNotPresent',
-    securityContext: compact({
+    securityContext: compact<V1SecurityContext>({
       capabilities: plain(s.capabilities),
       runAsUser: id,
       runAsGroup: id,
@@ -251,7 +242,7 @@ export function podAnnotations(ctx: ComponentContext): Record<string, string> {
   return { [configHashAnnotation(ctx.kind)]: configHash(ctx.configText), ...plain(ctx.spec.annotations ?? {}) };
 }
 
-export function buildPodTemplate(ctx: ComponentContext): Json {
+export function buildPodTemplate(ctx: ComponentContext): V1PodTemplateSpec {
   const s = ctx.spec;
   const { volumes, volumeMounts } = podVolumes(ctx);
   const id = nonRootIds(ctx);
@@ -264,7 +255,7 @@ export function buildPodTemplate(ctx: ComponentContext): Json {
       labels: podLabels(ctx),
       annotations: podAnnotations(ctx),
     },
-    spec: compact({
+    spec: compact<V1PodSpec>({
       volumes,
       initContainers: nonEmptyList(s.initContainers),
       containers: [mainContainer(ctx, volumeMounts), ...(nonEmptyList(s.sidecars) ?? [])],
@@ -273,7 +264,7 @@ export function buildPodTemplate(ctx: ComponentContext): Json {
       serviceAccountName: s.serviceAccount === '' ? undefined : s.serviceAccount,
       automountServiceAccountToken: false,
       shareProcessNamespace: s.shareProcessNamespace,
-      securityContext: compact({
+      securityContext: compact<V1PodSecurityContext>({
         fsGroup: id,
         sysctls: nonEmptyList(s.sysctls),
         fsGroupChangePolicy: 'OnRootMismatch',

@@ -9,29 +9,29 @@
  * Fields that would force a StatefulSet replacement (serviceName, selector, podManagementPolicy,
  * volumeClaimTemplates, name) are untouched, so the restore and full forms are one object over time.
  */
-import { fePorts, parseConf } from '../model/conf';
+import { parseConf } from '../model/conf';
+import { fePorts } from '../model/ports';
 import { specOperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
 import { configTextOf } from './component-context';
-import type { KubeObject } from './kube-object';
+import type { V1Probe } from '@kubernetes/client-node';
+import type { RenderedObject, RenderedStatefulSet } from './kube-object';
 import { componentResourceName, configMapName, containerName, searchServiceName, serviceName } from './names';
 
 export const RESTORE_GENERATION_ENV = 'RESTORE_CLUSTER_GENERATION';
 export const RESTORE_SNAPSHOT_ENV = 'RESTORE_CLUSTER_SNAPSHOT';
 
 /** The operator's `PortReadyProbe`. */
-export function portReadyProbe(port: number): Record<string, unknown> {
+export function portReadyProbe(port: number): V1Probe {
   return { tcpSocket: { port }, initialDelaySeconds: 5, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
 }
 
-type Container = { name: string; env?: Array<{ name: string; value?: string }>; [key: string]: unknown };
-
 /** Rewrite one FE StatefulSet (returns a new object; the input is not changed). */
-export function rewriteFeForRestore(sts: KubeObject, generation: number, queryPort: number): KubeObject {
-  const copy = structuredClone(sts) as KubeObject & { spec: { replicas?: number; template: { spec: { containers: Container[] } } } };
+export function rewriteFeForRestore(sts: RenderedStatefulSet, generation: number, queryPort: number): RenderedStatefulSet {
+  const copy = structuredClone(sts);
   copy.spec.replicas = 1;
-  const containers = copy.spec.template.spec.containers;
-  const fe = containers.find((c) => c.name === containerName('fe')) ?? containers[0];
+  const containers = copy.spec.template.spec!.containers;
+  const fe = containers.find((c) => c.name === containerName('fe')) ?? containers[0]!;
   delete fe.startupProbe;
   delete fe.livenessProbe;
   fe.readinessProbe = portReadyProbe(queryPort);
@@ -56,7 +56,7 @@ function backendObjectKeys(cluster: string): Set<string> {
 }
 
 /** The restore topology, from the full one rendered for the same spec. */
-export function restoreForm(full: readonly KubeObject[], spec: StarRocksClusterSpec, generation: number): KubeObject[] {
+export function restoreForm(full: readonly RenderedObject[], spec: StarRocksClusterSpec, generation: number): RenderedObject[] {
   const backend = backendObjectKeys(spec.name);
   const feName = componentResourceName(spec.name, 'fe');
   const queryPort = fePorts(parseConf(configTextOf(spec.starRocksFeSpec, 'fe', specOperatorVersion(spec)))).query;

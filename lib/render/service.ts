@@ -6,20 +6,20 @@
  * Service (`service.go` getFeServicePorts) and to the CN/BE search Service (`generateInternalService` in
  * `cn_controller.go` / `GenerateInternalService` in `be_controller.go`); no other Service and no container gets one.
  */
-import { arrowFlightPort } from '../model/conf';
+import type { V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
+import { ARROW_FLIGHT_PORT_NAME, arrowFlightPort, COMPONENT_PORTS } from '../model/ports';
 import type { ComponentKind, ServicePort, StarRocksClusterSpec } from '../model/types';
 import { componentContext, type ComponentContext } from './component-context';
 import { serviceResourceHash, type HashedServicePort } from './hashes';
-import type { KubeObject } from './kube-object';
+import type { RenderedService } from './kube-object';
 import { componentLabels, componentSelector, RESOURCE_HASH_ANNOTATION, searchServiceName, serviceName } from './names';
 import { compact, plain } from './plain';
 
-/** The operator's name for the Arrow Flight Service port (`FEArrowFlightPortName`, `CnArrowFlightPortName`, ...). */
-export const ARROW_FLIGHT_PORT_NAME = 'arrow-flight';
+export { ARROW_FLIGHT_PORT_NAME };
 
 /** `mergePort`: a user port matched by container port (else by name) overrides `port` and `nodePort`. */
-function mergePort(user: readonly ServicePort[] | undefined, name: string, port: number): HashedServicePort {
-  const base = { name, protocol: 'TCP', port, targetPort: port, appProtocol: name === 'query' ? 'mysql' : undefined };
+function mergePort(user: readonly ServicePort[] | undefined, name: string, port: number, appProtocol?: string): HashedServicePort {
+  const base = { name, protocol: 'TCP', port, targetPort: port, appProtocol };
   if (user === undefined) return base;
   const match = user.find((p) => (p.containerPort ?? 0) === port) ?? user.find((p) => p.name === name);
   if (match === undefined) return base;
@@ -30,29 +30,15 @@ function mergePort(user: readonly ServicePort[] | undefined, name: string, port:
   };
 }
 
+/** The component's ports (model/ports.ts), plus FE's Arrow Flight port on operator v1.11. */
 function externalPorts(ctx: ComponentContext): HashedServicePort[] {
   const user = ctx.spec.service?.ports;
-  if (ctx.kind === 'fe') {
-    const f = ctx.fe;
-    const arrow = ctx.rules.arrowFlightPorts ? arrowFlightPort(ctx.conf) : undefined;
-    return [
-      mergePort(user, 'http', f.http),
-      mergePort(user, 'rpc', f.rpc),
-      mergePort(user, 'query', f.query),
-      mergePort(user, 'edit-log', f.editLog),
-      ...(arrow === undefined ? [] : [mergePort(user, ARROW_FLIGHT_PORT_NAME, arrow)]),
-    ];
-  }
-  const b = ctx.backend!;
-  return [
-    mergePort(user, ctx.kind === 'cn' ? 'thrift' : 'be', b.thrift),
-    mergePort(user, 'webserver', b.webserver),
-    mergePort(user, 'heartbeat', b.heartbeat),
-    mergePort(user, 'brpc', b.brpc),
-  ];
+  const ports = COMPONENT_PORTS[ctx.kind].map((p) => mergePort(user, p.service, ctx.ports[p.role]!, p.appProtocol));
+  const arrow = ctx.kind === 'fe' && ctx.rules.arrowFlightPorts ? arrowFlightPort(ctx.conf) : undefined;
+  return arrow === undefined ? ports : [...ports, mergePort(user, ARROW_FLIGHT_PORT_NAME, arrow)];
 }
 
-export function externalServiceFromContext(ctx: ComponentContext): KubeObject {
+export function externalServiceFromContext(ctx: ComponentContext): RenderedService {
   const svc = ctx.spec.service;
   const type = svc?.type ?? 'ClusterIP';
   const name = serviceName(ctx.cluster, ctx.kind);
@@ -80,8 +66,8 @@ export function externalServiceFromContext(ctx: ComponentContext): KubeObject {
       labels,
       annotations: { ...userAnnotations, [RESOURCE_HASH_ANNOTATION]: hash },
     },
-    spec: compact({
-      ports: ports.map((p) => compact({ ...p })),
+    spec: compact<V1ServiceSpec>({
+      ports: ports.map((p) => compact<V1ServicePort>({ ...p })),
       selector,
       type,
       loadBalancerIP: type === 'LoadBalancer' && svc?.loadBalancerIP ? svc.loadBalancerIP : undefined,
@@ -94,12 +80,12 @@ export function externalServiceFromContext(ctx: ComponentContext): KubeObject {
  * The headless Service: FE publishes the query port (`query-port`, appProtocol mysql), CN/BE the heartbeat port
  * (`heartbeat`); no protocol field (the API server defaults TCP), not-ready pods published.
  */
-export function searchServiceFromContext(ctx: ComponentContext): KubeObject {
-  const port =
-    ctx.kind === 'fe'
-      ? { name: 'query-port', appProtocol: 'mysql', port: ctx.fe.query, targetPort: ctx.fe.query }
-      : { name: 'heartbeat', port: ctx.backend!.heartbeat, targetPort: ctx.backend!.heartbeat };
+export function searchServiceFromContext(ctx: ComponentContext): RenderedService {
+  const ports: V1ServicePort[] = COMPONENT_PORTS[ctx.kind]
+    .filter((p) => p.headless !== undefined)
+    .map((p) => compact<V1ServicePort>({ name: p.headless!.name, appProtocol: p.headless!.appProtocol, port: ctx.ports[p.role]!, targetPort: ctx.ports[p.role]! }));
   const arrow = ctx.kind !== 'fe' && ctx.rules.arrowFlightPorts ? arrowFlightPort(ctx.conf) : undefined;
+  if (arrow !== undefined) ports.push({ name: ARROW_FLIGHT_PORT_NAME, port: arrow, targetPort: arrow });
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -109,7 +95,7 @@ export function searchServiceFromContext(ctx: ComponentContext): KubeObject {
       labels: componentLabels(ctx.cluster, ctx.kind),
     },
     spec: {
-      ports: arrow === undefined ? [port] : [port, { name: ARROW_FLIGHT_PORT_NAME, port: arrow, targetPort: arrow }],
+      ports,
       selector: componentSelector(ctx.cluster, ctx.kind),
       clusterIP: 'None',
       publishNotReadyAddresses: true,
@@ -117,12 +103,12 @@ export function searchServiceFromContext(ctx: ComponentContext): KubeObject {
   };
 }
 
-export function buildExternalService(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): KubeObject | undefined {
+export function buildExternalService(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): RenderedService | undefined {
   const ctx = componentContext(spec, kind, namespace);
   return ctx && externalServiceFromContext(ctx);
 }
 
-export function buildSearchService(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): KubeObject | undefined {
+export function buildSearchService(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): RenderedService | undefined {
   const ctx = componentContext(spec, kind, namespace);
   return ctx && searchServiceFromContext(ctx);
 }

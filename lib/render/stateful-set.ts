@@ -6,9 +6,16 @@
  * them GitOps tools show a permanent diff, argo-cd#11143).
  * Operator v1.11 adds `podManagementPolicy` from the spec, `minReadySeconds` (> 0 only) and the PVC retention policy.
  */
-import type { ComponentKind, PvcRetentionPolicy, StarRocksClusterSpec, StorageVolume } from '../model/types';
+import type {
+  V1PersistentVolumeClaim,
+  V1PersistentVolumeClaimSpec,
+  V1StatefulSetPersistentVolumeClaimRetentionPolicy,
+  V1StatefulSetSpec,
+  V1StatefulSetUpdateStrategy,
+} from '@kubernetes/client-node';
+import type { ComponentKind, StarRocksClusterSpec, StorageVolume } from '../model/types';
 import { componentContext, type ComponentContext } from './component-context';
-import type { KubeObject } from './kube-object';
+import type { RenderedStatefulSet } from './kube-object';
 import { componentLabels, componentResourceName, componentSelector, searchServiceName } from './names';
 import { buildPodTemplate, specialStorageClass } from './pod-template';
 import { compact } from './plain';
@@ -19,14 +26,14 @@ import { compact } from './plain';
  * `status.phase: Pending`), because the list is atomic under server-side apply: any difference is a permanent diff
  * for GitOps tools and a conflict after a client-side `kubectl apply` (lib/render/README.md).
  */
-export function volumeClaimTemplates(volumes: readonly StorageVolume[] | undefined): Record<string, unknown>[] {
+export function volumeClaimTemplates(volumes: readonly StorageVolume[] | undefined): V1PersistentVolumeClaim[] {
   return (volumes ?? [])
     .filter((sv) => specialStorageClass(sv) === '' && !(sv.storageSize ?? '').startsWith('0'))
-    .map((sv) => ({
+    .map((sv): V1PersistentVolumeClaim => ({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: { name: sv.name },
-      spec: compact({
+      spec: compact<V1PersistentVolumeClaimSpec>({
         accessModes: ['ReadWriteOnce'],
         storageClassName: sv.storageClassName,
         resources: sv.storageSize ? { requests: { storage: sv.storageSize } } : {},
@@ -37,7 +44,7 @@ export function volumeClaimTemplates(volumes: readonly StorageVolume[] | undefin
 }
 
 /** `GetUpdateStrategy`: RollingUpdate from partition 0, or the chart's `maxUnavailablePods` as given. */
-function updateStrategy(ctx: ComponentContext): Record<string, unknown> {
+function updateStrategy(ctx: ComponentContext): V1StatefulSetUpdateStrategy {
   if (ctx.spec.maxUnavailablePods !== undefined) {
     return { rollingUpdate: { maxUnavailable: ctx.spec.maxUnavailablePods } };
   }
@@ -64,14 +71,14 @@ function minReadySeconds(ctx: ComponentContext): number | undefined {
 }
 
 /** v1.11: CN keeps the whole policy; FE and BE keep only `whenDeleted` (whenScaled is a CN feature). */
-function pvcRetentionPolicy(ctx: ComponentContext): PvcRetentionPolicy | undefined {
+function pvcRetentionPolicy(ctx: ComponentContext): V1StatefulSetPersistentVolumeClaimRetentionPolicy | undefined {
   const policy = ctx.spec.persistentVolumeClaimRetentionPolicy;
   if (!ctx.rules.statefulSetPolicies || policy === undefined) return undefined;
-  if (ctx.kind === 'cn') return compact({ whenDeleted: policy.whenDeleted, whenScaled: policy.whenScaled });
-  return compact({ whenDeleted: policy.whenDeleted });
+  if (ctx.kind === 'cn') return compact<V1StatefulSetPersistentVolumeClaimRetentionPolicy>({ whenDeleted: policy.whenDeleted, whenScaled: policy.whenScaled });
+  return compact<V1StatefulSetPersistentVolumeClaimRetentionPolicy>({ whenDeleted: policy.whenDeleted });
 }
 
-export function statefulSetFromContext(ctx: ComponentContext): KubeObject {
+export function statefulSetFromContext(ctx: ComponentContext): RenderedStatefulSet {
   const claims = volumeClaimTemplates(ctx.spec.storageVolumes);
   return {
     apiVersion: 'apps/v1',
@@ -81,7 +88,7 @@ export function statefulSetFromContext(ctx: ComponentContext): KubeObject {
       namespace: ctx.namespace,
       labels: componentLabels(ctx.cluster, ctx.kind),
     },
-    spec: compact({
+    spec: compact<V1StatefulSetSpec>({
       replicas: replicas(ctx),
       selector: { matchLabels: componentSelector(ctx.cluster, ctx.kind) },
       template: buildPodTemplate(ctx),
@@ -96,7 +103,7 @@ export function statefulSetFromContext(ctx: ComponentContext): KubeObject {
 }
 
 /** The StatefulSet of one component, or undefined when the cluster has no such component. */
-export function buildStatefulSet(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): KubeObject | undefined {
+export function buildStatefulSet(spec: StarRocksClusterSpec, kind: ComponentKind, namespace: string): RenderedStatefulSet | undefined {
   const ctx = componentContext(spec, kind, namespace);
   return ctx && statefulSetFromContext(ctx);
 }

@@ -8,7 +8,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
 import type { KubeClient } from '../kube/client';
-import { fePorts, parseConf } from '../model/conf';
+import { parseConf } from '../model/conf';
+import { fePorts } from '../model/ports';
 import { specOperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
 import { configTextOf } from '../render/component-context';

@@ -57,7 +57,7 @@ test('pod template metadata carries the operator name and namespace (fe_pod.go b
 });
 
 test('no owner references (no StarRocksCluster CR exists: documented difference) and no StatefulSet annotations', () => {
-  for (const o of objects) assert.equal((o.metadata as Record<string, unknown>).ownerReferences, undefined);
+  for (const o of objects) assert.equal(o.metadata.ownerReferences, undefined);
   assert.equal(find(objects, 'StatefulSet', 'kube-starrocks-fe').metadata.annotations, undefined);
 });
 

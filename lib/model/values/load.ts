@@ -15,7 +15,7 @@ import type { OperatorVersion } from '../operator-version';
 import { chartDefaults, type ValuesTree } from './chart-defaults';
 import { coalesceOverDefaults, mergeUserValues } from './merge';
 import { parseValuesText, type ParsedValues } from './parse';
-import { CHART_SCHEMA, firstIssue, type Segment } from './schema';
+import { firstIssue, type Segment } from './values-schema';
 import { COMPONENTS, valuesToSpec } from './to-spec';
 
 /** What the loader returns. */
@@ -155,7 +155,7 @@ export function loadValuesTexts(sources: readonly ValuesSource[], opts: LoadOpti
       if (file.tree.global !== undefined && file.tree.global !== null) notices.push(`${file.file}: \`global\` values are ignored`);
     }
     const tree = chartPart(file, layout);
-    const issue = firstIssue(tree, CHART_SCHEMA);
+    const issue = firstIssue(tree);
     if (issue) fail(file, issue.path, issue.problem, issue.fix);
     userTrees.push(tree);
   }

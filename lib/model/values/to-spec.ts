@@ -25,7 +25,7 @@ import type { ServiceType, ImagePullPolicy } from '../types';
 import { OPERATOR_RELEASE, specOperatorVersion, type OperatorVersion } from '../operator-version';
 import { feMetadataRetentionWarning } from '../dr-safety';
 import { chartDefaults, type ValuesNode, type ValuesTree } from './chart-defaults';
-import type { Segment } from './schema';
+import type { Segment } from './values-schema';
 
 export interface MapContext {
   /** Reports a problem at a path inside the chart's values; never returns. */
