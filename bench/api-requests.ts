@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { KubeClient } from '../lib/kube/client';
 import { runRecovery } from '../lib/dr/executor';
-import { startSimulator } from '../lib/sim';
+import { startSimulator } from '../sim';
 import { planIn, referenceSpec } from './reference';
 import { info, type Row } from './row';
 import { round } from './stats';

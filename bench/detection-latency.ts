@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { KubeClient } from '../lib/kube/client';
 import { fePodSelector, runRecovery } from '../lib/dr/executor';
-import { startSimulator } from '../lib/sim';
+import { startSimulator } from '../sim';
 import { isPodReady, planIn, readyAt, referenceSpec } from './reference';
 import { info, type Row } from './row';
 import { median, p99, round } from './stats';

@@ -7,7 +7,7 @@ import { planRecovery } from '../lib/dr/plan';
 import type { RecoveryPlan } from '../lib/dr/executor';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../lib/model/values';
 import type { StarRocksClusterSpec } from '../lib/model/types';
-import type { Simulator } from '../lib/sim';
+import type { Simulator } from '../sim';
 
 export function referenceSpec(): StarRocksClusterSpec {
   return loadValuesFiles([BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE]).spec;

@@ -9,7 +9,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { KubeClient } from '../lib/kube/client';
 import { planRecovery } from '../lib/dr/plan';
 import { runRecovery } from '../lib/dr/executor';
-import { startSimulator, type Simulator } from '../lib/sim';
+import { startSimulator, type Simulator } from '../sim';
 import type { SqlSession } from '../lib/sql/connection';
 import { nodeExpectations, snapshotExpectations } from '../lib/sql/expectations';
 import { feSession } from '../lib/sql/reach';

@@ -3,7 +3,7 @@
  * blocking the event loop (the simulator runs in the test's process). Debian's kubectl 1.20 is what .ci/run installs
  * where the machine has none; 1.32 is what a developer machine here has. They differ where it matters to us:
  * before 1.27, client-side validation (`apply`) and `diff` read /openapi/v2, which the simulator does not serve
- * (lib/sim/README.md), so tests gate those on `KUBECTL_READS_OPENAPI_V3`.
+ * (sim/README.md), so tests gate those on `KUBECTL_READS_OPENAPI_V3`.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -4,6 +4,7 @@
  * `starrocks-values.yaml` + `override.yaml`, print each phase with its unix timestamp, then the pods and PVCs, then
  * verify the restore from the database (what `dr verify` does) and read the reference table back.
  */
+import { loadSimulator } from './simulator';
 import { Command, Option } from 'commander';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
 import { loadInput } from './inputs';
@@ -17,7 +18,7 @@ interface DemoFlags {
 export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   // Loaded here, not at the top: the CLI's other commands should not pay for the client and the simulator.
   // (require, not import(): the CLI runs under tsx's CommonJS hook, which dynamic import() bypasses.)
-  const { startSimulator } = require('../sim') as typeof import('../sim');
+  const { startSimulator } = loadSimulator('demo');
   const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
   const { runRecovery } = require('../dr/executor') as typeof import('../dr/executor');
   const { planRecovery } = require('../dr/plan') as typeof import('../dr/plan');

@@ -3,9 +3,10 @@
  * points at it once it listens. Defaults keep a whole recovery of the reference cluster (1 restoring FE,
  * then 3 FE + 1 CN) well under a minute of wall time.
  */
+import { loadSimulator } from './simulator';
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import type { Simulator } from '../sim';
+import type { Simulator } from '../../sim';
 
 export interface SimCommandOptions {
   /** @default 0 (a free port) */
@@ -33,7 +34,7 @@ function num(name: string, min: number, integer = false) {
  * `log` receives the lines the command prints.
  */
 export async function serveSimulator(opts: SimCommandOptions, log: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
-  const { startSimulator } = require('../sim') as typeof import('../sim'); // loaded on demand
+  const { startSimulator } = loadSimulator('sim'); // loaded on demand
   const sim: Simulator = await startSimulator({ port: opts.port ?? 0, timeScale: opts.timeScale ?? 0.5, feRestoreSeconds: opts.feRestoreSeconds ?? 10 });
   if (opts.kubeconfigOut) {
     writeFileSync(opts.kubeconfigOut, sim.kubeConfigYaml());

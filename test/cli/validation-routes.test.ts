@@ -158,7 +158,7 @@ describe('the Pulumi component refuses the same mistakes', () => {
   ];
   for (const [name, make, error, namespace] of cases) {
     it(name, async () => {
-      const { setupPulumiMocks } = await import('../../lib/pulumi/testing');
+      const { setupPulumiMocks } = await import('../support/pulumi');
       const { StarRocksClusterStack } = await import('../../lib/pulumi/star-rocks-cluster-stack');
       const mocks = await setupPulumiMocks({ project: 'starrocks-dr', config: {} });
       assert.throws(

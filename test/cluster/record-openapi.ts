@@ -1,5 +1,5 @@
 /**
- * Records the OpenAPI v3 documents the simulator serves (lib/sim/data/openapi-v3/*.json) from a real kube-apiserver:
+ * Records the OpenAPI v3 documents the simulator serves (sim/data/openapi-v3/*.json) from a real kube-apiserver:
  * for each group-version the simulator serves, the real document cut down to the paths of the kinds it serves and the
  * schemas they reach, so `kubectl explain` and strict client-side validation see the real schemas.
  *
@@ -7,11 +7,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RESOURCE_TYPES } from '../../lib/sim/resources';
+import { RESOURCE_TYPES } from '../../sim/resources';
 import { apiFor } from './api-probes';
 import { startControlPlane } from './control-plane';
 
-const OUT = path.resolve(__dirname, '../../lib/sim/data/openapi-v3');
+const OUT = path.resolve(__dirname, '../../sim/data/openapi-v3');
 
 /** Every `#/components/schemas/X` reachable from `value`. */
 function refs(value: unknown, into: Set<string>, schemas: Record<string, unknown>): void {

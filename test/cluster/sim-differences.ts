@@ -1,6 +1,6 @@
 /**
  * Where the simulator differs from the real kube-apiserver v1.36 and its controllers, and why it stays so (measured
- * by sim-vs-real.test.ts; the same table is in lib/sim/README.md). Differences that come from the test control plane
+ * by sim-vs-real.test.ts; the same table is in sim/README.md). Differences that come from the test control plane
  * rather than from Kubernetes (kwok stands in for the kubelet; a WaitForFirstConsumer StorageClass stands in for a
  * cloud's) are listed too: they are what a real cluster does, and the simulator keeps the plain kubelet's behaviour.
  */

@@ -2,13 +2,13 @@
  * The simulator against the real thing: every probe of api-probes.ts runs on the real control plane (kube-apiserver
  * v1.36 and its controllers) and on our simulator, and each place where what a client sees differs is listed. A
  * difference must be known (sim-differences.ts, with why it stays) or the test fails; a known difference that went
- * away fails too, so the table in lib/sim/README.md stays true. `SIM_VS_REAL_REPORT=<file>` writes the table.
+ * away fails too, so the table in sim/README.md stays true. `SIM_VS_REAL_REPORT=<file>` writes the table.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { referenceDrSpec } from '../fixtures';
 import { apiFor, PROBES, type ProbeContext } from './api-probes';
 import { startControlPlane, type ControlPlane } from './control-plane';
@@ -76,6 +76,6 @@ describe('the simulator against a real kube-apiserver v1.36 with its controllers
     const unknown = found.filter((d) => !known.has(key(d))).map((d) => `${key(d)}: simulator ${d.sim}, real ${d.real}`);
     const gone = KNOWN_DIFFERENCES.filter((d) => !found.some((f) => key(f) === key(d))).map(key);
     assert.deepEqual(unknown, [], 'differences the simulator does not explain (fix the simulator, or add them with a reason)');
-    assert.deepEqual(gone, [], 'known differences that went away (remove them from sim-differences.ts and lib/sim/README.md)');
+    assert.deepEqual(gone, [], 'known differences that went away (remove them from sim-differences.ts and sim/README.md)');
   });
 });

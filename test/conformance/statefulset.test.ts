@@ -4,7 +4,7 @@
  * be mirrored, so each case names its `ginkgo.It` / `framework.ConformanceIt` title to find it by). Readiness is
  * broken with the simulator's NeverReady fault where the e2e runs `mv index.html` in the pod (breakHTTPProbe).
  * The kubelet runs on virtual time, so probe periods and start-up delays cost no wall-clock time.
- * Scenarios not ported are listed, with reasons, in lib/sim/README.md.
+ * Scenarios not ported are listed, with reasons, in sim/README.md.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -120,7 +120,7 @@ describe('imageVersion', () => {
 
 describe('with a cluster: what only the cluster holds', () => {
   it('a snapshot file in an existing Secret is checked by synth --dr-phase auto and by dr run planning', async () => {
-    const { startSimulator } = await import('../../lib/sim');
+    const { startSimulator } = await import('../../sim');
     const { KubeClient } = await import('../../lib/kube/client');
     const { autoForm } = await import('../../lib/cli/synth-command');
     const { planRecoveryLive } = await import('../../lib/dr/plan');
@@ -155,7 +155,7 @@ describe('a snapshot file mounted from an object that is not there is refused be
   };
 
   it('dr run planning: a Secret neither the values define nor the cluster has, then one without the key: exit 2 naming the mount, nothing applied', async () => {
-    const { startSimulator } = await import('../../lib/sim');
+    const { startSimulator } = await import('../../sim');
     const { KubeClient } = await import('../../lib/kube/client');
     const { planRecoveryLive } = await import('../../lib/dr/plan');
     const s = await withSecretMount();

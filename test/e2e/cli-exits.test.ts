@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim';
+import type { Simulator } from '../../sim';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
 import { startCli } from './bin';
 import { assertFullTopology, CLUSTER, NS, recordedStatus, recover, recoverySpec, startSim, untilPhase } from './support';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
 import { runCli, startCli } from './bin';
 import { CLUSTER, NS, recordedStatus, recover, recoverySpec, startSim, untilPhase } from './support';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Simulator } from '../../lib/sim';
+import type { Simulator } from '../../sim';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
 import { assertFullTopology, recordedStatus, startSim, untilPhase } from './support';
 

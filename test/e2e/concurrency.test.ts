@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Watch } from '@kubernetes/client-node';
-import type { Simulator } from '../../lib/sim';
+import type { Simulator } from '../../sim';
 import { StarRocksDrError } from '../../lib/errors';
 import { CLIENT_GO_TIMINGS } from '../../lib/dr/lease';
 import { statusFromConfigMap, statusRecordName } from '../../lib/dr/status-record';

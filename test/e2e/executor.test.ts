@@ -4,7 +4,7 @@
  */
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Simulator } from '../../lib/sim';
+import type { Simulator } from '../../sim';
 import { StarRocksDrError } from '../../lib/errors';
 import { assertFullTopology, clientFor, NS, CLUSTER, pvcUids, recordedStatus, recover, recoverySpec, startSim, untilPhase } from './support';
 import { planRecovery } from '../../lib/dr/plan';

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import type { Simulator } from '../../lib/sim';
+import type { Simulator } from '../../sim';
 import { StarRocksDrError } from '../../lib/errors';
 import { statusRecordName } from '../../lib/dr/status-record';
 import { assertFullTopology, clientFor, CLUSTER, NS, pvcUids, recordedStatus, recover, recoverySpec, startSim } from './support';

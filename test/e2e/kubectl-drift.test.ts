@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../lib/cli/main';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { KUBECTL_READS_OPENAPI_V3, runKubectl, SKIP_WITHOUT_KUBECTL } from '../kubectl';
 
 describe('kubectl apply of our manifests: no drift, no conflict', { skip: SKIP_WITHOUT_KUBECTL }, () => {

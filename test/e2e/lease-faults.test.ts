@@ -11,7 +11,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Watch } from '@kubernetes/client-node';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { StarRocksDrError } from '../../lib/errors';
 import { CLIENT_GO_TIMINGS, renewalCutoffMs, renewalLostError } from '../../lib/dr/lease';
 import { assertFullTopology, CLUSTER, NS, pvcUids, recordedStatus, recover, recoverySpec, untilPhase } from './support';

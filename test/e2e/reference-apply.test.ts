@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { renderCluster } from '../../lib/render/cluster';
 import { referenceSpec } from '../fixtures';
 import type { KObject } from '../../lib/kube/client';
-import type { Simulator } from '../../lib/sim';
+import type { Simulator } from '../../sim';
 import { clientFor, NS, startSim } from './support';
 
 const ready = (pod: { status?: { conditions?: Array<{ type: string; status: string }> } }) =>

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubernetesObjectApi, Watch } from '@kubernetes/client-node';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { StarRocksDrError } from '../../lib/errors';
 import { planRecovery } from '../../lib/dr/plan';
 import { runRecovery, FIELD_MANAGER } from '../../lib/dr/executor';

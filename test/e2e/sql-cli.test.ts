@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { KObject } from '../../lib/kube/client';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from '../../lib/model/values';
 import { renderCluster } from '../../lib/render/cluster';
-import type { Simulator } from '../../lib/sim';
+import type { Simulator } from '../../sim';
 import { S3Lister, discoverSnapshots } from '../../lib/snapshot';
 import { startS3, TEST_KEYS, type TestS3 } from '../snapshot/s3-server';
 import { runCli } from './bin';

@@ -6,7 +6,7 @@ import { planRecovery } from '../../lib/dr/plan';
 import { statusFromConfigMap, statusRecordName } from '../../lib/dr/status-record';
 import type { DisasterRecoveryStatus } from '../../lib/dr/status';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { referenceDrSpec } from '../fixtures';
 
 export const NS = 'default';

@@ -17,7 +17,7 @@ import { planRecovery } from '../../lib/dr/plan';
 import type { GitOpsEngine } from '../../lib/gitops';
 import { KubeClient } from '../../lib/kube/client';
 import { REFERENCE_DR_VALUES_FILES, referenceDrSpec } from '../fixtures';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { FakeGitOpsEngine } from './engine';
 
 const VALUES = REFERENCE_DR_VALUES_FILES;

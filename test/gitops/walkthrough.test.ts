@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { statusFromConfigMap } from '../../lib/dr/status-record';
 import { isRestoreForm } from '../../lib/dr/readiness';
 import { KUBECTL, SKIP_WITHOUT_KUBECTL, VALIDATE_FLAGS } from '../kubectl';
@@ -29,7 +29,7 @@ function walkthroughCommands(): string[] {
 
 function bash(line: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   // `starrocks-dr` is the shipped bin; kubectl older than 1.27 validates against /openapi/v2, which the simulator
-  // does not serve (lib/sim/README.md): it gets VALIDATE_FLAGS on apply, and nothing else changes.
+  // does not serve (sim/README.md): it gets VALIDATE_FLAGS on apply, and nothing else changes.
   const prelude = `starrocks-dr() { node ${JSON.stringify(BIN)} "$@"; }\nkubectl() { if [ "$1" = apply ]; then shift; ${JSON.stringify(KUBECTL)} apply ${VALIDATE_FLAGS.join(' ')} "$@"; else ${JSON.stringify(KUBECTL)} "$@"; fi; }\n`;
   return new Promise((resolve) => {
     execFile('bash', ['-euo', 'pipefail', '-c', prelude + line], { cwd, env, timeout: 120_000 }, (err, stdout, stderr) => {

@@ -30,7 +30,7 @@ import { isRestoreForm, isRestoreFormOf } from '../../lib/dr/readiness';
 import { statusRecordName } from '../../lib/dr/status-record';
 import type { DisasterRecoveryStatus } from '../../lib/dr/status';
 import { leaseName } from '../../lib/dr/lease';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
 import { referenceDrSpec } from '../fixtures';
 

@@ -10,8 +10,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { dynamicUrn, PROVIDER_KEY, ProviderCallError, startDynamicProviderHost } from '../../lib/pulumi/testing';
-import { startSimulator } from '../../lib/sim';
+import { dynamicUrn, PROVIDER_KEY, ProviderCallError, startDynamicProviderHost } from '../support/pulumi';
+import { startSimulator } from '../../sim';
 import { programLayout, runProgramAsEngine } from '../pulumi-harness/engine-layout';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -60,6 +60,20 @@ describe('packed package', () => {
     }
     assert.deepEqual(listing.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
     assert.deepEqual(listing.filter((f) => f.includes('/testing/') || f.includes('tsbuildinfo') || f.startsWith('package/build/stacks')), []);
+    // The test world stays home: the API simulator (sim/, 30% of the code) and the Pulumi test host (test/support).
+    assert.deepEqual(listing.filter((f) => /^package\/(build\/)?(sim|test)\//.test(f)), [], 'no simulator or test support in the package');
+  });
+
+  it('demo and sim say how to get the simulator, which the package does not ship', () => {
+    const dir = path.join(work, 'bare');
+    fs.mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['xzf', tarball, '-C', dir]);
+    for (const command of ['demo', 'sim']) {
+      const r = spawnSync(process.execPath, [path.join(dir, 'package', 'bin', 'starrocks-dr.js'), command], { encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') }, timeout: 30_000 });
+      assert.equal(r.status, 2, `${command}: ${r.stderr}`);
+      assert.match(r.stderr, /not part of the installed package.*Fix: clone the starrocks-dr repository/s);
+      assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    }
   });
 
   it('ships the Apache-2.0 LICENSE its package.json names, and every file its README links to', () => {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { serializeProvider } from '../../lib/pulumi/testing';
+import { serializeProvider } from '../support/pulumi';
 import { fileProvider } from './file-provider';
 
 function run(file: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {

@@ -8,7 +8,7 @@ import {
   serializeProvider,
   setupPulumiMocks,
   type PulumiMocks,
-} from '../../lib/pulumi/testing';
+} from '../support/pulumi';
 import { fileProvider } from './file-provider';
 
 class Thing extends pulumi.CustomResource {

@@ -14,7 +14,7 @@ import {
   serializeProvider,
   startDynamicProviderHost,
   type ProviderHost,
-} from '../../lib/pulumi/testing';
+} from '../support/pulumi';
 import { StarRocksDrError } from '../../lib/errors';
 import { fileProvider } from './file-provider';
 

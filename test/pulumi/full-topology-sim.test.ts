@@ -12,7 +12,7 @@ import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations, DR_GENERATION_ANNOTATION } from '../../lib/pulumi/kubernetes-resources';
 import { renderCluster } from '../../lib/render/cluster';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { drInputs, feContainer, restoreEnv } from './fixtures';
 import { referenceDrSpec } from '../fixtures';
 

@@ -6,8 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { disasterRecoveryProvider } from '../../lib/pulumi/disaster-recovery-provider';
-import { dynamicUrn, isSecret, PROVIDER_KEY, secret, serializeProvider, startDynamicProviderHost, type ProviderHost } from '../../lib/pulumi/testing';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { dynamicUrn, isSecret, PROVIDER_KEY, secret, serializeProvider, startDynamicProviderHost, type ProviderHost } from '../support/pulumi';
+import { startSimulator, type Simulator } from '../../sim';
 import { drInputs, PROJECT_ROOT } from './fixtures';
 
 describe('serialized DisasterRecovery provider in the dynamic-provider host', () => {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { drInputs, simSeconds, restoreEnv } from './fixtures';
 import { referenceDrSpec } from '../fixtures';
 

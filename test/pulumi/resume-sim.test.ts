@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { drInputs, PROJECT_ROOT } from './fixtures';
 
 const RECORD = 'kube-starrocks-disaster-recovery';

@@ -2,7 +2,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { disasterRecoveryProvider } from '../../lib/pulumi/disaster-recovery-provider';
-import { isSecret, resolveOutput, serializeProvider, setupPulumiMocks, type PulumiMocks, type RecordedResource } from '../../lib/pulumi/testing';
+import { isSecret, resolveOutput, serializeProvider, setupPulumiMocks, type PulumiMocks, type RecordedResource } from '../support/pulumi';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
 import { childName, COMPONENT_TYPE, DR_TYPE, NAMESPACE_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { StarRocksDrError } from '../../lib/errors';
 import * as pulumi from '@pulumi/pulumi';
 import { parseDrGeneration, readStackSettings } from '../../lib/pulumi/stack-config';
-import { setupPulumiMocks, type PulumiMocks } from '../../lib/pulumi/testing';
+import { setupPulumiMocks, type PulumiMocks } from '../support/pulumi';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
 import { childName, DR_TYPE, NAMESPACE_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { setupPulumiMocks, type PulumiMocks } from '../../lib/pulumi/testing';
+import { setupPulumiMocks, type PulumiMocks } from '../support/pulumi';
 import { starRocksStack } from '../../stacks/starrocks';
 import { PROJECT_ROOT, VALUES } from './fixtures';
 

@@ -5,7 +5,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { isSecret, resolveOutput, setupPulumiMocks, stripSecrets, type PulumiMocks } from '../../lib/pulumi/testing';
+import { isSecret, resolveOutput, setupPulumiMocks, stripSecrets, type PulumiMocks } from '../support/pulumi';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
 import { childName, DR_TYPE, PROJECT_ROOT, VALUES } from './fixtures';
 

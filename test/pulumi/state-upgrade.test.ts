@@ -6,7 +6,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { aliasUrns, setupPulumiMocks, type PulumiMocks } from '../../lib/pulumi/testing';
+import { aliasUrns, setupPulumiMocks, type PulumiMocks } from '../support/pulumi';
 import { StarRocksClusterStack } from '../../lib/pulumi/star-rocks-cluster-stack';
 import { starRocksStack } from '../../stacks/starrocks';
 import { COMPONENT_TYPE, DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';

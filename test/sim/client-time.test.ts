@@ -1,5 +1,5 @@
 /**
- * Virtual time shared by the simulator and the client under test (lib/sim/client-time.ts, lib/kube/timers.ts): the
+ * Virtual time shared by the simulator and the client under test (sim/client-time.ts, lib/kube/timers.ts): the
  * clock moves only when nothing but time can make progress, so a timeout never overtakes a request in flight or a
  * watch event on its way to the client, and the client's sleeps, retries and deadlines cost no wall-clock time.
  */
@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { ClientBook, schedulerTimers } from '../../lib/sim/client-time';
-import { VirtualScheduler } from '../../lib/sim/scheduler';
+import { ClientBook, schedulerTimers } from '../../sim/client-time';
+import { VirtualScheduler } from '../../sim/scheduler';
 import { KubeClient } from '../../lib/kube/client';
 import { waitUntil } from '../../lib/kube/wait';
 import { StarRocksDrError } from '../../lib/errors';

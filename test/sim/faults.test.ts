@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeClient } from '../../lib/kube/client';
-import { startSimulator } from '../../lib/sim';
+import { startSimulator } from '../../sim';
 import { failure, NS, Recorder, until, withSimulator } from './helpers';
 
 describe('sim: fault injection', () => {

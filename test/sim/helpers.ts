@@ -4,7 +4,7 @@
  */
 import { after, before } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { startSimulator, Simulator, SimulatorOptions } from '../../lib/sim';
+import { startSimulator, Simulator, SimulatorOptions } from '../../sim';
 import { renderCluster } from '../../lib/render/cluster';
 import { restoreForm } from '../../lib/render/restore';
 import { referenceDrSpec, referenceSpec } from '../fixtures';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, Simulator } from '../../lib/sim';
+import { startSimulator, Simulator } from '../../sim';
 import { KUBECTL, KUBECTL_READS_OPENAPI_V3, runKubectl, SKIP_WITHOUT_KUBECTL, VALIDATE_FLAGS } from '../kubectl';
 
 if (!KUBECTL) console.log('# kubectl tests skipped: no kubectl on PATH (CI installs Debian kubernetes-client)');

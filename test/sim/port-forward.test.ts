@@ -1,5 +1,5 @@
 /**
- * The simulator's `pods/portforward` (lib/sim/http/port-forward.ts) against what the kubelet does, k8s.io/kubelet
+ * The simulator's `pods/portforward` (sim/http/port-forward.ts) against what the kubelet does, k8s.io/kubelet
  * v0.32.0 pkg/cri/streaming/portforward/websocket.go: `handleWebSocketStreams` writes each port as two bytes
  * little-endian first on its data channel and its error channel (`binary.LittleEndian.PutUint16(portBytes, ...)`,
  * `dataStream.Write(portBytes)`, `errorStream.Write(portBytes)`), protocols `v4.channel.k8s.io` (binary, one channel
@@ -13,7 +13,7 @@ import { request } from 'node:http';
 import { PassThrough, Writable } from 'node:stream';
 import { PortForward } from '@kubernetes/client-node';
 import WebSocket from 'ws';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { recover, recoverySpec, NS } from '../e2e/support';
 
 async function restoredCluster(): Promise<Simulator> {

@@ -12,7 +12,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { resourceType } from '../../lib/sim/resources';
+import { resourceType } from '../../sim/resources';
 import { http, NS, referenceObjects, withSimulator } from './helpers';
 
 const SUBDOMAIN_RE = "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'";

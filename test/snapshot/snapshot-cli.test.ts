@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { parseClusterSnapshot } from '../../lib/dr/snapshot';
-import { startSimulator, type Simulator } from '../../lib/sim';
+import { startSimulator, type Simulator } from '../../sim';
 import { BUCKET, CLUSTER_A, CLUSTER_B, FINISHED, NEWEST_FINISHED, OLD_SNAPSHOTS, seedVolume, UNFINISHED } from './fixtures';
 import { startS3, TEST_KEYS, type TestS3 } from './s3-server';
 

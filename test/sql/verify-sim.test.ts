@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../../lib/errors';
 import { planRecovery } from '../../lib/dr/plan';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../lib/sim';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim';
 import { sqlSession, type SqlSession } from '../../lib/sql/connection';
 import { nodeExpectations, snapshotExpectations } from '../../lib/sql/expectations';
 import { feSession } from '../../lib/sql/reach';

@@ -1,5 +1,5 @@
 /**
- * SQL traffic and the simulator's virtual clock (lib/sim/README.md, "Virtual time for the client under test too"):
+ * SQL traffic and the simulator's virtual clock (sim/README.md, "Virtual time for the client under test too"):
  * the SQL client marks its port-forward connect and each statement as a request in flight (`inFlight(timers, ...)`),
  * so the clock does not move while a statement is on its way, whatever the network's speed. A slow link (20 real ms
  * per chunk, each way) sits between the client and the simulator: with the accounting, ten statements cost no virtual
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Timers } from '../../lib/kube/timers';
-import { startSimulator } from '../../lib/sim';
+import { startSimulator } from '../../sim';
 import { sqlSession } from '../../lib/sql/connection';
 import { recover, recoverySpec, CLUSTER, NS } from '../e2e/support';
 

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseDocument } from 'yaml';
-import { formatS3, parseSnapshotPath, snapshotTimeMs } from '../../snapshot/location';
-import { volumeFromFeConf } from '../../snapshot/storage-volume';
+import { formatS3, parseSnapshotPath, snapshotTimeMs } from '../../lib/snapshot/location';
+import { volumeFromFeConf } from '../../lib/snapshot/storage-volume';
 import { referenceCatalog, type Catalog } from './catalog';
 
 export interface FrontendEntry {

@@ -8,8 +8,8 @@
  * that order, so a folder cut short looks unfinished, as a real upload cut short does.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { endpointUrl } from '../../snapshot/s3';
-import { parseS3Location, keyPrefix } from '../../snapshot/location';
+import { endpointUrl } from '../../lib/snapshot/s3';
+import { parseS3Location, keyPrefix } from '../../lib/snapshot/location';
 import type { VolumeEntry } from './meta';
 
 export function snapshotFiles(feJournalId: number, starMgrJournalId: number, clusterId: number): [string, string][] {

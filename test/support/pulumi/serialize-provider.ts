@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { StarRocksDrError } from '../../errors';
+import { StarRocksDrError } from '../../../lib/errors';
 
 /** The serialized form of a dynamic provider, as stored in the `__provider` property. */
 export interface SerializedProvider {

@@ -5,14 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Clock, rfc3339 } from './clock';
 import { ClientBook, schedulerTimers } from './client-time';
-import { registerServerClock, type Timers } from '../kube/timers';
+import { registerServerClock, type Timers } from '../lib/kube/timers';
 import { EndpointsController } from './controllers/endpoints';
 import { PvcBinder } from './controllers/pvc-binder';
 import { StatefulSetController } from './controllers/statefulset';
 import { Faults, type FailNextOptions, type RequestMatch, type StallOptions } from './faults';
 import { createRouter } from './http/router';
 import { HttpServer } from './http/server';
-import { StarRocksDrError } from '../errors';
+import { StarRocksDrError } from '../lib/errors';
 import { clone } from './json';
 import { kubeConfigYaml } from './kubeconfig';
 import { PodFault, PodRuntime } from './pods/pod-runtime';
@@ -51,7 +51,7 @@ export interface SimulatorOptions {
    * on real time. @default false
    */
   readonly virtualTime?: boolean | 'manual';
-  /** The simulated StarRocks behind the FE/CN/BE pods (its SQL, the restore's effects, snapshots): lib/sim/starrocks. */
+  /** The simulated StarRocks behind the FE/CN/BE pods (its SQL, the restore's effects, snapshots): sim/starrocks. */
   readonly starrocks?: StarRocksSimOptions;
 }
 

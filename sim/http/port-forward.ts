@@ -4,7 +4,7 @@
  *
  * - portforward.go `ServePortForward`: a WebSocket request goes to `handleWebSocketStreams`; anything else (SPDY,
  *   which `kubectl port-forward` speaks, directly or tunnelled over WebSocket as `SPDY/3.1+portforward.k8s.io`) is
- *   not served here: 400, said so (lib/sim/README.md).
+ *   not served here: 400, said so (sim/README.md).
  * - websocket.go `NewV4Options`: the `ports` query parameter is required, comma-separated, each 1-65535.
  * - websocket.go `handleWebSocketStreams`: protocols `v4.channel.k8s.io` (binary: one leading channel byte),
  *   `v4.base64.channel.k8s.io` (text: the channel as an ASCII digit, then base64) or none (binary); two channels per

@@ -1,13 +1,13 @@
 /**
  * OpenAPI v3 as kube-apiserver v1.36 serves it: an index at /openapi/v3 and, per group-version, the real document
- * recorded from a real kube-apiserver (lib/sim/data/openapi-v3, test/cluster/record-openapi.ts) cut to the kinds the
+ * recorded from a real kube-apiserver (sim/data/openapi-v3, test/cluster/record-openapi.ts) cut to the kinds the
  * simulator serves. `kubectl explain statefulset.spec` and `kubectl apply --server-side` with strict validation read
  * these; the PATCH operations declare `fieldValidation` as the real ones do.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../project-root';
+import { projectRoot } from '../../lib/project-root';
 import { groupVersions } from './discovery';
 
 const gvPath = (group: string, version: string) => (group ? `apis/${group}/${version}` : `api/${version}`);
@@ -19,7 +19,7 @@ function recorded(group: string, version: string): { doc: object; hash: string }
   if (!loaded.has(gv)) {
     let entry: { doc: object; hash: string } | undefined;
     try {
-      const text = readFileSync(join(projectRoot(__dirname), 'lib/sim/data/openapi-v3', `${gv.replace(/\//g, '_')}.json`), 'utf8');
+      const text = readFileSync(join(projectRoot(__dirname), 'sim/data/openapi-v3', `${gv.replace(/\//g, '_')}.json`), 'utf8');
       entry = { doc: JSON.parse(text) as object, hash: createHash('sha512').update(text).digest('hex').slice(0, 64).toUpperCase() };
     } catch {
       entry = undefined;

@@ -5,7 +5,7 @@
  * by a query parameter), the client the events it has handled; while the two differ an event is in transit, and a
  * timeout must not overtake it. Watches opened by anyone else (kubectl, a test's own Watch) are not counted.
  */
-import type { ClientActivity, Timers, TrackedWatch } from '../kube/timers';
+import type { ClientActivity, Timers, TrackedWatch } from '../lib/kube/timers';
 import type { Scheduler } from './scheduler';
 
 /** The query parameter that names a client's watch to the simulator. A real API server ignores it. */

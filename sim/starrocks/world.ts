@@ -1,7 +1,7 @@
 /**
  * The simulated StarRocks behind the pods: per cluster (the FE StatefulSet `<cluster>-fe` of a namespace) the
  * metadata its FEs share, driven by what the pod runtime runs, and a MySQL-protocol server (mysql2's server side) for
- * each FE process, reached through port-forward (lib/sim/http/port-forward.ts) or directly (`address`).
+ * each FE process, reached through port-forward (sim/http/port-forward.ts) or directly (`address`).
  *
  * What follows the pods, evaluated whenever the cluster is asked (so it is a function of the clock):
  * - the first FE that opens its query port without `RESTORE_CLUSTER_SNAPSHOT` creates the cluster (meta.ts
@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { parseConf } from '../../model/conf';
+import { parseConf } from '../../lib/model/conf';
 import type { Clock } from '../clock';
 import type { RunningProcess } from '../pods/pod-runtime';
 import type { Registry } from '../registry';

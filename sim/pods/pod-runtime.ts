@@ -300,7 +300,7 @@ export class PodRuntime implements Controller {
   }
 
   /**
-   * The process running in a pod's container now (lib/sim/starrocks reads what the FE, CN and BE do from it), or
+   * The process running in a pod's container now (sim/starrocks reads what the FE, CN and BE do from it), or
    * undefined when the container is not running. `id` changes with every incarnation; times are scheduler ms.
    */
   process(ns: string, name: string, container: string): RunningProcess | undefined {
