@@ -227,6 +227,8 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
           log(`disaster recovery generation ${event.status.observedGeneration}: phase ${event.status.phase} (${event.status.reason || '-'})`);
         } else if (event.type === 'apply') log(`applied the ${event.form} form (${event.objects} objects)`);
         else if (event.type === 'warning') log(`warning: ${event.message}`);
+        // What the run waits for, e.g. the lease of a `pulumi up` that was killed (held until it expires).
+        else log(event.message);
       },
     });
     return { id, outs: outputsOf(inputs, final) };
