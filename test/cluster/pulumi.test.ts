@@ -123,8 +123,16 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of running) p.child.kill('SIGKILL');
-  await Promise.all([...running].map((p) => p.done));
+  // A test that failed mid-run: two SIGINTs make the CLI stop its plugins (cancellation_scope.go); anything of its
+  // tree still alive after that is killed.
+  for (const p of running) {
+    const tree = processTree(p.child.pid!);
+    p.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 500));
+    p.child.kill('SIGINT');
+    await Promise.race([p.done, new Promise((r) => setTimeout(r, 10_000))]);
+    for (const pid of tree) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
   await cp?.stop();
   await s3?.stop();
   ws?.remove();
