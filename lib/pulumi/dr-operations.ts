@@ -99,7 +99,10 @@ export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { 
       // it, and from the cluster in create.
       validateForRoute(news.spec, { form: 'restore', generation: news.generation, generationField: 'drGeneration', namespace: news.namespace, namespaceField: 'namespace' });
     } catch (e) {
-      failures.push({ property: 'spec', reason: e instanceof Error ? e.message : String(e) });
+      // No `property`: the engine prints a failure of a named property with that property's whole value
+      // (pulumi v3.248.0 pkg/resource/deploy/step_generator.go:2825, "property %v value %v has a problem"), here the
+      // entire spec as a Go map, secrets included; the message already names the values key and the fix.
+      failures.push({ property: '', reason: e instanceof Error ? e.message : String(e) });
     }
   }
   return { inputs: { ...news, timeoutSeconds: news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS }, failures };
@@ -224,6 +227,8 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
           log(`disaster recovery generation ${event.status.observedGeneration}: phase ${event.status.phase} (${event.status.reason || '-'})`);
         } else if (event.type === 'apply') log(`applied the ${event.form} form (${event.objects} objects)`);
         else if (event.type === 'warning') log(`warning: ${event.message}`);
+        // What the run waits for, e.g. the lease of a `pulumi up` that was killed (held until it expires).
+        else log(event.message);
       },
     });
     return { id, outs: outputsOf(inputs, final) };
@@ -231,9 +236,20 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
     const recorded = await readStatus(client, inputs.spec.name, inputs.namespace).catch(() => last);
     const where = `ConfigMap/${statusRecordName(inputs.spec.name)} in ${inputs.namespace}`;
     const state = recorded ? `The recovery is recorded as phase ${recorded.phase} (generation ${recorded.observedGeneration}, started ${recorded.startTimestamp}) in ${where}` : `No recovery was recorded in ${where}`;
-    const message = `${e instanceof Error ? e.message : String(e)}. ${state}; run pulumi up again to resume it (the startTimestamp is kept).`;
+    const message = `${e instanceof Error ? e.message : String(e)}. ${state}; ${nextStep(e)}.`;
     throw new DrRunError(message, id, { ...outputsOf(inputs, recorded), incomplete: true }, [message]);
   }
+}
+
+/**
+ * What to do after a stopped run. A refusal or bad input is not a run to resume: rerunning unchanged is refused
+ * again. The guard refuses before anything is applied (lib/dr/executor.ts: `guard` before the first apply).
+ */
+function nextStep(e: unknown): string {
+  const code = e instanceof StarRocksDrError ? e.code : undefined;
+  if (code === 'Refused') return 'nothing was applied. Follow the Fix above, then run pulumi up again';
+  if (code === 'InvalidInput' || code === 'InvalidSnapshot' || code === 'GenerationWentDown') return 'there is nothing to resume. Follow the Fix above, then run pulumi up again';
+  return 'run pulumi up again to resume it (the startTimestamp is kept)';
 }
 
 /** `read`: the status recorded in the cluster. A missing record keeps the last known outputs (see README). */

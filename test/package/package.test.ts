@@ -1,8 +1,6 @@
 /**
  * The package as users get it: `npm pack`, installed into a temporary copy of each example project (its own
- * package.json, depending on the tarball). The peers (cdk8s, constructs, @pulumi/pulumi, @pulumi/kubernetes) are
- * linked from this repository's node_modules rather than installed again, which keeps each test well under a
- * minute; the package's own dependencies come from the install. Needs the build (`npm run build`).
+ * package.json, depending on the tarball; install-example.ts). Needs the build (`npm run build`).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,42 +11,16 @@ import * as path from 'node:path';
 import { dynamicUrn, PROVIDER_KEY, ProviderCallError, startDynamicProviderHost } from '../support/pulumi';
 import { startSimulator } from '../../sim';
 import { programLayout, runProgramAsEngine } from '../pulumi-harness/engine-layout';
+import { installExample, packPackage } from './install-example';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const DR_TYPE = 'pulumi-nodejs:dynamic/starrocks:DisasterRecovery';
 
 let work: string;
 let tarball: string;
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 50_000 });
-}
-
-/** A copy of examples/<name> that depends on the tarball, installed, peers linked, compiled with this repo's tsc. */
-function installExample(name: string, peers: readonly string[]): string {
-  const dir = path.join(work, name);
-  fs.cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true, filter: (src) => !/[\\/](node_modules|build|dist)$/.test(src) });
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-  pkg.dependencies = { 'starrocks-dr': `file:${tarball}` };
-  delete pkg.devDependencies;
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps'], dir);
-  for (const peer of peers) {
-    fs.mkdirSync(path.dirname(path.join(dir, 'node_modules', peer)), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(dir, 'node_modules', peer), 'dir');
-  }
-  // Type-checks the example against the package's emitted declarations.
-  execFileSync(process.execPath, [TSC, '-p', dir, '--typeRoots', path.join(ROOT, 'node_modules', '@types')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return dir;
-}
-
 before(() => {
-  assert.ok(fs.existsSync(path.join(ROOT, 'build', 'lib', 'index.js')), 'build/ is missing. Fix: npm run build');
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'srdr-package-'));
-  // --ignore-scripts: pack the build as it is (prepare would rebuild it under other running tests).
-  const [info] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  tarball = path.join(work, info.filename);
+  tarball = packPackage(work);
 });
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -99,7 +71,7 @@ describe('packed package', () => {
 describe('examples/cdk8s-app with the installed package', () => {
   let app: string;
   before(() => {
-    app = installExample('cdk8s-app', ['cdk8s', 'constructs']);
+    app = installExample(work, tarball, 'cdk8s-app', ['cdk8s', 'constructs']);
   });
 
   it('synthesizes from its own directory the same manifests as the installed `starrocks-dr synth`', () => {
@@ -133,7 +105,7 @@ describe('examples/cdk8s-app with the installed package', () => {
 describe('examples/pulumi-program with the installed package', () => {
   let program: string;
   before(() => {
-    program = installExample('pulumi-program', ['@pulumi/pulumi', '@pulumi/kubernetes']);
+    program = installExample(work, tarball, 'pulumi-program', ['@pulumi/pulumi', '@pulumi/kubernetes']);
   });
 
   it('without valuesFiles it is a plain deployment: no DisasterRecovery, no restore', async () => {
