@@ -2,7 +2,7 @@
  * A real `pulumi up` (CLI 3.248 built from its Go module, local file backend, passphrase secrets; pulumi-cli.ts) of
  * the project at the repository root (Pulumi.yaml, stacks/) and of examples/pulumi-program packed and installed as a
  * user installs it, against the real control plane (control-plane.ts) with the restoring FE held unready until the
- * test lets it finish (`feRestoreMs: 'manual'`). `clusterSnapshot.path latest` resolves against s3rver on loopback
+ * test lets it finish (`feRestoreMs: 'manual'`). `clusterSnapshot.path latest` resolves against the moto S3 server on loopback
  * (test/snapshot/s3-server.ts), with the S3 keys in secret config.
  *
  * What the real engine does that the mocks and the provider-host tests (test/pulumi, test/pulumi-harness) do not
@@ -370,6 +370,11 @@ describe('pulumi up of examples/pulumi-program, packed and installed, as the lea
     // No admin anywhere: the user's kubeconfig is the stack's (secret) and the CLI's default.
     stack = await ws.stack('example', program, { KUBECONFIG: userKubeconfig });
     await stack.config('namespace', ns);
+    // Recovery only when asked (issue 21): the values with the snapshot mount (the installed package's copies of the
+    // reference files), and the generation.
+    const shipped = path.join(program, 'node_modules', 'starrocks-dr', 'examples');
+    await stack.config('valuesFiles[0]', path.join(shipped, 'starrocks-values.yaml'), { path: true });
+    await stack.config('valuesFiles[1]', path.join(shipped, 'override.yaml'), { path: true });
     await stack.config('drGeneration', '1');
     await stack.config('kubernetes:kubeconfig', text, { secret: true });
   });
