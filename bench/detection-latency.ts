@@ -10,7 +10,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { KubeClient } from '../lib/kube/client';
-import { fePodSelector, runRecovery } from '../lib/dr/executor';
+import { runRecovery } from '../lib/dr/executor';
+import { componentPodSelector } from '../lib/render/names';
 import { startSimulator } from '../sim';
 import { isPodReady, planIn, readyAt, referenceSpec } from './reference';
 import { info, type Row } from './row';
@@ -38,7 +39,7 @@ export interface DetectionSamples {
 async function naivePoll(client: KubeClient, namespace: string, cluster: string, intervalMs: number, deadline: number): Promise<number> {
   await delay(Math.random() * intervalMs);
   for (;;) {
-    const { items } = await client.list('Pod', namespace, fePodSelector(cluster));
+    const { items } = await client.list('Pod', namespace, componentPodSelector(cluster, 'fe'));
     if (items.some((p) => isPodReady(p as never))) return performance.now();
     if (performance.now() > deadline) throw new Error(`naive poll in ${namespace}: FE never Ready`);
     await delay(intervalMs);

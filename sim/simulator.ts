@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Clock, rfc3339 } from './clock';
 import { ClientBook, schedulerTimers } from './client-time';
-import { registerServerClock, type Timers } from '../lib/kube/timers';
+import type { Timers } from '../lib/kube/timers';
+import { KubeClient, loadKubeConfig, type Connect } from '../lib/kube/client';
 import { EndpointsController } from './controllers/endpoints';
 import { PvcBinder } from './controllers/pvc-binder';
 import { StatefulSetController } from './controllers/statefulset';
@@ -60,9 +61,21 @@ export interface Simulator {
   readonly port: number;
   /**
    * A loaded KubeConfig pointing at the simulator (context "starrocks-sim"). `token`: the user's bearer token, which
-   * the simulator does not check but `faults.stall` can match, to slow down one client.
+   * the simulator does not check but `faults.stall` can match, to slow down one client. With `virtualTime`, the
+   * clients made from it are tracked (`track`): the virtual clock waits for their requests and watch events.
    */
   kubeConfig(opts?: { token?: string }): KubeConfig;
+  /**
+   * `kc` with every connection tracked by the virtual clock (sim/client-time.ts): requests until the server read
+   * them, bytes until the other end read them. A plain KubeConfig is not waited for. Without `virtualTime`: `kc`.
+   */
+  track(kc: KubeConfig): KubeConfig;
+  /**
+   * How the CLI and the Pulumi provider reach this simulator in a test (`main(argv, { connect: sim.connect })`,
+   * `runDr(inputs, { connect: sim.connect })`): their own kubeconfig handling, then a tracked KubeConfig and the
+   * virtual clock (`timers`).
+   */
+  readonly connect: Connect;
   kubeConfigYaml(opts?: { token?: string }): string;
   /** Stops the server, controllers and timers; leaves no handles behind. */
   stop(): Promise<void>;
@@ -144,7 +157,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const virtual: VirtualScheduler | undefined = opts.virtualTime ? new VirtualScheduler(() => inFlight === 0 && !busy.some((b) => b()) && clients.idle()) : undefined;
   const scheduler = virtual ?? new RealScheduler();
   const epoch = Date.now();
-  const timers: Timers | undefined = virtual ? schedulerTimers(virtual, epoch, clients) : undefined;
+  const timers: Timers | undefined = virtual ? schedulerTimers(virtual, epoch) : undefined;
   const now: Clock = opts.now ?? (virtual ? () => epoch + virtual.now() : Date.now);
   const timeScale: number = virtual ? 1 : opts.timeScale ?? 1;
   let inFlight = 0;
@@ -153,7 +166,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }
   const store = new Store(opts.watchHistorySize ?? 5000);
   const registry = new Registry(store, now);
-  const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 5000, (id) => clients.sent(id));
+  const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 5000);
   const faults = new Faults();
   let url = '';
   // The router serves pod logs from the runtime, which starts after it: a late-bound reference.
@@ -162,11 +175,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const heldOff = new WeakMap<object, () => () => void>();
   const stall = async (req: object, ms: number) => {
     const resume = heldOff.get(req)?.();
-    const clientResume = virtual ? clients.stall() : undefined;
     try {
       await (timers ? timers.sleep(ms) : new Promise((r) => setTimeout(r, ms)));
     } finally {
-      clientResume?.();
       resume?.();
     }
   };
@@ -174,7 +185,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   // Requests in flight keep virtual time still (a watch is a stream, not a request being served).
   // The FEs' MySQL servers, created after the runtime (below); the port-forward handler dials them late-bound.
   let worldRef: StarRocksWorld | undefined;
+  const forward = portForwardHandler({ store, faults, dial: (ns, pod, port) => worldRef!.dial(ns, pod, port) });
   const server = new HttpServer((req, res) => {
+    // A tracked client's request: from now on its connection counts by bytes (client-time.ts).
+    if (virtual) clients.serverRead(req.headers, req.socket);
     if (/[?&]watch=(true|1)\b|\/watch\//.test(req.url ?? '')) return void router(req, res);
     inFlight++;
     let counted = true;
@@ -195,7 +209,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     res.on('finish', finish);
     res.on('close', finish);
     void router(req, res);
-  }, portForwardHandler({ store, faults, dial: (ns, pod, port) => worldRef!.dial(ns, pod, port) }));
+  }, (req, socket, head) => {
+    if (virtual) clients.serverRead(req.headers, socket as import('node:net').Socket);
+    forward(req, socket, head);
+  });
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     registry.create(kindType('Namespace'), undefined, { metadata: { name: ns } }, { fieldManager: 'kube-apiserver' });
@@ -211,7 +228,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }, scheduler);
   runtimeRef = runtime;
   const world = new StarRocksWorld(
-    { registry, scheduler, now, msPerSecond: 1000 * timeScale, feRestoreMs: (opts.feRestoreSeconds ?? 10) * 1000 * timeScale, process: (ns, pod, c) => runtime.process(ns, pod, c) },
+    { registry, scheduler, now, msPerSecond: 1000 * timeScale, feRestoreMs: (opts.feRestoreSeconds ?? 10) * 1000 * timeScale, process: (ns, pod, c) => runtime.process(ns, pod, c), ...(virtual ? { connections: clients } : {}) },
     opts.starrocks,
   );
   worldRef = world;
@@ -225,9 +242,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const port = await server.listen(opts.port ?? 0);
   url = `http://127.0.0.1:${port}`;
-  // Clients of this simulator created in this process run on its virtual clock (lib/kube/timers.ts).
-  const unregisterClock = timers ? registerServerClock(url, timers) : () => undefined;
   let stopped = false;
+  const track = (kc: KubeConfig): KubeConfig => (virtual ? clients.track(kc) : kc);
 
   const sim: Simulator = {
     url,
@@ -235,13 +251,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     kubeConfig(o) {
       const kc = new KubeConfig();
       kc.loadFromString(kubeConfigYaml(url, undefined, o?.token));
-      return kc;
+      return track(kc);
     },
+    track,
+    connect: (o) => KubeClient.connect({ ...o, kubeConfig: track(loadKubeConfig(o)), ...(timers ? { timers } : {}) }),
     kubeConfigYaml: (o) => kubeConfigYaml(url, undefined, o?.token),
     async stop() {
       if (stopped) return;
       stopped = true;
-      unregisterClock();
       for (const c of controllers) c.stop();
       await world.stop();
       scheduler.stop();

@@ -16,8 +16,6 @@ export interface WatchRequest {
   readonly allowBookmarks: boolean;
   readonly timeoutSeconds?: number;
   readonly sendInitialEvents?: boolean;
-  /** The name a client under virtual time gave this watch (`client-time.ts`): each event written is counted. */
-  readonly clientWatch?: string;
   /** Converts an object before it is written (e.g. to a Table row); identity by default. */
   readonly transform?: (obj: any) => any;
 }
@@ -33,8 +31,6 @@ export class WatchHub {
   constructor(
     private readonly store: Store,
     private readonly bookmarkIntervalMs: number,
-    /** Told of every event written on a watch that a client named. */
-    private readonly onClientEvent?: (clientWatch: string) => void,
   ) {}
 
   count(): number {
@@ -47,7 +43,6 @@ export class WatchHub {
     const write = (type: string, object: any) => {
       if (res.writableEnded || res.destroyed) return;
       res.write(JSON.stringify({ type, object: req.transform ? req.transform(object) : object }) + '\n');
-      if (req.clientWatch) this.onClientEvent?.(req.clientWatch);
     };
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();

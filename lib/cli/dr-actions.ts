@@ -2,18 +2,24 @@
  * What `starrocks-dr dr run|status|wait` do. Loaded only when a `dr` command runs (dr-command.ts), so `synth` does
  * not pay for the Kubernetes client.
  */
-import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client';
-import { fePodSelector, feStatefulSetName, rolledOut, runRecovery } from '../dr/executor';
-import { CLIENT_GO_TIMINGS, leaseName, type LeaseTimings } from '../dr/lease';
-import { readPinnedSnapshotPath, readRecord, statusRecordName } from '../dr/status-record';
+import type { CliDeps } from './deps';
+import { runRecovery } from '../dr/executor';
+import { isOfGeneration } from '../dr/generation';
+import { CLIENT_GO_TIMINGS, type LeaseTimings } from '../dr/lease';
+import { observe } from '../dr/observe';
+import { rolledOut } from '../dr/policy';
+import { readRecord } from '../dr/status-record';
+import { pinnedSnapshotPath } from '../dr/snapshot-pin';
 import type { OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { namespaceOf, planRecoveryLive } from '../dr/plan';
-import { validateForRoute } from '../dr/preflight';
+import { validateForRoute, type RouteValidation } from '../dr/preflight';
 import { describeFe, feReadiness, isRestoreForm } from '../dr/readiness';
 import type { DisasterRecoveryStatus } from '../dr/status';
 import { BUILTIN_EXAMPLE_DR_OVERRIDE, BUILTIN_EXAMPLE_VALUES } from '../model/values';
-import { loadInput } from './inputs';
+import { COMPONENT_KINDS, componentResourceName, statusRecordName } from '../render/names';
+import { loadInput, type LoadedInput } from './inputs';
 import { progressPrinter } from './progress';
 
 export interface DrFlags {
@@ -68,13 +74,14 @@ function printStatus(status: DisasterRecoveryStatus | undefined, output: DrFlags
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promise<void> {
+export async function recover(flags: DrFlags, mode: 'apply' | 'observe', deps: CliDeps = {}): Promise<void> {
   const input = loadInput(flags.values, DEFAULT_INPUT, { operatorVersion: flags.operatorVersion });
   // Every offline check (values, limits, recovery prerequisites) before a client exists: bad input is exit 2, not 4.
-  const { spec } = validateForRoute(input.spec, { form: 'restore', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
-  const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
-  const chosen = flags.snapshot ? await withChosenSnapshot(client, spec, flags as DrFlags & { snapshot: string }) : spec;
-  const { plan, preflight } = await planRecoveryLive(client, chosen, flags.namespace, { requireSnapshotObject: mode === 'apply' });
+  let checked = validateRun(input, flags);
+  const client = (deps.connect ?? KubeClient.connect)({ kubeconfig: flags.kubeconfig, context: flags.context });
+  // --snapshot points the values at another snapshot: a new spec, checked again (the pin rule: snapshot-pin.ts).
+  if (flags.snapshot) checked = validateRun(input, flags, await withChosenSnapshot(client, checked.spec, flags as DrFlags & { snapshot: string }));
+  const { plan, preflight } = await planRecoveryLive(client, checked, { requireSnapshotObject: mode === 'apply' });
   const progress = progressPrinter();
   for (const n of input.notices) progress({ type: 'notice', message: n });
   for (const w of preflight.warnings) progress({ type: 'warning', message: w });
@@ -120,9 +127,14 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe'): Promis
   }
 }
 
-/** `--snapshot`: the path pinned in the record for this generation, else the choice resolved now (snapshot-command.ts). */
+/** The checks of a recovery run (`spec`: the values' spec with another snapshot path). */
+function validateRun(input: LoadedInput, flags: DrFlags, spec = input.spec): RouteValidation {
+  return validateForRoute(spec, { form: 'restore', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
+}
+
+/** `--snapshot`: the spec pointed at the snapshot the pin rule picks (snapshot-pin.ts), from the record's pin or the store. */
 async function withChosenSnapshot(client: KubeClient, spec: StarRocksClusterSpec, flags: DrFlags & { snapshot: string }): Promise<StarRocksClusterSpec> {
-  const pinnedPath = await readPinnedSnapshotPath(client, spec.name, namespaceOf(spec, flags.namespace), spec.disasterRecovery?.generation);
+  const pinnedPath = pinnedSnapshotPath(await readRecord(client, spec.name, namespaceOf(spec, flags.namespace)), spec.disasterRecovery?.generation);
   const { specWithSnapshot } = require('./snapshot-command') as typeof import('./snapshot-command');
   return specWithSnapshot(spec, { snapshot: flags.snapshot, clusterId: flags.clusterId, pinnedPath });
 }
@@ -133,25 +145,23 @@ function leaseTimings(durationMs: number | undefined): LeaseTimings {
   return { durationMs, renewDeadlineMs: Math.round((durationMs * 2) / 3), retryMs: Math.max(50, Math.round((durationMs * 2) / 15)) };
 }
 
-export async function status(flags: DrFlags): Promise<void> {
+export async function status(flags: DrFlags, deps: CliDeps = {}): Promise<void> {
   const input = loadInput(flags.values, DEFAULT_INPUT, { operatorVersion: flags.operatorVersion });
   // Read-only, but the same offline checks first: a bad -n or values file is exit 2 before any request.
   const { spec } = validateForRoute(input.spec, { form: 'full', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const namespace = namespaceOf(spec, flags.namespace);
   // Read-only and short: --timeout bounds the retries through an API server that does not answer.
-  const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context, retry: { deadlineMs: flags.timeout } });
-  const record = await readRecord(client, spec.name, namespace);
+  const client = (deps.connect ?? KubeClient.connect)({ kubeconfig: flags.kubeconfig, context: flags.context, retry: { deadlineMs: flags.timeout } });
+  const seen = await observe(client, spec.name, namespace, { statefulSets: true, lease: true, allPods: true });
+  const record = seen.record;
   const recorded = record?.status;
-  const statefulSets = (await client.list('StatefulSet', namespace, `app.starrocks.ownerreference/name=${spec.name}`)).items as V1StatefulSet[];
-  const sts = statefulSets.find((s) => s.metadata?.name === feStatefulSetName(spec.name));
-  const pods = (await client.list('Pod', namespace, fePodSelector(spec.name))).items as V1Pod[];
-  const lease = await client.get('Lease', namespace, leaseName(spec.name));
-  const heldBy = ((lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '') || null;
+  const sts = seen.feStatefulSet;
+  const pods = seen.fePods;
+  const heldBy = seen.leaseHolder ?? null;
   const generation = flags.generation ?? recorded?.observedGeneration ?? spec.disasterRecovery?.generation ?? 1;
   // After a finished recovery the FE pods carry no restore generation: describe the running cluster instead.
-  const finished = recorded?.phase === 'done' && recorded.observedGeneration === generation;
-  const components = ['fe', 'cn', 'be']
-    .map((c) => statefulSets.find((s) => s.metadata?.name === `${spec.name}-${c}`))
+  const finished = recorded?.phase === 'done' && isOfGeneration(recorded, generation);
+  const components = COMPONENT_KINDS.map((c) => seen.statefulSets!.find((s) => s.metadata?.name === componentResourceName(spec.name, c)))
     .filter((s): s is V1StatefulSet => s !== undefined)
     .map((s) => ({ name: s.metadata!.name!, replicas: s.spec?.replicas ?? 1, readyReplicas: s.status?.readyReplicas ?? 0, rolledOut: rolledOut(s), restoreForm: isRestoreForm(s) }));
   const cluster = {

@@ -6,6 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import type { DrFlags } from './dr-actions';
+import type { CliDeps } from './deps';
 import { parseDuration } from './durations';
 import { addVerifyCommand } from './dr-verify-command';
 import { collect, parseGeneration, parseOperatorVersionFlag } from './inputs';
@@ -34,22 +35,22 @@ function withWaitOptions(cmd: Command): Command {
     .addOption(new Option('--lease-duration <duration>', "how long a run that stopped renewing keeps the cluster's lease (client-go's leader-election default)").argParser(parseDuration).default(15_000, '15s'));
 }
 
-export function drCommand(): Command {
+export function drCommand(deps: CliDeps = {}): Command {
   const dr = new Command('dr').description('disaster recovery from a cluster snapshot, against a live cluster');
   withWaitOptions(withCommonOptions(dr.command('run'), APPLIES))
     .description('run the recovery: apply the restore form, wait for the FE of the generation, record done, apply the full topology')
     .option('--force-restore', 'restore even over a cluster that runs the full topology without a record, or whose record describes another cluster (data written since the snapshot is lost)')
     .option('--snapshot <path|name|latest>', "restore this snapshot: the values' cluster_snapshot.yaml is pointed at it (latest: the newest finished one in its storage volume). Resolved once per generation and pinned in the status record: a resumed run or a rerun uses the pinned path")
     .option('--cluster-id <id>', 'with --snapshot: which cluster, when the storage volume holds snapshots of several')
-    .action((flags: DrFlags) => actions().recover(flags, 'apply'));
+    .action((flags: DrFlags) => actions().recover(flags, 'apply', deps));
   withCommonOptions(dr.command('status'), EXPECTS)
     .description('print the recorded status and what the cluster shows now')
     .addOption(new Option('--timeout <duration>', 'how long to keep trying an API server that does not answer (overload, connection refused)').argParser(parseDuration).default(15_000, '15s'))
-    .action((flags: DrFlags) => actions().status(flags));
+    .action((flags: DrFlags) => actions().status(flags, deps));
   withWaitOptions(withCommonOptions(dr.command('wait'), EXPECTS))
     .option('--force-restore', 'record the recovery even where the record describes another cluster')
     .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored (applies nothing)')
-    .action((flags: DrFlags) => actions().recover(flags, 'observe'));
-  addVerifyCommand(dr, (c) => withCommonOptions(c, EXPECTS));
+    .action((flags: DrFlags) => actions().recover(flags, 'observe', deps));
+  addVerifyCommand(dr, (c) => withCommonOptions(c, EXPECTS), deps);
   return dr;
 }

@@ -12,6 +12,7 @@ import type { OperatorVersion } from '../model/types';
 import type { NodeExpectations, Verification } from '../sql/verify';
 import { parseDuration } from './durations';
 import { collect } from './inputs';
+import type { CliDeps } from './deps';
 import { kubeClientFor, openSqlSession, table, withReachOptions, type ReachCliFlags } from './sql-options';
 
 export interface VerifyFlags extends ReachCliFlags {
@@ -46,7 +47,7 @@ async function liveNodes(client: KubeClient, cluster: string, namespace: string,
   return nodeExpectations(sts.spec?.replicas ?? 1, pods);
 }
 
-export async function verifyAction(flags: VerifyFlags): Promise<void> {
+export async function verifyAction(flags: VerifyFlags, deps: CliDeps = {}): Promise<void> {
   const { userChecks, verifyRestore, verifyRollout } = require('../sql/verify') as typeof import('../sql/verify');
   // The user's statements are refused before anything else happens.
   const checks = userChecks(flags.verifySql ?? [], flags.expect ?? []);
@@ -58,7 +59,7 @@ export async function verifyAction(flags: VerifyFlags): Promise<void> {
   const input = loadInput(flags.values, [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE], { operatorVersion: flags.operatorVersion });
   const { spec } = validateForRoute(input.spec, { form: 'full', generation: flags.generation, namespace: flags.namespace, failAt: input.failAt });
   const namespace = namespaceOf(spec, flags.namespace);
-  const client = kubeClientFor(flags, true)!;
+  const client = kubeClientFor(flags, true, deps)!;
   const session = await openSqlSession(client, spec, namespace, flags);
   try {
     const timers = client.timers;
@@ -118,9 +119,9 @@ function report(flags: VerifyFlags, r: Report): void {
 }
 
 /** Adds `verify` to the `dr` command (`common`: the dr commands' shared options). */
-export function addVerifyCommand(dr: Command, common: (c: Command) => Command): void {
+export function addVerifyCommand(dr: Command, common: (c: Command) => Command, deps: CliDeps = {}): void {
   withCheckOptions(withReachOptions(common(dr.command('verify'))))
     .description('check the restore from the database at any time: the FE answers, one alive LEADER, storage volume locations, compute nodes on the current pods, the restored snapshot\'s job, your --verify-sql checks (exit 6 when one fails)')
     .addOption(new Option('--wait <duration>', 're-run failed checks until they pass or this much time is spent, e.g. 5m').argParser(parseDuration).default(0, 'run once'))
-    .action((flags: VerifyFlags) => verifyAction(flags));
+    .action((flags: VerifyFlags) => verifyAction(flags, deps));
 }

@@ -1,6 +1,6 @@
 /** Turning the common flags (`-f`, `-n`, `--generation`) into a validated spec. */
 import { InvalidArgumentError } from 'commander';
-import { generationTextProblem, GENERATION_RULE } from '../model/generation';
+import { generationTextProblem, GENERATION_RULE } from '../dr/generation';
 import { loadValuesFiles, BUILTIN_EXAMPLE_VALUES, type LoadOptions } from '../model/values';
 import { operatorVersionOf, OPERATOR_RELEASE, OPERATOR_VERSIONS, type OperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
@@ -19,12 +19,6 @@ export function loadInput(files: readonly string[] | undefined, defaults: readon
   const used = files && files.length > 0 ? files : defaults;
   const { spec, notices, failAt } = loadValuesFiles(used, opts);
   return { spec, notices, files: used, failAt };
-}
-
-/** `--generation N` overrides the values files' `disasterRecovery.generation` (and turns DR on). */
-export function withGeneration(spec: StarRocksClusterSpec, generation: number | undefined): StarRocksClusterSpec {
-  if (generation === undefined) return spec;
-  return { ...spec, disasterRecovery: { enabled: true, generation } };
 }
 
 /** The `--generation` flag, with the one generation rule (lib/model/generation.ts). */

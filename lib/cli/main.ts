@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { StarRocksDrError } from '../errors';
 import { projectRoot } from '../project-root';
+import type { CliDeps } from './deps';
 import { drCommand } from './dr-command';
 import { ExitCode, exitCodeFor } from './exit-codes';
 import { simCommand } from './sim-command';
@@ -14,15 +15,15 @@ import { snapshotCommand } from './snapshot-command';
 import { synthCommand } from './synth-command';
 import { demoCommand } from './demo-command';
 
-export function buildProgram(): Command {
+export function buildProgram(deps: CliDeps = {}): Command {
   const program = new Command('starrocks-dr')
     .description('Deploy a StarRocks shared-data cluster to Kubernetes and recover it from a cluster snapshot')
     .version(packageVersion(), '--version', 'print the version of starrocks-dr')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  program.addCommand(synthCommand());
-  program.addCommand(drCommand());
-  program.addCommand(snapshotCommand());
+  program.addCommand(synthCommand(deps));
+  program.addCommand(drCommand(deps));
+  program.addCommand(snapshotCommand(deps));
   program.addCommand(simCommand());
   program.addCommand(demoCommand());
   // addCommand() does not pass settings down: every command reports errors instead of exiting.
@@ -55,9 +56,13 @@ export function errorJson(err: unknown, exitCode: number): Record<string, unknow
   return { error: { code: 'Failed', exitCode, message: (err as Error)?.message ?? String(err) } };
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs the command line `argv`; the exit code. `deps`: what the commands need from outside (tests inject the
+ * simulator's connection: sim/README.md).
+ */
+export async function main(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    await buildProgram(deps).parseAsync([...argv], { from: 'user' });
     return ExitCode.OK;
   } catch (err) {
     const code = (err as { code?: unknown }).code;

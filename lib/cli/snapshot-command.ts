@@ -11,6 +11,7 @@ import type { StarRocksClusterSpec } from '../model/types';
 import type * as Snapshot from '../snapshot';
 import { parseDuration } from './durations';
 import { collect, loadInput } from './inputs';
+import type { CliDeps } from './deps';
 import { addSqlSnapshotCommands } from './snapshot-sql-command';
 
 const lib = () => require('../snapshot') as typeof Snapshot;
@@ -70,11 +71,11 @@ function namespaceOf(flags: SnapshotFlags, spec?: StarRocksClusterSpec): string 
   return flags.namespace ?? spec?.namespace ?? 'default';
 }
 
-async function readSecret(flags: SnapshotFlags, spec?: StarRocksClusterSpec): Promise<{ data: Record<string, string>; name: string } | undefined> {
+async function readSecret(flags: SnapshotFlags, deps: CliDeps, spec?: StarRocksClusterSpec): Promise<{ data: Record<string, string>; name: string } | undefined> {
   if (!flags.s3Secret) return undefined;
   const [ns, name] = flags.s3Secret.includes('/') ? flags.s3Secret.split('/', 2) : [namespaceOf(flags, spec), flags.s3Secret];
   const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
-  const client = KubeClient.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const client = (deps.connect ?? KubeClient.connect)({ kubeconfig: flags.kubeconfig, context: flags.context });
   const secret = (await client.get('Secret', ns, name)) as { data?: Record<string, string>; stringData?: Record<string, string> } | undefined;
   if (!secret) {
     throw new StarRocksDrError('InvalidInput', `Secret ${ns}/${name} does not exist`, {
@@ -87,7 +88,7 @@ async function readSecret(flags: SnapshotFlags, spec?: StarRocksClusterSpec): Pr
   return { data, name: `${ns}/${name}` };
 }
 
-async function accessOf(flags: SnapshotFlags): Promise<{ resolved: Snapshot.ResolvedAccess; spec?: StarRocksClusterSpec }> {
+async function accessOf(flags: SnapshotFlags, deps: CliDeps): Promise<{ resolved: Snapshot.ResolvedAccess; spec?: StarRocksClusterSpec }> {
   const spec = loadSpec(flags);
   let snapshotFile: { text: string; name: string } | undefined;
   if (flags.snapshotFile) {
@@ -97,7 +98,7 @@ async function accessOf(flags: SnapshotFlags): Promise<{ resolved: Snapshot.Reso
       throw new StarRocksDrError('InvalidInput', `cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { field: '--snapshot-file', fix: 'pass a readable cluster_snapshot.yaml' });
     }
   }
-  const secret = await readSecret(flags, spec);
+  const secret = await readSecret(flags, deps, spec);
   const resolved = lib().resolveAccess({
     spec,
     snapshotFile,
@@ -116,8 +117,8 @@ function warn(warnings: readonly string[]): void {
 }
 
 /** `snapshot list`: every snapshot folder of the cluster, newest first, finished or not. */
-export async function listAction(flags: SnapshotFlags): Promise<void> {
-  const { resolved } = await accessOf(flags);
+export async function listAction(flags: SnapshotFlags, deps: CliDeps = {}): Promise<void> {
+  const { resolved } = await accessOf(flags, deps);
   const s = lib();
   const lister = new s.S3Lister(resolved.access);
   try {
@@ -145,16 +146,16 @@ async function resolveChoice(flags: SnapshotFlags, choice: string, access: Snaps
 }
 
 /** `snapshot latest`: the newest finished snapshot's path (text: the path alone, for scripts). */
-export async function latestAction(flags: SnapshotFlags): Promise<void> {
-  const { resolved } = await accessOf(flags);
+export async function latestAction(flags: SnapshotFlags, deps: CliDeps = {}): Promise<void> {
+  const { resolved } = await accessOf(flags, deps);
   const chosen = await resolveChoice(flags, 'latest', resolved.access);
   process.stdout.write(flags.output === 'json' ? `${JSON.stringify(chosen)}\n` : `${chosen.path}\n`);
   warn(chosen.warnings);
 }
 
 /** `snapshot file`: cluster_snapshot.yaml for the chosen snapshot, as a Secret manifest (default) or a plain file. */
-export async function fileAction(flags: FileFlags): Promise<void> {
-  const { resolved, spec } = await accessOf(flags);
+export async function fileAction(flags: FileFlags, deps: CliDeps = {}): Promise<void> {
+  const { resolved, spec } = await accessOf(flags, deps);
   const s = lib();
   const chosen = await resolveChoice(flags, flags.snapshot, resolved.access);
   const text = s.clusterSnapshotYaml({
@@ -187,32 +188,28 @@ export async function fileAction(flags: FileFlags): Promise<void> {
 
 /**
  * `--snapshot <path|name|latest> [--cluster-id]` (synth, dr run): the spec with its cluster_snapshot.yaml pointing
- * at the snapshot. With `pinnedPath` (the status record of the generation names one: its recovery has started) that
- * path, whatever the choice, so a resumed run or a rerun never moves to a newer snapshot; else the choice resolved
- * through the storage volume (and keys) the file names. Prints the path and the warnings.
+ * at the snapshot the pin rule picks (lib/dr/snapshot-pin.ts, through `snapshotForRecovery`): with `pinnedPath` (the
+ * status record of the generation names one: its recovery has started) that path for `latest` or a name; an explicit
+ * path as given; else the choice resolved through the storage volume (and keys) the file names. Prints the path and
+ * the warnings.
  */
 export async function specWithSnapshot(spec: StarRocksClusterSpec, flags: { snapshot: string; clusterId?: string; pinnedPath?: string }): Promise<StarRocksClusterSpec> {
-  if (flags.pinnedPath !== undefined) {
-    if (flags.snapshot !== flags.pinnedPath) {
-      process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${flags.pinnedPath}, pinned in the status record when this generation's recovery started (raise the generation to restore another snapshot)\n`);
-    }
-    return lib().withSnapshotPath(spec, flags.pinnedPath);
-  }
-  const r = await lib().snapshotForRecovery(spec, { choice: flags.snapshot, clusterId: flags.clusterId });
-  const chosen = r.resolved!;
-  process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${r.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === r.path ? '' : `; to reproduce this, pass --snapshot ${r.path}`}\n`);
+  const r = await lib().snapshotForRecovery(spec, { choice: flags.snapshot, clusterId: flags.clusterId, pinnedPath: flags.pinnedPath });
+  if (r.notice) process.stderr.write(`notice: --snapshot ${r.notice}\n`);
+  const chosen = r.resolved;
+  if (chosen) process.stderr.write(`notice: --snapshot ${flags.snapshot}: ${r.path} (${chosen.time}, cluster ${chosen.clusterId})${flags.snapshot === r.path ? '' : `; to reproduce this, pass --snapshot ${r.path}`}\n`);
   warn(r.warnings);
   return r.spec;
 }
 
-export function snapshotCommand(): Command {
+export function snapshotCommand(deps: CliDeps = {}): Command {
   const cmd = new Command('snapshot').description('find the cluster snapshots of a storage volume in S3 and write cluster_snapshot.yaml for one; turn automated snapshots on or off and check them over SQL');
   withAccessOptions(cmd.command('list'))
     .description('list the snapshot folders of the cluster, newest first (unfinished ones marked)')
-    .action((flags: SnapshotFlags) => listAction(flags));
+    .action((flags: SnapshotFlags) => listAction(flags, deps));
   withAccessOptions(cmd.command('latest'))
     .description('print the path of the newest finished snapshot')
-    .action((flags: SnapshotFlags) => latestAction(flags));
+    .action((flags: SnapshotFlags) => latestAction(flags, deps));
   withAccessOptions(cmd.command('file'), true)
     .description('write cluster_snapshot.yaml for a snapshot, as a Kubernetes Secret manifest (default) or a plain file')
     .option('--snapshot <path|name|latest>', 'which snapshot: latest, a name (automated_cluster_snapshot_<ms>) or a full s3:// path', 'latest')
@@ -226,7 +223,7 @@ export function snapshotCommand(): Command {
         'instance-profile',
       ]),
     )
-    .action((flags: FileFlags) => fileAction(flags));
-  addSqlSnapshotCommands(cmd);
+    .action((flags: FileFlags) => fileAction(flags, deps));
+  addSqlSnapshotCommands(cmd, deps);
   return cmd;
 }

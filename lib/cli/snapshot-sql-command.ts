@@ -11,6 +11,7 @@ import type { RecoverabilityStatus, SnapshotJob, StoreCheck } from '../sql/snaps
 import { parseDuration } from './durations';
 import { collect, parseOperatorVersionFlag } from './inputs';
 import { kubeClientFor, openSqlSession, table, withReachOptions, type ReachCliFlags } from './sql-options';
+import type { CliDeps } from './deps';
 
 export interface SqlSnapshotFlags extends ReachCliFlags {
   values?: string[];
@@ -45,13 +46,13 @@ function withClusterOptions(cmd: Command): Command {
   );
 }
 
-async function withSession<T>(flags: SqlSnapshotFlags, work: (session: SqlSession, spec: StarRocksClusterSpec, namespace: string) => Promise<T>): Promise<T> {
+async function withSession<T>(flags: SqlSnapshotFlags, deps: CliDeps, work: (session: SqlSession, spec: StarRocksClusterSpec, namespace: string) => Promise<T>): Promise<T> {
   const { loadInput } = require('./inputs') as typeof import('./inputs');
   const { namespaceOf } = require('../dr/plan') as typeof import('../dr/plan');
   const input = loadInput(flags.values, undefined, { operatorVersion: flags.operatorVersion });
   for (const n of input.notices) process.stderr.write(`notice: ${n}\n`);
   const namespace = namespaceOf(input.spec, flags.namespace);
-  const session = await openSqlSession(kubeClientFor(flags), input.spec, namespace, flags);
+  const session = await openSqlSession(kubeClientFor(flags, false, deps), input.spec, namespace, flags);
   try {
     return await work(session, input.spec, namespace);
   } finally {
@@ -80,14 +81,14 @@ async function admin(session: SqlSession, sql: string, alreadyText: string): Pro
   }
 }
 
-export async function enableAction(flags: EnableFlags): Promise<void> {
+export async function enableAction(flags: EnableFlags, deps: CliDeps = {}): Promise<void> {
   const S = require('../sql/statements') as typeof import('../sql/statements');
   let seconds: number | undefined;
   if (flags.interval !== undefined) {
     seconds = Math.round(flags.interval / 1000);
     if (seconds < 1) throw new StarRocksDrError('InvalidInput', 'must be at least 1s', { field: '--interval', fix: 'pass e.g. --interval 10m' });
   }
-  await withSession(flags, async (session) => {
+  await withSession(flags, deps, async (session) => {
     if (seconds !== undefined) await session.query(S.setFrontendConfig(S.INTERVAL_CONFIG, String(seconds)));
     const alreadyOn = await admin(session, S.snapshotOn(flags.storageVolume), 'has been turn on');
     const interval = await intervalSeconds(session);
@@ -104,7 +105,7 @@ export async function enableAction(flags: EnableFlags): Promise<void> {
   });
 }
 
-export async function disableAction(flags: SqlSnapshotFlags & { yes?: boolean }): Promise<void> {
+export async function disableAction(flags: SqlSnapshotFlags & { yes?: boolean }, deps: CliDeps = {}): Promise<void> {
   const S = require('../sql/statements') as typeof import('../sql/statements');
   if (!flags.yes) {
     throw new StarRocksDrError('Refused', 'ADMIN SET AUTOMATED CLUSTER SNAPSHOT OFF deletes every finished automated snapshot from the object store (ClusterSnapshotMgr.setAutomatedSnapshotOff), so the cluster is no longer recoverable from one', {
@@ -112,7 +113,7 @@ export async function disableAction(flags: SqlSnapshotFlags & { yes?: boolean })
       fix: 'copy the snapshot you want to keep out of the storage volume first, then pass --yes',
     });
   }
-  await withSession(flags, async (session) => {
+  await withSession(flags, deps, async (session) => {
     const alreadyOff = await admin(session, S.SNAPSHOT_OFF, 'has not been turn on');
     if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ enabled: false, alreadyOff, target: session.target })}\n`);
     else process.stdout.write(alreadyOff ? 'Automated cluster snapshots were already off\n' : 'Automated cluster snapshots off; StarRocks deletes the finished ones from the object store\n');
@@ -128,10 +129,10 @@ function printJobs(jobs: readonly SnapshotJob[]): string {
   );
 }
 
-export async function jobsAction(flags: SqlSnapshotFlags): Promise<void> {
+export async function jobsAction(flags: SqlSnapshotFlags, deps: CliDeps = {}): Promise<void> {
   const S = require('../sql/statements') as typeof import('../sql/statements');
   const { parseJobs } = require('../sql/snapshot-status') as typeof import('../sql/snapshot-status');
-  await withSession(flags, async (session) => {
+  await withSession(flags, deps, async (session) => {
     const jobs = parseJobs(await session.query(S.SNAPSHOT_JOBS, { idempotent: true }));
     if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ jobs })}\n`);
     else process.stdout.write(`${jobs.length ? printJobs(jobs) : 'No cluster snapshot jobs (automated snapshots were never turned on, or the FE keeps none)'}\n`);
@@ -139,7 +140,7 @@ export async function jobsAction(flags: SqlSnapshotFlags): Promise<void> {
 }
 
 /** Lists the store where information_schema says the newest snapshot is, with the values' (or flags') S3 access. */
-async function storeCheck(flags: StatusFlags, spec: StarRocksClusterSpec, namespace: string, storagePath: string | undefined): Promise<StoreCheck> {
+async function storeCheck(flags: StatusFlags, deps: CliDeps, spec: StarRocksClusterSpec, namespace: string, storagePath: string | undefined): Promise<StoreCheck> {
   if (!flags.storeCheck) return { checked: false, why: '--no-store-check' };
   if (!storagePath) return { checked: false, why: 'information_schema.cluster_snapshots reports no STORAGE_PATH' };
   const s = require('../snapshot') as typeof import('../snapshot');
@@ -149,7 +150,7 @@ async function storeCheck(flags: StatusFlags, spec: StarRocksClusterSpec, namesp
   if (flags.s3Secret) {
     const { parseSecretRef } = require('../sql/reach') as typeof import('../sql/reach');
     const ref = parseSecretRef(flags.s3Secret, namespace);
-    const obj = (await kubeClientFor(flags, true)!.get('Secret', ref.namespace, ref.name)) as { data?: Record<string, string> } | undefined;
+    const obj = (await kubeClientFor(flags, true, deps)!.get('Secret', ref.namespace, ref.name)) as { data?: Record<string, string> } | undefined;
     if (!obj) throw new StarRocksDrError('InvalidInput', `Secret ${ref.namespace}/${ref.name} does not exist`, { field: '--s3-secret', fix: 'name an existing Secret with the S3 keys' });
     secret = { data: Object.fromEntries(Object.entries(obj.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])), name: `${ref.namespace}/${ref.name}` };
   }
@@ -163,14 +164,14 @@ async function storeCheck(flags: StatusFlags, spec: StarRocksClusterSpec, namesp
   }
 }
 
-export async function statusAction(flags: StatusFlags): Promise<void> {
+export async function statusAction(flags: StatusFlags, deps: CliDeps = {}): Promise<void> {
   const S = require('../sql/statements') as typeof import('../sql/statements');
   const st = require('../sql/snapshot-status') as typeof import('../sql/snapshot-status');
-  const status = await withSession(flags, async (session, spec, namespace) => {
+  const status = await withSession(flags, deps, async (session, spec, namespace) => {
     const jobs = st.parseJobs(await session.query(S.SNAPSHOT_JOBS, { idempotent: true }));
     const snapshots = st.parseSnapshots(await session.query(S.SNAPSHOTS, { idempotent: true }));
     const interval = await intervalSeconds(session);
-    const store = await storeCheck(flags, spec, namespace, snapshots[0]?.storagePath);
+    const store = await storeCheck(flags, deps, spec, namespace, snapshots[0]?.storagePath);
     return st.assessRecoverability({ jobs, snapshots, intervalMs: interval === undefined ? undefined : interval * 1000, maxAgeMs: flags.maxAge, now: Date.now(), store });
   });
   printStatus(flags, status);
@@ -197,19 +198,19 @@ function printStatus(flags: StatusFlags, s: RecoverabilityStatus): void {
 }
 
 /** Adds enable, disable, jobs and status to the `snapshot` command. */
-export function addSqlSnapshotCommands(cmd: Command): void {
+export function addSqlSnapshotCommands(cmd: Command, deps: CliDeps = {}): void {
   withClusterOptions(cmd.command('enable'))
     .description('turn automated cluster snapshots on (ADMIN SET AUTOMATED CLUSTER SNAPSHOT ON STORAGE VOLUME ...), optionally setting the interval')
     .option('--storage-volume <name>', 'the storage volume the snapshots go to', 'builtin_storage_volume')
     .addOption(new Option('--interval <duration>', 'automated_cluster_snapshot_interval_seconds, e.g. 10m (set until the FE restarts: keep it in the FE config too)').argParser(parseDuration))
-    .action((flags: EnableFlags) => enableAction(flags));
+    .action((flags: EnableFlags) => enableAction(flags, deps));
   withClusterOptions(cmd.command('disable'))
     .description('turn automated cluster snapshots off (StarRocks then deletes the finished ones from the store: needs --yes)')
     .option('--yes', 'turn them off although StarRocks deletes the finished snapshots')
-    .action((flags: SqlSnapshotFlags & { yes?: boolean }) => disableAction(flags));
+    .action((flags: SqlSnapshotFlags & { yes?: boolean }) => disableAction(flags, deps));
   withClusterOptions(cmd.command('jobs'))
     .description('list information_schema.cluster_snapshot_jobs, newest first')
-    .action((flags: SqlSnapshotFlags) => jobsAction(flags));
+    .action((flags: SqlSnapshotFlags) => jobsAction(flags, deps));
   withClusterOptions(cmd.command('status'))
     .description('is the cluster recoverable now? the newest finished snapshot against the interval, failed jobs, and the object store (exit 6 when not)')
     .addOption(new Option('--max-age <duration>', 'the newest finished snapshot may be this old (default: twice automated_cluster_snapshot_interval_seconds)').argParser(parseDuration))
@@ -218,5 +219,5 @@ export function addSqlSnapshotCommands(cmd: Command): void {
     .option('--endpoint <endpoint>', 'aws.s3.endpoint for the store check (overrides the values)')
     .option('--region <region>', 'aws.s3.region for the store check (overrides the values)')
     .option('--path-style', 'path-style addressing for the store check')
-    .action((flags: StatusFlags) => statusAction(flags));
+    .action((flags: StatusFlags) => statusAction(flags, deps));
 }

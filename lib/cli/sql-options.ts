@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import type { KubeClient } from '../kube/client';
 import type { StarRocksClusterSpec } from '../model/types';
 import type { SqlSession } from '../sql/connection';
+import type { CliDeps } from './deps';
 import { parseDuration } from './durations';
 
 export interface ReachCliFlags {
@@ -28,10 +29,10 @@ export function withReachOptions(cmd: Command): Command {
 }
 
 /** The Kubernetes client, when the flags need one (a port-forward, a Secret, or `always`). */
-export function kubeClientFor(flags: ReachCliFlags, always = false): KubeClient | undefined {
+export function kubeClientFor(flags: ReachCliFlags, always = false, deps: CliDeps = {}): KubeClient | undefined {
   if (!always && flags.feAddress && !flags.passwordSecret) return undefined;
   const { KubeClient: Client } = require('../kube/client') as typeof import('../kube/client');
-  return Client.connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+  return (deps.connect ?? Client.connect)({ kubeconfig: flags.kubeconfig, context: flags.context });
 }
 
 export async function openSqlSession(client: KubeClient | undefined, spec: StarRocksClusterSpec, namespace: string, flags: ReachCliFlags): Promise<SqlSession> {

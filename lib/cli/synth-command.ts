@@ -15,12 +15,13 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
-import { renderCluster } from '../render/cluster';
 import { namespaceOf } from '../dr/plan';
 import { addGitOpsAnnotations, kustomizationYaml, KUSTOMIZATION_FILE, nextForm, objectFileName, removeStaleFiles, renderOperatorResources, type GitOpsEngine } from '../gitops';
-import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client';
-import { validateForRoute } from '../dr/preflight';
+import { validateForRoute, type RouteValidation } from '../dr/preflight';
+import { componentResourceName } from '../render/names';
+import type { CliDeps } from './deps';
 import { StarRocksDrError } from '../errors';
 import type { DrPhaseForm, OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { collect, loadInput, parseOperatorVersionFlag, parseGeneration } from './inputs';
@@ -142,43 +143,44 @@ export function synthToDir(spec: StarRocksClusterSpec, opts: SynthOptions): stri
 }
 
 /** A client for `--dr-phase auto` (loaded on demand: only auto talks to a cluster). */
-function connect(conn: { kubeconfig?: string; context?: string }): KubeClient {
+function connect(conn: { kubeconfig?: string; context?: string }, deps: CliDeps): KubeClient {
   const { KubeClient } = require('../kube/client') as typeof import('../kube/client');
-  return KubeClient.connect({ kubeconfig: conn.kubeconfig, context: conn.context });
+  return (deps.connect ?? KubeClient.connect)({ kubeconfig: conn.kubeconfig, context: conn.context });
 }
 
 /** The snapshot path the record pins for the spec's generation, if its recovery has started (read only). */
-function readPinnedSnapshotPath(client: KubeClient, spec: StarRocksClusterSpec, namespace: string | undefined): Promise<string | undefined> {
-  const records = require('../dr/status-record') as typeof import('../dr/status-record');
-  return records.readPinnedSnapshotPath(client, spec.name, namespaceOf(spec, namespace), spec.disasterRecovery?.generation);
+async function readPinnedSnapshotPath(client: KubeClient, spec: StarRocksClusterSpec, namespace: string | undefined): Promise<string | undefined> {
+  const { readRecord } = require('../dr/status-record') as typeof import('../dr/status-record');
+  const { pinnedSnapshotPath } = require('../dr/snapshot-pin') as typeof import('../dr/snapshot-pin');
+  return pinnedSnapshotPath(await readRecord(client, spec.name, namespaceOf(spec, namespace)), spec.disasterRecovery?.generation);
 }
 
-/** `--dr-phase auto`: the form that comes next for the recorded status of the cluster. */
+/** `--dr-phase auto`: the form that comes next for the recorded status of the cluster (what `checked` validated). */
 export async function autoForm(
-  spec: StarRocksClusterSpec,
-  conn: { kubeconfig?: string; context?: string; namespace?: string; client?: KubeClient; forceRestore?: boolean },
+  checked: RouteValidation,
+  conn: { kubeconfig?: string; context?: string; client?: KubeClient; forceRestore?: boolean },
+  deps: CliDeps = {},
 ): Promise<{ form: DrPhaseForm; reason: string }> {
   // Loaded on demand: only --dr-phase auto talks to a cluster. It only reads (no lease: it changes nothing).
-  const { readRecord } = require('../dr/status-record') as typeof import('../dr/status-record');
-  const { liveIdentity } = require('../dr/guard') as typeof import('../dr/guard');
-  const client = conn.client ?? connect(conn);
-  const namespace = namespaceOf(spec, conn.namespace);
-  const record = await readRecord(client, spec.name, namespace);
-  const feStatefulSet = (await client.get('StatefulSet', namespace, `${spec.name}-fe`)) as V1StatefulSet | undefined;
-  const pvcs = (await client.list('PersistentVolumeClaim', namespace)).items as V1PersistentVolumeClaim[];
+  const { observe, observedIdentity } = require('../dr/observe') as typeof import('../dr/observe');
+  const { spec } = checked;
+  const client = conn.client ?? connect(conn, deps);
+  const { namespace } = checked.rendered;
+  const seen = await observe(client, spec.name, namespace);
   // Which claims hold the FE metadata: the live StatefulSet's templates, else the ones the tree would create (as dr run).
-  const claims = feStatefulSet ?? (renderCluster(spec, { namespace }).find((o) => o.kind === 'StatefulSet' && o.metadata.name === `${spec.name}-fe`) as V1StatefulSet | undefined);
+  const feName = componentResourceName(spec.name, 'fe');
+  const renderedFe = checked.rendered.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === feName) as V1StatefulSet | undefined;
   const dr = spec.disasterRecovery;
   const next = nextForm({
     enabled: dr?.enabled ?? false,
     generation: dr?.generation,
-    recorded: record?.status,
-    live: { cluster: spec.name, record, feStatefulSet, identity: liveIdentity(claims, pvcs), force: !!conn.forceRestore },
+    recorded: seen.record?.status,
+    live: { cluster: spec.name, record: seen.record, feStatefulSet: seen.feStatefulSet, identity: observedIdentity(seen, renderedFe), force: !!conn.forceRestore },
   });
   if (next.form === 'restore') {
     // What only the cluster holds: a snapshot file in an existing ConfigMap/Secret is checked as dr run checks it.
     const { planRecoveryLive } = require('../dr/plan') as typeof import('../dr/plan');
-    await planRecoveryLive(client, spec, conn.namespace);
+    await planRecoveryLive(client, checked);
   }
   return next;
 }
@@ -201,7 +203,7 @@ interface SynthFlags {
   clusterId?: string;
 }
 
-export function synthCommand(): Command {
+export function synthCommand(deps: CliDeps = {}): Command {
   return new Command('synth')
     .description('render the cluster from kube-starrocks values files into Kubernetes manifests')
     .option('-f, --values <file>', 'a kube-starrocks values file; repeat to merge like helm -f a -f b (default: the built-in reference example)', collect)
@@ -234,11 +236,13 @@ export function synthCommand(): Command {
       });
       // With --snapshot only: lists the storage volume (lib/snapshot and the AWS SDK load then). With --dr-phase auto
       // the cluster is read first: a generation whose recovery started keeps the path pinned in its record.
-      const client = flags.drPhase === 'auto' && flags.target !== 'operator' ? connect(flags) : undefined;
+      const client = flags.drPhase === 'auto' && flags.target !== 'operator' ? connect(flags, deps) : undefined;
       const pinnedPath = flags.snapshot && client ? await readPinnedSnapshotPath(client, checked.spec, flags.namespace) : undefined;
-      const spec = flags.snapshot
-        ? await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId, pinnedPath })
-        : checked.spec;
+      // --snapshot points the values at another snapshot: a new spec, checked again (the pin rule: snapshot-pin.ts).
+      const final = flags.snapshot
+        ? validateForRoute(await (require('./snapshot-command') as typeof import('./snapshot-command')).specWithSnapshot(checked.spec, { snapshot: flags.snapshot, clusterId: flags.clusterId, pinnedPath }), { form: flags.target === 'operator' ? 'full' : flags.drPhase, namespace: flags.namespace, failAt: input.failAt })
+        : checked;
+      const spec = final.spec;
       // Notices (operator values ignored) and warnings (S3 keys in a ConfigMap, ...) as every command prints them.
       for (const n of input.notices) process.stderr.write(`notice: ${n}\n`);
       for (const w of checked.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -247,7 +251,7 @@ export function synthCommand(): Command {
         process.stderr.write('notice: --dr-phase is ignored with --target operator: the operator runs the recovery from spec.disasterRecovery\n');
         form = 'full';
       } else if (flags.drPhase === 'auto') {
-        const next = await autoForm(spec, { ...flags, client });
+        const next = await autoForm(final, { ...flags, client }, deps);
         process.stderr.write(`notice: --dr-phase auto: ${next.form} form (${next.reason})\n`);
         form = next.form;
       } else form = flags.drPhase;

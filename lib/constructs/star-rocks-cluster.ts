@@ -9,7 +9,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validateForRoute } from '../dr/preflight';
-import { StarRocksDrError } from '../errors';
 import type { ComponentKind, DrPhaseForm, OperatorVersion, StarRocksClusterSpec } from '../model/types';
 import { renderCluster, DEFAULT_NAMESPACE } from '../render/cluster';
 import { restoreForm } from '../render/restore';
@@ -64,7 +63,8 @@ export class StarRocksCluster extends Construct {
     // The checks rendered this spec already (for the object sizes); render once unless the objects would differ.
     const same = props.operatorVersion === undefined && props.generation === undefined && checked.rendered.namespace === this.namespace;
     const full = same ? checked.rendered.objects : renderCluster(spec, { namespace: this.namespace });
-    this.rendered = props.form === 'restore' ? restoreForm(full, spec, restoreGeneration(props)) : full;
+    // The restore form's generation is the one the checks parsed (lib/dr/generation.ts), from the prop or the spec.
+    this.rendered = props.form === 'restore' ? restoreForm(full, spec, checked.preflight!.generation) : full;
     this.objects = this.rendered.map((obj) => {
       const key = objectKey(obj.kind, obj.metadata.name);
       const apiObject = new ApiObject(this, key, obj); // ApiObject copies on toJson(); it never mutates its props
@@ -117,17 +117,6 @@ export class StarRocksCluster extends Construct {
   public get beStatefulSet(): ApiObject | undefined {
     return this.statefulSet('be');
   }
-}
-
-function restoreGeneration(props: StarRocksClusterProps): number {
-  const generation = props.generation ?? props.spec.disasterRecovery?.generation;
-  if (generation === undefined || !Number.isSafeInteger(generation) || generation < 1) {
-    throw new StarRocksDrError('InvalidInput', 'the restore form needs a recovery generation', {
-      field: 'disasterRecovery.generation',
-      fix: 'set disasterRecovery.generation (a positive integer) or pass --generation',
-    });
-  }
-  return generation;
 }
 
 function objectKey(kind: string, name: string): string {

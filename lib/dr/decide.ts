@@ -20,6 +20,7 @@
  */
 import type { CoreV1Event, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
+import { compareGeneration, generationWentDown } from './generation';
 import { explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf, restoreStartedAt } from './readiness';
 import {
   DrConditionType,
@@ -58,19 +59,10 @@ const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
 export function decide(input: DecideInput): Decision {
   const { generation, recorded, now } = input;
-  if (recorded && recorded.observedGeneration > generation) {
-    return {
-      status: recorded,
-      action: 'none',
-      error: new StarRocksDrError(
-        'GenerationWentDown',
-        `generation ${generation} is lower than the recorded generation ${recorded.observedGeneration}`,
-        { field: 'disasterRecovery.generation', fix: `set generation to ${recorded.observedGeneration} to keep the finished recovery, or to ${recorded.observedGeneration + 1} to run a new one` },
-      ),
-    };
-  }
+  const step = compareGeneration(generation, recorded?.observedGeneration);
+  if (step === 'lower') return { status: recorded!, action: 'none', error: generationWentDown(generation, recorded!.observedGeneration, 'disasterRecovery.generation') };
   const started = () => restoreStartedAt(input.feStatefulSet, input.fePods, generation) ?? unix(now);
-  const status = !recorded || generation > recorded.observedGeneration ? newStatus(generation, started()) : recorded;
+  const status = step === 'first' || step === 'newer' ? newStatus(generation, started()) : recorded!;
   const inRestoreForm = isRestoreFormOf(input.feStatefulSet, generation);
 
   switch (status.phase) {

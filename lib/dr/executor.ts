@@ -1,6 +1,13 @@
 /**
- * The executor: drives one disaster recovery against a live API by repeating observe ─▶ decide ─▶ record ─▶ act.
- * All decisions are `decide`'s (decide.ts); this file only has effects: read, apply, watch, record.
+ * The executor: drives one disaster recovery by repeating observe ─▶ decide ─▶ record ─▶ act. Every decision is a
+ * pure rule (decide.ts, policy.ts, guard.ts); this file connects them to the cluster, in two halves, as
+ * pulumi-kubernetes builds its awaiters (provider/pkg/await/statefulset.go: `Await` connects, `await` reads channels):
+ *
+ * - `runRecovery` connects: holds the cluster's Lease, observes the cluster once (observe.ts), and hands
+ *   `executeRecovery` the live watches (watch.ts) and the effects (`liveEffects`: apply, record write, lease);
+ * - `executeRecovery` is the state machine: it reads views from the streams it is given and acts only through the
+ *   `RecoveryEffects` interface, one effect per pass (as CloudNativePG's reconciler: a pure status part, then one
+ *   action). Tests drive it with recorded event streams and fake effects, no API server (test/dr/).
  *
  * Crash safety: the status is recorded before each action and every step is derived from what the cluster shows,
  * so a run killed at any point resumes on rerun with the same `startTimestamp`, and a finished generation is not
@@ -11,17 +18,35 @@
  * - `observe` (`dr wait`, GitOps): a GitOps engine applies the forms; this records the status as the cluster moves
  *   and returns once the FE of the generation is restored.
  */
-import type { CoreV1Event, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { KubeClient, type KObject } from '../kube/client';
-import { waitUntil } from '../kube/wait';
-import { decide, type Decision } from './decide';
-import { guard, liveIdentity, mergeIdentity } from './guard';
+import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import type { KObject, KubeClient } from '../kube/client';
+import type { Timers } from '../kube/timers';
+import { nextView, timeoutError, type AwaitOptions } from '../kube/wait';
+import { componentResourceName, leaseName, statusRecordName } from '../render/names';
 import { interruptedError, StarRocksDrError } from '../errors';
-import { acquireLease, CLIENT_GO_TIMINGS, holderIdentity, leaseName, minTimeToActMs, timeToActError, type HeldLease, type LeaseTimings } from './lease';
-import { afterActing, applyBeforeWaiting, applyLimitError, feWaitEnds, fullFormOwnedError, restoreFieldOwners, rolledOut } from './policy';
-import { describeFe, explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf } from './readiness';
+import { decide, type Decision } from './decide';
+import { isOfGeneration, nextGeneration } from './generation';
+import { guard } from './guard';
+import { acquireLease, CLIENT_GO_TIMINGS, holderIdentity, minTimeToActMs, timeToActError, type LeaseTimings } from './lease';
+import { observe, observedIdentity, type Observation } from './observe';
+import {
+  afterActing,
+  applyBeforeWaiting,
+  applyLimitError,
+  feWaitEnds,
+  fullFormOwnedError,
+  heldForFeRollout,
+  needsSending,
+  newerStatefulSet,
+  notRolledOut,
+  restoreFieldOwners,
+  worthRecording,
+} from './policy';
+import { describeFe, explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf, restoreStartedAt } from './readiness';
+import { mergeIdentity, namesPvcs, NO_IDENTITY, sameIdentity, type RecordIdentity } from './record-identity';
 import type { DisasterRecoveryStatus } from './status';
-import { NO_IDENTITY, RecordConflict, RecordGone, readRecord, statusRecordName, writeRecord, type RecordIdentity, type RecoveryRecord } from './status-record';
+import { RecordConflict, RecordGone, readRecord, writeRecord, type RecoveryRecord } from './status-record';
+import { liveClusterWatch, type ClusterWatch, type FeView } from './watch';
 
 /** The field manager that applies both forms of every object, so the full form removes the restore-only fields. */
 export const FIELD_MANAGER = 'starrocks-dr';
@@ -49,8 +74,8 @@ export type ProgressEvent =
   | { readonly type: 'notice'; readonly message: string }
   | { readonly type: 'warning'; readonly message: string };
 
-export interface ExecutorOptions {
-  readonly client: KubeClient;
+/** How a recovery runs, whatever it runs against. */
+export interface RecoveryOptions {
   readonly mode?: 'apply' | 'observe';
   /** Longest wait for the restoring FE (and, in apply mode, for the full rollout). @default 30 minutes */
   readonly timeoutMs?: number;
@@ -61,13 +86,17 @@ export interface ExecutorOptions {
    * program applies it as typed resources). @default - go on and apply the full form (apply mode)
    */
   readonly stopAt?: 'done';
-  /** The time recorded in the status. @default the client's clock (`KubeClient.timers`) */
+  /** The time recorded in the status. @default the clock the run waits on */
   readonly clock?: () => Date;
   readonly onProgress?: (event: ProgressEvent) => void;
-  /** Abort (Ctrl-C): the run stops, hands the lease back and fails with `Interrupted`. */
+  /** Abort (Ctrl-C, a lost lease): the run stops acting. */
   readonly signal?: AbortSignal;
   /** Restore even where the guard refuses (no record on a live cluster, a record of another cluster). */
   readonly force?: boolean;
+}
+
+export interface ExecutorOptions extends RecoveryOptions {
+  readonly client: KubeClient;
   /** `holderIdentity` of the cluster's Lease. @default `dr run|dr wait@<host>/pid-<pid>/<random>` */
   readonly holder?: string;
   /** Lease timings. @default client-go's (15 s lease, 10 s renew deadline, 2 s retry) */
@@ -79,12 +108,37 @@ export interface ExecutorOptions {
   readonly onLeaseHeld?: (releaseNow: (boundMs: number) => Promise<void>) => void;
 }
 
-export function feStatefulSetName(cluster: string): string {
-  return `${cluster}-fe`;
+/** Everything a recovery changes, behind one small interface: the live one talks to the API (`liveEffects`). */
+export interface RecoveryEffects {
+  /** Prove the lease is still this run's (renew now); throws when it is not. Called before each apply. */
+  confirmLease(): Promise<void>;
+  /** Server-side apply one object as `FIELD_MANAGER`; the object as the API server returned it. */
+  apply(obj: KObject): Promise<KObject>;
+  /** The record as the cluster holds it now. */
+  readRecord(): Promise<RecoveryRecord | undefined>;
+  /** Write the record as a compare-and-swap on `previous` (status-record.ts): `RecordConflict`, `RecordGone`. */
+  writeRecord(status: DisasterRecoveryStatus, identity: RecordIdentity, previous: RecoveryRecord | undefined): Promise<RecoveryRecord>;
+  /** The namespace's PVCs (a `done` names the FE metadata PVCs it restored into). */
+  listPvcs(): Promise<readonly V1PersistentVolumeClaim[]>;
 }
 
-export function fePodSelector(cluster: string): string {
-  return `app.kubernetes.io/component=fe,app.starrocks.ownerreference/name=${cluster}-fe`;
+/** What `executeRecovery` reads from and acts through. */
+export interface RecoveryIo {
+  readonly effects: RecoveryEffects;
+  readonly watch: ClusterWatch;
+  /** The clock of every wait and deadline. */
+  readonly timers: Timers;
+}
+
+/** The effects of a run against the API, holding `lease`. */
+export function liveEffects(client: KubeClient, plan: Pick<RecoveryPlan, 'cluster' | 'namespace'>, lease: { confirm(): Promise<void> }): RecoveryEffects {
+  return {
+    confirmLease: () => lease.confirm(),
+    apply: (obj) => client.apply(obj, FIELD_MANAGER),
+    readRecord: () => readRecord(client, plan.cluster, plan.namespace),
+    writeRecord: (status, identity, previous) => writeRecord(client, plan.cluster, plan.namespace, status, identity, previous),
+    listPvcs: async () => (await client.list('PersistentVolumeClaim', plan.namespace)).items as V1PersistentVolumeClaim[],
+  };
 }
 
 /** The recorded status of a cluster, or undefined when no recovery was ever recorded. */
@@ -98,13 +152,14 @@ export async function readStatus(client: KubeClient, cluster: string, namespace:
  * hangs past `timeoutMs` (the lease wait counts against it too).
  */
 export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Promise<DisasterRecoveryStatus> {
-  const { timers } = opts.client;
+  const { client } = opts;
+  const { timers } = client;
   const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
   const deadline = timers.now() + timeoutMs;
   const mode = opts.mode ?? 'apply';
   const timings = opts.leaseTimings ?? CLIENT_GO_TIMINGS;
   const lease = await acquireLease({
-    client: opts.client,
+    client,
     cluster: plan.cluster,
     namespace: plan.namespace,
     identity: opts.holder ?? holderIdentity(mode === 'apply' ? 'dr run' : 'dr wait'),
@@ -120,7 +175,10 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
     const left = deadline - timers.now();
     const need = minTimeToActMs(timings, timeoutMs);
     if (left < need) throw timeToActError(`Lease/${leaseName(plan.cluster)}`, left, need, lease.waitedFor);
-    return await recoverHoldingLease(plan, { ...opts, signal }, lease, deadline);
+    // Read everything fresh now that the lease is ours: a run that waited for it sees what the other run left.
+    const start = await observe(client, plan.cluster, plan.namespace);
+    const io: RecoveryIo = { effects: liveEffects(client, plan, lease), watch: liveClusterWatch(client, plan.cluster, plan.namespace), timers };
+    return await executeRecovery(plan, start, io, { ...opts, signal, timeoutMs: Math.max(1, deadline - timers.now()) });
   } catch (err) {
     if (lease.lost.aborted) throw lease.lost.reason;
     if (opts.signal?.aborted) throw interruptedError();
@@ -130,186 +188,300 @@ export async function runRecovery(plan: RecoveryPlan, opts: ExecutorOptions): Pr
   }
 }
 
-async function recoverHoldingLease(plan: RecoveryPlan, opts: ExecutorOptions, lease: HeldLease, deadline: number): Promise<DisasterRecoveryStatus> {
-  const { client } = opts;
-  const mode = opts.mode ?? 'apply';
-  const clock = opts.clock ?? (() => new Date(client.timers.now()));
-  const remaining = () => Math.max(1, deadline - client.timers.now());
-  const emit = opts.onProgress ?? (() => undefined);
-  const { cluster, namespace, generation } = plan;
-  const stsName = feStatefulSetName(cluster);
-  const observePvcs = async () => (await client.list('PersistentVolumeClaim', namespace)).items as V1PersistentVolumeClaim[];
-
-  // Read everything fresh now that the lease is ours: a run that waited for it sees what the other run left.
-  let record: RecoveryRecord | undefined = await readRecord(client, cluster, namespace);
-  let sts = (await client.get('StatefulSet', namespace, stsName)) as V1StatefulSet | undefined;
-  // No FE StatefulSet, no FE pods that matter: decide() reads pods only through the StatefulSet.
-  let pods = sts ? ((await client.list('Pod', namespace, fePodSelector(cluster))).items as V1Pod[]) : [];
-  // FE metadata PVCs: to compare with a record that names them, or, with no record and no FE StatefulSet, to see
-  // whether a torn-down cluster left its metadata behind (guard.ts).
-  let pvcs = (record && Object.keys(record.identity.feMetaPvcUids).length > 0) || (!record && !sts) ? await observePvcs() : [];
-  // Which claims hold the FE metadata: the live StatefulSet's templates, else the ones this run would create.
-  const renderedFe = plan.fullObjects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === stsName) as V1StatefulSet | undefined;
-  const liveIdentityNow = () => liveIdentity(sts ?? renderedFe, pvcs, plan.snapshotPath);
-
-  const verdict = guard({ cluster, generation, recorded: record, feStatefulSet: sts, live: liveIdentityNow(), force: !!opts.force });
-  for (const message of verdict.warnings) emit({ type: 'warning', message });
-  // A forced restart: decide() sees no record and starts the generation over; the record is still replaced, not recreated.
-  let recorded: DisasterRecoveryStatus | undefined = verdict.go === 'restart' ? undefined : record?.status;
-  let identity: RecordIdentity = verdict.go === 'restart' ? liveIdentityNow() : mergeIdentity(record?.identity ?? NO_IDENTITY, liveIdentityNow());
-  // Say what the record and the cluster show before anything changes: a resumed run continues the recorded clock.
-  if (recorded?.observedGeneration === generation) {
-    emit({ type: 'status', status: recorded });
-    if (recorded.phase === 'done') emit({ type: 'notice', message: finishedNotice(recorded) });
-  }
-  emit({ type: 'waiting', message: describeFe(sts, pods, generation) });
-
-  /** What this run changed, for an error met afterwards (policy.ts `afterActing`). */
-  const acted: string[] = [];
-  /** Record `status` as a compare-and-swap on the version read; false when someone else wrote first (re-read, re-decide). */
-  const writeStatus = async (status: DisasterRecoveryStatus): Promise<boolean> => {
-    // Writing the record is acting too: not once the lease is lost (a run woken from a pause handles the watch events
-    // it missed only after its renewal deadline has fired) or the run was interrupted.
-    if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
-    // A finished recovery names the PVCs it restored into, on every path that records it (a rerun that finds the FE
-    // Ready, a run that took the lease over): list them now if this run has not seen them yet.
-    if (status.phase === 'done' && Object.keys(mergeIdentity(identity, liveIdentityNow()).feMetaPvcUids).length === 0) pvcs = await observePvcs();
-    const nextIdentity = mergeIdentity(identity, liveIdentityNow());
-    if (JSON.stringify(status) === JSON.stringify(recorded) && JSON.stringify(nextIdentity) === JSON.stringify(record?.identity)) return true;
-    if (status.phase === 'done' && Object.keys(nextIdentity.feMetaPvcUids).length === 0) throw noMetadataPvcs(stsName, namespace);
-    try {
-      record = await writeRecord(client, cluster, namespace, status, nextIdentity, record);
-    } catch (err) {
-      if (err instanceof RecordGone) {
-        // Deleted while this run holds the lease: write it again from what this run knows, so the generation keeps
-        // its startTimestamp (a record started anew would date the recovery from now) and the guard its identity.
-        emit({ type: 'warning', message: `${statusRecordName(cluster)} was deleted while this run worked; recording it again (startTimestamp ${recorded?.startTimestamp ?? status.startTimestamp} kept). Do not delete it: it is what keeps a finished recovery from running again` });
-        record = undefined;
-        return false;
-      }
-      if (!(err instanceof RecordConflict)) throw err;
-      record = await readRecord(client, cluster, namespace);
-      recorded = record?.status;
-      identity = mergeIdentity(record?.identity ?? NO_IDENTITY, identity);
-      return false;
-    }
-    identity = nextIdentity;
-    const changed = JSON.stringify(status) !== JSON.stringify(recorded);
-    if (changed && (recorded?.phase !== status.phase || recorded?.observedGeneration !== status.observedGeneration)) acted.push(`recorded ${status.phase}`);
-    recorded = status;
-    if (changed) emit({ type: 'status', status });
-    return true;
-  };
-  // What the restore form applied in this run, so the full form does not send again the objects it applied
-  // unchanged (ConfigMaps, Secrets, FE Services): fewer requests, same result. StatefulSets are always sent, and a
-  // restore form that decide() asks for again is always sent whole: each apply then makes progress.
-  const restoreApplied = new Map<string, string>();
-  const keyOf = (obj: KObject) => `${obj.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
-  const applyAll = async (form: 'restore' | 'full', objects: readonly KObject[]) => {
-    // Prove the lease is still ours right before changing the cluster (a run paused past the lease must not act).
-    await lease.confirm();
-    emit({ type: 'apply', form, objects: objects.length });
-    acted.push(`applied the ${form} form`);
-    // waitForFullRollout: the CN/BE StatefulSets wait for the FE to roll out, as the v1.11 operator orders them.
-    const held = form === 'full' && plan.waitForFullRollout ? objects.filter((o) => heldForFeRollout(o, stsName)) : [];
-    const send = async (obj: KObject) => {
-      const body = JSON.stringify(obj);
-      if (form === 'full' && obj.kind !== 'StatefulSet' && restoreApplied.get(keyOf(obj)) === body) return;
-      const applied = await client.apply(obj, FIELD_MANAGER);
-      if (form === 'restore') restoreApplied.set(keyOf(obj), body);
-      if (applied.kind === 'StatefulSet' && applied.metadata?.name === stsName) sts = applied as V1StatefulSet;
-    };
-    for (const obj of objects) {
-      // Stop the moment the lease is lost (or Ctrl-C): not one more object after that.
-      if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
-      if (!held.includes(obj)) await send(obj);
-    }
-    if (held.length === 0) return;
-    await waitForRollout(plan, opts, remaining(), [stsName]);
-    await lease.confirm();
-    for (const obj of held) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? interruptedError();
-      await send(obj);
-    }
-  };
-
-  // How often each form was applied in this run: a form that does not stick (another controller rewriting the FE
-  // StatefulSet) must end in an error that says so, not in an apply/wait tug of war until the timeout.
-  const applies = { applyRestore: 0, applyFull: 0 };
-  const countApply = (action: 'applyRestore' | 'applyFull') => {
-    const tooMany = applyLimitError(action === 'applyRestore' ? 'restore' : 'full', ++applies[action], stsName);
-    if (tooMany) throw tooMany;
-  };
-  let events: CoreV1Event[] = [];
+/**
+ * The state machine of one recovery, from the cluster as `start` shows it: decide, record, act, and read the next
+ * view from `io.watch` whenever the decision is to wait. Acts only through `io.effects`. Ends with the final status,
+ * or an error (`Timeout` at `timeoutMs` on `io.timers`; the signal's reason, or `Interrupted`, on abort).
+ */
+export async function executeRecovery(plan: RecoveryPlan, start: Observation, io: RecoveryIo, opts: RecoveryOptions): Promise<DisasterRecoveryStatus> {
+  const run = new Recovery(plan, start, io, opts);
   try {
-    for (;;) {
-      if (opts.signal?.aborted) throw interruptedError();
-      const decision: Decision = decide({ generation, snapshotMounted: plan.snapshotMounted, recorded, feStatefulSet: sts, fePods: pods, feEvents: events, now: clock() });
-      if (!(await writeStatus(decision.status))) continue; // lost a race on the record: decide again from what it says now
-      if (decision.error) throw decision.error;
-      if (mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull')) countApply(decision.action);
-      switch (decision.action) {
-        case 'none':
-          if (mode === 'apply' && opts.waitForRollout !== false) await waitForRollout(plan, opts, remaining());
-          return recorded!;
-        case 'applyRestore':
-          if (mode === 'apply') await applyAll('restore', plan.restoreObjects);
-          else ({ sts, pods, events } = await waitForFe(plan, opts, remaining(), RESTORE_FORM_WAIT, (s) => isRestoreFormOf(s, generation)));
-          break;
-        case 'applyFull': {
-          if (mode === 'observe' || opts.stopAt === 'done') return recorded!;
-          await applyAll('full', plan.fullObjects);
-          // Another field manager that applied the restore form keeps its fields: say who, at once (policy.ts).
-          const owners = isRestoreForm(sts) ? restoreFieldOwners(sts, FIELD_MANAGER) : [];
-          if (owners.length > 0) throw fullFormOwnedError(owners, stsName);
-          break;
-        }
-        case 'wait': {
-          // A resumed run applies the restore form of the values it was given before waiting (policy.ts).
-          if (applyBeforeWaiting(mode, applies.applyRestore > 0)) {
-            countApply('applyRestore');
-            await applyAll('restore', plan.restoreObjects);
-            continue;
-          }
-          ({ sts, pods, events } = await waitForFe(plan, opts, remaining(), feWait(generation), (s, p) => feWaitEnds(s, p, generation), async (s, p, e) => {
-            // Keep the recorded cause current (e.g. CrashLoopBackOff, FailedMount) so `dr status` shows why it is
-            // stuck. A lost race here is harmless: the loop re-reads the record after the wait.
-            const next = decide({ generation, snapshotMounted: true, recorded, feStatefulSet: s, fePods: p, feEvents: e, now: clock() });
-            if (next.status.phase === 'doing') await writeStatus(next.status);
-          }));
-          // The restored FE's metadata PVC exists now: its uid goes into the record's identity with the next write.
-          if (Object.keys(identity.feMetaPvcUids).length === 0) pvcs = await observePvcs();
-          break;
-        }
-      }
-    }
+    return await run.execute();
   } catch (err) {
-    throw afterActing(err, acted);
+    throw afterActing(err, run.acted);
+  } finally {
+    await run.close();
   }
 }
 
 /** The GitOps wait for the restore form: a timeout points at the GitOps engine, not at the FE pod. */
-const RESTORE_FORM_WAIT: WaitFor = {
+const RESTORE_FORM_WAIT = {
   what: 'the GitOps engine to apply the restore form',
   fix: 'check that the GitOps engine synced the restore form (e.g. `argocd app get`, `flux get kustomizations`) and that it is the restore form of this generation, then run the same command again: it resumes from the recorded status',
 };
 
-function feWait(generation: number): WaitFor {
+function feWait(generation: number): { what: string; fix: string } {
   return {
     what: `the FE of generation ${generation} to become Ready`,
     fix: 'look at the FE pod (kubectl describe pod / logs: the events say why it does not start), fix the cause, and run the same command again: it resumes from the recorded status and applies the restore form of the values it is given',
   };
 }
 
-interface WaitFor {
-  readonly what: string;
-  readonly fix: string;
+/** One run of the state machine: what it knows of the cluster and of the record, and the effects it has had. */
+class Recovery {
+  /** What this run changed, for an error met afterwards (policy.ts `afterActing`). */
+  readonly acted: string[] = [];
+  private readonly mode: 'apply' | 'observe';
+  private readonly feName: string;
+  private readonly renderedFe?: V1StatefulSet;
+  private readonly deadline: number;
+  private readonly clock: () => Date;
+  private readonly emit: (event: ProgressEvent) => void;
+  /** The record as last read or written (its resourceVersion conditions the next write). */
+  private record?: RecoveryRecord;
+  /** The status this run goes on from: the record's, or none for a forced restart. */
+  private recorded?: DisasterRecoveryStatus;
+  private identity: RecordIdentity;
+  /** The latest view of the FE, and the FE StatefulSet as this run last applied it. */
+  private view: FeView;
+  private applied?: V1StatefulSet;
+  /** The PVCs as last listed: the FE metadata PVCs' uids are the record's identity. */
+  private pvcs: readonly V1PersistentVolumeClaim[];
+  /** What the restore form sent in this run, by object, so the full form skips what it would send unchanged. */
+  private readonly restoreSent = new Map<string, string>();
+  /** How often each form was applied in this run (policy.ts `applyLimitError`). */
+  private readonly applies = { applyRestore: 0, applyFull: 0 };
+  /** The FE stream, open from the first wait to the end of the run; when the FE wait began. */
+  private feStream?: AsyncIterator<FeView>;
+  private feWaitStartedAt?: number;
+  private lastProgress = '';
+  private pvcsListedForPod = false;
+
+  constructor(
+    private readonly plan: RecoveryPlan,
+    start: Observation,
+    private readonly io: RecoveryIo,
+    private readonly opts: RecoveryOptions,
+  ) {
+    this.mode = opts.mode ?? 'apply';
+    this.feName = componentResourceName(plan.cluster, 'fe');
+    this.renderedFe = plan.fullObjects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === this.feName) as V1StatefulSet | undefined;
+    this.deadline = io.timers.now() + (opts.timeoutMs ?? 30 * 60_000);
+    this.clock = opts.clock ?? (() => new Date(io.timers.now()));
+    this.emit = opts.onProgress ?? (() => undefined);
+    this.record = start.record;
+    this.view = { feStatefulSet: start.feStatefulSet, fePods: start.fePods, events: [] };
+    this.pvcs = start.pvcs;
+    const verdict = guard({ cluster: plan.cluster, generation: plan.generation, recorded: start.record, feStatefulSet: start.feStatefulSet, live: this.liveIdentity(), force: !!opts.force });
+    for (const message of verdict.warnings) this.emit({ type: 'warning', message });
+    // A forced restart: decide() sees no record and starts the generation over; the record is still replaced, not recreated.
+    this.recorded = verdict.go === 'restart' ? undefined : start.record?.status;
+    this.identity = verdict.go === 'restart' ? this.liveIdentity() : mergeIdentity(start.record?.identity ?? NO_IDENTITY, this.liveIdentity());
+  }
+
+  async execute(): Promise<DisasterRecoveryStatus> {
+    const { generation } = this.plan;
+    // Say what the record and the cluster show before anything changes: a resumed run continues the recorded clock.
+    if (isOfGeneration(this.recorded, generation)) {
+      this.emit({ type: 'status', status: this.recorded! });
+      if (this.recorded!.phase === 'done') this.emit({ type: 'notice', message: finishedNotice(this.recorded!) });
+    }
+    this.emit({ type: 'waiting', message: describeFe(this.view.feStatefulSet, this.view.fePods, generation) });
+    for (;;) {
+      this.checkSignal();
+      const decision = this.decide();
+      // Lost a race on the record: decide again from what it says now.
+      if (!(await this.writeStatus(decision.status))) continue;
+      if (decision.error) throw decision.error;
+      if (this.mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull')) this.countApply(decision.action);
+      switch (decision.action) {
+        case 'none':
+          if (this.mode === 'apply' && this.opts.waitForRollout !== false) await this.waitForRollout(this.statefulSetNames());
+          return this.recorded!;
+        case 'applyRestore':
+          if (this.mode === 'apply') await this.applyForm('restore');
+          else await this.nextFeView('restoreForm');
+          break;
+        case 'applyFull': {
+          if (this.mode === 'observe' || this.opts.stopAt === 'done') return this.recorded!;
+          await this.applyForm('full');
+          // Another field manager that applied the restore form keeps its fields: say who, at once (policy.ts).
+          const fe = this.feStatefulSet();
+          const owners = isRestoreForm(fe) ? restoreFieldOwners(fe, FIELD_MANAGER) : [];
+          if (owners.length > 0) throw fullFormOwnedError(owners, this.feName);
+          break;
+        }
+        case 'wait':
+          // A resumed run applies the restore form of the values it was given before waiting (policy.ts).
+          if (applyBeforeWaiting(this.mode, this.applies.applyRestore > 0)) {
+            this.countApply('applyRestore');
+            await this.applyForm('restore');
+            break;
+          }
+          await this.nextFeView('feReady');
+          break;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.feStream?.return?.();
+  }
+
+  private decide(): Decision {
+    const { generation, snapshotMounted } = this.plan;
+    return decide({ generation, snapshotMounted, recorded: this.recorded, feStatefulSet: this.feStatefulSet(), fePods: this.view.fePods, feEvents: this.view.events, now: this.clock() });
+  }
+
+  private feStatefulSet(): V1StatefulSet | undefined {
+    return newerStatefulSet(this.view.feStatefulSet, this.applied);
+  }
+
+  /** The identity the cluster shows now (FE metadata PVCs through the live FE StatefulSet, else the rendered one). */
+  private liveIdentity(): RecordIdentity {
+    return observedIdentity({ feStatefulSet: this.view.feStatefulSet, pvcs: this.pvcs }, this.renderedFe, this.plan.snapshotPath);
+  }
+
+  private checkSignal(): void {
+    if (this.opts.signal?.aborted) throw this.opts.signal.reason ?? interruptedError();
+  }
+
+  private remaining(): number {
+    return Math.max(1, this.deadline - this.io.timers.now());
+  }
+
+  private countApply(action: 'applyRestore' | 'applyFull'): void {
+    const tooMany = applyLimitError(action === 'applyRestore' ? 'restore' : 'full', ++this.applies[action], this.feName);
+    if (tooMany) throw tooMany;
+  }
+
+  /**
+   * Record `status` as a compare-and-swap on the version read; false when someone else wrote first (the caller
+   * decides again from what the record says now). A record deleted under the run is written again from what this
+   * run knows, so the generation keeps its startTimestamp and the guard its identity.
+   */
+  private async writeStatus(status: DisasterRecoveryStatus): Promise<boolean> {
+    // Writing the record is acting too: not once the lease is lost or the run was interrupted.
+    this.checkSignal();
+    // A finished recovery names the PVCs it restored into, on every path that records it.
+    if (status.phase === 'done' && !namesPvcs(mergeIdentity(this.identity, this.liveIdentity()))) this.pvcs = await this.io.effects.listPvcs();
+    const identity = mergeIdentity(this.identity, this.liveIdentity());
+    if (JSON.stringify(status) === JSON.stringify(this.recorded) && this.record && sameIdentity(identity, this.record.identity)) return true;
+    if (status.phase === 'done' && !namesPvcs(identity)) throw noMetadataPvcs(this.feName, this.plan.namespace);
+    try {
+      this.record = await this.io.effects.writeRecord(status, identity, this.record);
+    } catch (err) {
+      if (err instanceof RecordGone) {
+        this.emit({ type: 'warning', message: `${statusRecordName(this.plan.cluster)} was deleted while this run worked; recording it again (startTimestamp ${this.recorded?.startTimestamp ?? status.startTimestamp} kept). Do not delete it: it is what keeps a finished recovery from running again` });
+        this.record = undefined;
+        return false;
+      }
+      if (!(err instanceof RecordConflict)) throw err;
+      this.record = await this.io.effects.readRecord();
+      this.recorded = this.record?.status;
+      this.identity = mergeIdentity(this.record?.identity ?? NO_IDENTITY, this.identity);
+      return false;
+    }
+    this.identity = identity;
+    const changed = JSON.stringify(status) !== JSON.stringify(this.recorded);
+    if (changed && (this.recorded?.phase !== status.phase || this.recorded?.observedGeneration !== status.observedGeneration)) this.acted.push(`recorded ${status.phase}`);
+    this.recorded = status;
+    if (changed) this.emit({ type: 'status', status });
+    return true;
+  }
+
+  /** Apply a form, object by object, proving the lease first; with `waitForFullRollout` CN/BE go on after the FE rolled out. */
+  private async applyForm(form: 'restore' | 'full'): Promise<void> {
+    const objects = form === 'restore' ? this.plan.restoreObjects : this.plan.fullObjects;
+    await this.io.effects.confirmLease();
+    this.emit({ type: 'apply', form, objects: objects.length });
+    this.acted.push(`applied the ${form} form`);
+    const held = form === 'full' && this.plan.waitForFullRollout ? objects.filter((o) => heldForFeRollout(o, this.feName)) : [];
+    for (const obj of objects) if (!held.includes(obj)) await this.send(form, obj);
+    if (held.length === 0) return;
+    await this.waitForRollout([this.feName]);
+    await this.io.effects.confirmLease();
+    for (const obj of held) await this.send(form, obj);
+  }
+
+  private async send(form: 'restore' | 'full', obj: KObject): Promise<void> {
+    // Stop the moment the lease is lost (or Ctrl-C): not one more object after that.
+    this.checkSignal();
+    const key = `${obj.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
+    const body = JSON.stringify(obj);
+    if (form === 'full' && !needsSending(obj, body, this.restoreSent.get(key))) return;
+    const applied = await this.io.effects.apply(obj);
+    if (form === 'restore') this.restoreSent.set(key, body);
+    if (applied.kind === 'StatefulSet' && applied.metadata?.name === this.feName) this.applied = applied as V1StatefulSet;
+  }
+
+  /**
+   * The next view of the FE that matters: one in which the wait ends (`feReady`: policy.ts `feWaitEnds`;
+   * `restoreForm`, the GitOps wait: the restore form of the generation is there) or the status worth recording changed (a new waiting cause).
+   * Progress is told on every change. Times out at the run's deadline.
+   */
+  private async nextFeView(until: 'restoreForm' | 'feReady'): Promise<void> {
+    const { generation } = this.plan;
+    const { timers } = this.io;
+    const waitFor = until === 'restoreForm' ? RESTORE_FORM_WAIT : feWait(generation);
+    this.feStream ??= this.io.watch.fe()[Symbol.asyncIterator]();
+    this.feWaitStartedAt ??= timers.now();
+    const ends = (v: FeView) => {
+      const fe = newerStatefulSet(v.feStatefulSet, this.applied);
+      return until === 'restoreForm' ? isRestoreFormOf(fe, generation) : feWaitEnds(fe, v.fePods, generation);
+    };
+    for (;;) {
+      const next = await nextView(this.feStream, timers, this.deadline - timers.now(), this.opts.signal);
+      if (next === 'aborted') return this.checkSignal();
+      if (next === 'timeout') {
+        const opts: AwaitOptions = { timers, timeoutMs: timers.now() - this.feWaitStartedAt, what: waitFor.what, fix: waitFor.fix, field: `StatefulSet/${this.feName}` };
+        throw timeoutError(opts, this.lastProgress);
+      }
+      this.view = next.view;
+      // The StatefulSet controller creates a pod's PVCs before the pod: once the restoring FE pod shows, its metadata
+      // PVC is there. Listing it now, not at Ready, keeps a request off the way from Ready to done.
+      if (!this.pvcsListedForPod && !namesPvcs(mergeIdentity(this.identity, this.liveIdentity())) && restoreStartedAt(this.feStatefulSet(), next.view.fePods, generation) !== undefined) {
+        this.pvcsListedForPod = true;
+        this.pvcs = await this.io.effects.listPvcs();
+      }
+      const fe = this.feStatefulSet();
+      const readiness = explainWithEvents(feReadiness(fe, next.view.fePods, generation), next.view.events, this.feName);
+      if (readiness.message !== this.lastProgress) {
+        this.lastProgress = readiness.message;
+        this.emit({ type: 'waiting', message: readiness.message });
+      }
+      if (ends(next.view)) return;
+      // Keep the recorded cause current (e.g. CrashLoopBackOff, FailedMount) so `dr status` shows why it is stuck.
+      const now = this.decide();
+      if (now.status.phase === 'doing' && worthRecording(this.recorded, now.status)) return;
+    }
+  }
+
+  /** The StatefulSets of the full form. */
+  private statefulSetNames(): string[] {
+    return this.plan.fullObjects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata!.name!);
+  }
+
+  /** Wait until `names` have rolled out (generation observed, all ready, one revision: `kubectl rollout status`). */
+  private async waitForRollout(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    const { timers } = this.io;
+    const stream = this.io.watch.statefulSets();
+    const it = stream[Symbol.asyncIterator]();
+    const timeoutMs = this.remaining();
+    let progress = '';
+    try {
+      for (;;) {
+        const next = await nextView(it, timers, this.deadline - timers.now(), this.opts.signal);
+        if (next === 'aborted') return this.checkSignal();
+        if (next === 'timeout') throw timeoutError({ what: 'the full topology to roll out', field: names.map((n) => `StatefulSet/${n}`).join(', '), timeoutMs }, progress, stream.lastError?.());
+        const pending = notRolledOut(next.view, names);
+        if (pending.length === 0) return;
+        if (`rolling out ${pending.join(', ')}` !== progress) {
+          progress = `rolling out ${pending.join(', ')}`;
+          this.emit({ type: 'waiting', message: progress });
+        }
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
 }
 
 /** What a rerun of a finished generation says first: nothing is restored again. */
 function finishedNotice(status: DisasterRecoveryStatus): string {
   const at = status.endTimestamp !== undefined ? ` at ${new Date(status.endTimestamp * 1000).toISOString()}` : '';
-  return `generation ${status.observedGeneration} was restored${at}: nothing is restored again (raise the generation to ${status.observedGeneration + 1} for a new recovery); checking the full topology`;
+  return `generation ${status.observedGeneration} was restored${at}: nothing is restored again (raise the generation to ${nextGeneration(status.observedGeneration)} for a new recovery); checking the full topology`;
 }
 
 /** A `done` to record, but no FE metadata PVC to name: the FE cannot be Ready without them, so something is wrong. */
@@ -319,75 +491,3 @@ function noMetadataPvcs(stsName: string, namespace: string): StarRocksDrError {
     fix: 'check the PVCs (kubectl get pvc) and the permission to list them (examples/rbac/role.yaml), then run the same command again: it resumes',
   });
 }
-
-/** Watch the FE StatefulSet, its pods and their warning events until `until` holds; `onChange` sees every new observation. */
-async function waitForFe(
-  plan: RecoveryPlan,
-  opts: ExecutorOptions,
-  timeoutMs: number,
-  waitFor: WaitFor,
-  until: (sts: V1StatefulSet | undefined, pods: V1Pod[]) => boolean,
-  onChange?: (sts: V1StatefulSet | undefined, pods: V1Pod[], events: CoreV1Event[]) => Promise<void>,
-): Promise<{ sts: V1StatefulSet | undefined; pods: V1Pod[]; events: CoreV1Event[] }> {
-  const stsName = feStatefulSetName(plan.cluster);
-  let pending: Promise<void> = Promise.resolve();
-  let lastReason = '';
-  const result = await waitUntil({
-    client: opts.client,
-    what: waitFor.what,
-    fix: waitFor.fix,
-    field: `StatefulSet/${stsName}`,
-    timeoutMs,
-    signal: opts.signal,
-    sources: [
-      { kind: 'StatefulSet', namespace: plan.namespace, fieldSelector: `metadata.name=${stsName}` },
-      { kind: 'Pod', namespace: plan.namespace, labelSelector: fePodSelector(plan.cluster) },
-      { kind: 'Event', namespace: plan.namespace, fieldSelector: FE_POD_WARNINGS },
-    ],
-    check: (view) => {
-      const sts = view.objects(0)[0] as unknown as V1StatefulSet | undefined;
-      const pods = view.objects(1) as unknown as V1Pod[];
-      const events = view.objects(2) as unknown as CoreV1Event[];
-      if (until(sts, pods)) return { done: true, value: { sts, pods, events } };
-      const readiness = explainWithEvents(feReadiness(sts, pods, plan.generation), events, stsName);
-      if (onChange && readiness.reason !== lastReason) {
-        lastReason = readiness.reason;
-        pending = pending.then(() => onChange(sts, pods, events)).catch(() => undefined);
-      }
-      return { done: false, progress: readiness.message };
-    },
-    onProgress: (message) => opts.onProgress?.({ type: 'waiting', message }),
-  });
-  await pending;
-  return result;
-}
-
-/** The events that say why the FE pod does not start: Warnings (the FE pods and StatefulSet are picked out in readiness.ts). */
-const FE_POD_WARNINGS = 'type=Warning';
-
-/** A CN/BE StatefulSet of the full form: what `waitForFullRollout` holds back until the FE has rolled out. */
-function heldForFeRollout(obj: KObject, feName: string): boolean {
-  return obj.kind === 'StatefulSet' && obj.metadata?.name !== feName;
-}
-
-/** Wait until the StatefulSets `names` (default: every one of the full form) have rolled out (generation observed, all ready, one revision). */
-async function waitForRollout(plan: RecoveryPlan, opts: ExecutorOptions, timeoutMs: number, only?: readonly string[]): Promise<void> {
-  const names = only ?? plan.fullObjects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata!.name!);
-  if (names.length === 0) return;
-  await waitUntil({
-    client: opts.client,
-    what: 'the full topology to roll out',
-    field: names.map((n) => `StatefulSet/${n}`).join(', '),
-    timeoutMs,
-    signal: opts.signal,
-    sources: [{ kind: 'StatefulSet', namespace: plan.namespace }],
-    check: (view) => {
-      const all = view.objects(0) as unknown as V1StatefulSet[];
-      const pending = names.filter((n) => !rolledOut(all.find((s) => s.metadata?.name === n)));
-      return pending.length === 0 ? { done: true, value: undefined } : { done: false, progress: `rolling out ${pending.join(', ')}` };
-    },
-    onProgress: (message) => opts.onProgress?.({ type: 'waiting', message }),
-  });
-}
-
-export { isRestoreForm, KubeClient, rolledOut };

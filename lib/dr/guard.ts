@@ -16,10 +16,13 @@
  *   a higher generation                                   ─▶ go: a new recovery was asked for by name
  *   `force`                                               ─▶ go, starting the generation over
  */
-import type { V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1StatefulSet } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
+import { componentResourceName, statusRecordName } from '../render/names';
+import { compareGeneration, nextGeneration } from './generation';
 import { isRestoreForm } from './readiness';
-import type { RecordIdentity, RecoveryRecord } from './status-record';
+import { namesPvcs, pvcMismatch, type RecordIdentity } from './record-identity';
+import type { RecoveryRecord } from './status-record';
 
 /** How a user asks to restore anyway, per route (named in the errors). */
 export const FORCE_HINT = '--force-restore (Pulumi: `pulumi config set forceRestore true`)';
@@ -42,12 +45,12 @@ export type GuardVerdict =
 
 export function guard(input: GuardInput): GuardVerdict {
   const { cluster, generation, recorded, live, force } = input;
-  const recordName = `ConfigMap/${cluster}-disaster-recovery`;
+  const recordName = `ConfigMap/${statusRecordName(cluster)}`;
   if (!recorded) {
     const sts = input.feStatefulSet;
     if (sts && !isRestoreForm(sts)) {
       if (force) return { go: 'restart', warnings: [`restoring over the running cluster ${cluster} as asked (${FORCE_HINT}): data written since the snapshot is lost`] };
-      throw new StarRocksDrError('Refused', `StatefulSet/${cluster}-fe runs the full topology but no recovery is recorded (${recordName} is missing): restoring now would overwrite a live cluster with the snapshot`, {
+      throw new StarRocksDrError('Refused', `StatefulSet/${componentResourceName(cluster, 'fe')} runs the full topology but no recovery is recorded (${recordName} is missing): restoring now would overwrite a live cluster with the snapshot`, {
         field: recordName,
         fix: `if this cluster was already recovered and its record was lost, do not restore: deploy without disasterRecovery (plain synth / drGeneration 0). To restore over it anyway, losing what was written since the snapshot, pass ${FORCE_HINT}`,
       });
@@ -62,13 +65,13 @@ export function guard(input: GuardInput): GuardVerdict {
     }
     return { go: 'resume', warnings: [] };
   }
-  if (generation !== recorded.status.observedGeneration) return { go: 'resume', warnings: [] };
+  if (compareGeneration(generation, recorded.status.observedGeneration) !== 'same') return { go: 'resume', warnings: [] };
 
-  if (recorded.status.phase === 'done' && Object.keys(recorded.identity.feMetaPvcUids).length === 0 && !input.feStatefulSet) {
+  if (recorded.status.phase === 'done' && !namesPvcs(recorded.identity) && !input.feStatefulSet) {
     if (force) return { go: 'restart', warnings: [`generation ${generation} runs again as asked (${FORCE_HINT}): its record names no FE metadata PVCs and no FE StatefulSet runs`] };
     throw new StarRocksDrError('Refused', `${recordName} records generation ${generation} as done but names no FE metadata PVCs (it predates record identities), and no FE StatefulSet runs: nothing shows that the record is about the cluster now in this namespace`, {
       field: recordName,
-      fix: `to restore this cluster, raise the generation to ${generation + 1}, or pass ${FORCE_HINT} to run generation ${generation} again; to deploy it without restoring, drop disasterRecovery`,
+      fix: `to restore this cluster, raise the generation to ${nextGeneration(generation)}, or pass ${FORCE_HINT} to run generation ${generation} again; to deploy it without restoring, drop disasterRecovery`,
     });
   }
   const mismatch = pvcMismatch(recorded.identity, live);
@@ -76,7 +79,7 @@ export function guard(input: GuardInput): GuardVerdict {
     if (force) return { go: 'restart', warnings: [`generation ${generation} runs again as asked (${FORCE_HINT}): ${mismatch}`] };
     throw new StarRocksDrError('Refused', `${recordName} records generation ${generation} as ${recorded.status.phase} for another cluster: ${mismatch}`, {
       field: recordName,
-      fix: `to restore this cluster, raise the generation to ${generation + 1}, or pass ${FORCE_HINT} to run generation ${generation} again`,
+      fix: `to restore this cluster, raise the generation to ${nextGeneration(generation)}, or pass ${FORCE_HINT} to run generation ${generation} again`,
     });
   }
 
@@ -84,68 +87,13 @@ export function guard(input: GuardInput): GuardVerdict {
   const now = live.snapshotPath;
   if (was !== undefined && now !== undefined && was !== now) {
     if (recorded.status.phase === 'done') {
-      return { go: 'resume', warnings: [`generation ${generation} was restored from another snapshot than the one now mounted; nothing is restored again (raise the generation to ${generation + 1} to restore the new one)`] };
+      return { go: 'resume', warnings: [`generation ${generation} was restored from another snapshot than the one now mounted; nothing is restored again (raise the generation to ${nextGeneration(generation)} to restore the new one)`] };
     }
     if (force) return { go: 'restart', warnings: [`generation ${generation} starts over from the snapshot now mounted, as asked (${FORCE_HINT})`] };
     throw new StarRocksDrError('Refused', `the recovery of generation ${generation} is ${recorded.status.phase} from another snapshot than the one now mounted`, {
       field: 'cluster_snapshot.yaml cluster_snapshot_path',
-      fix: `put back the snapshot path this recovery started with (${recordName} data.snapshotPath), or raise the generation to ${generation + 1} to restore the new snapshot`,
+      fix: `put back the snapshot path this recovery started with (${recordName} data.snapshotPath), or raise the generation to ${nextGeneration(generation)} to restore the new snapshot`,
     });
   }
   return { go: 'resume', warnings: [] };
-}
-
-/** Why the recorded PVCs are not the live ones, or undefined when they match (or nothing was recorded yet). */
-function pvcMismatch(recorded: RecordIdentity, live: RecordIdentity): string | undefined {
-  const names = Object.keys(recorded.feMetaPvcUids);
-  if (names.length === 0) return undefined;
-  const present = names.filter((n) => live.feMetaPvcUids[n] !== undefined);
-  if (present.length === 0) return `its FE metadata PVCs (${names.join(', ')}) no longer exist`;
-  const changed = present.filter((n) => live.feMetaPvcUids[n] !== recorded.feMetaPvcUids[n]);
-  if (changed.length > 0) return `the FE metadata PVCs ${changed.join(', ')} were re-created (their uids differ from the record's)`;
-  return undefined;
-}
-
-/**
- * The name prefix of the FE metadata PVCs: `<claim>-<cluster>-fe-` for the volume claim template mounted at the FE
- * meta directory (PVC names are `<template>-<statefulset>-<ordinal>`, the StatefulSet controller's rule).
- */
-export function feMetaPvcPrefix(fe: V1StatefulSet | undefined): string | undefined {
-  const container = fe?.spec?.template.spec?.containers.find((c) => c.name === 'fe');
-  const claims = new Set((fe?.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name));
-  const mount = container?.volumeMounts?.find((m) => claims.has(m.name) && /\/fe\/meta\/?$/.test(m.mountPath));
-  return mount ? `${mount.name}-${fe!.metadata!.name}-` : undefined;
-}
-
-/** The identity a cluster shows now: its FE metadata PVCs' uids. */
-export function liveIdentity(fe: V1StatefulSet | undefined, pvcs: readonly V1PersistentVolumeClaim[], snapshotPath?: string): RecordIdentity {
-  const prefix = feMetaPvcPrefix(fe);
-  const uids: Record<string, string> = {};
-  if (prefix) {
-    for (const p of pvcs) {
-      const name = p.metadata?.name ?? '';
-      if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)) && p.metadata?.uid) uids[name] = p.metadata.uid;
-    }
-  }
-  return { feMetaPvcUids: uids, ...(snapshotPath !== undefined ? { snapshotPath } : {}) };
-}
-
-/**
- * The identity to record: the PVC uids first seen are kept (the PVCs the restore went into) and not grown later
- * (scale-up to the full replica count), so a rerun of a finished generation writes nothing.
- */
-export function mergeIdentity(recorded: RecordIdentity, live: RecordIdentity): RecordIdentity {
-  const uids = Object.keys(recorded.feMetaPvcUids).length > 0 ? recorded.feMetaPvcUids : live.feMetaPvcUids;
-  const snapshotPath = recorded.snapshotPath ?? live.snapshotPath;
-  return { feMetaPvcUids: uids, ...(snapshotPath !== undefined ? { snapshotPath } : {}) };
-}
-
-/**
- * The snapshot path pinned for `generation`: the one the record says this generation restores (or restored), so a
- * resumed run or a rerun of `--snapshot latest` never picks a newer snapshot. Undefined when the generation has no
- * record yet (a new recovery resolves its choice then).
- */
-export function pinnedSnapshotPath(record: RecoveryRecord | undefined, generation: number | undefined): string | undefined {
-  if (!record || generation === undefined || record.status.observedGeneration !== generation) return undefined;
-  return record.identity.snapshotPath;
 }

@@ -22,6 +22,7 @@ import { interruptedError, StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
 import { isConflict } from '../kube/errors';
 import type { ErrorCode } from '../errors';
+import { leaseName } from '../render/names';
 
 export interface LeaseTimings {
   /** How long a silent holder keeps the lease. @default 15000 */
@@ -33,10 +34,6 @@ export interface LeaseTimings {
 }
 
 export const CLIENT_GO_TIMINGS: LeaseTimings = { durationMs: 15_000, renewDeadlineMs: 10_000, retryMs: 2_000 };
-
-export function leaseName(cluster: string): string {
-  return `${cluster}-starrocks-dr`;
-}
 
 /** Who we are, for `holderIdentity`: enough for a person to find the other run (`kubectl get lease -o yaml`). */
 export function holderIdentity(what: string): string {
@@ -141,6 +138,12 @@ export interface RenewalFailure {
   readonly lastErrorMessage?: string;
   /** A renewal request was sent before the deadline and had not been answered when it passed. */
   readonly unanswered: boolean;
+  /**
+   * How late the deadline was noticed, on this process's clock (its timer fired this long after it was due). Later
+   * than a retry period: this process did not run (SIGSTOP, a starved event loop), so an unanswered renewal says
+   * nothing about the API server: the answer may be waiting, unread, in the socket. @default 0
+   */
+  readonly lateMs?: number;
 }
 
 /**
@@ -150,6 +153,7 @@ export interface RenewalFailure {
  */
 export function renewalLostError(where: string, server: string, timings: LeaseTimings, seen: RenewalFailure): StarRocksDrError {
   const window = `${renewalCutoffMs(timings) / 1000}s`;
+  if ((seen.lateMs ?? 0) > timings.retryMs) return leaseLost(where, `it was not renewed for ${window} (this process did not run for ${Math.round((seen.lateMs ?? 0) / 100) / 10}s: paused or starved)`);
   if (seen.lastErrorCode === 'Unreachable' || (seen.unanswered && seen.lastErrorCode === undefined)) {
     const detail = seen.lastErrorMessage ? ` (${seen.lastErrorMessage})` : seen.unanswered ? ' (a renewal got no answer)' : '';
     return new StarRocksDrError('Unreachable', `the Kubernetes API at ${server} did not answer this run's lease renewals for ${window}${detail}, so it stopped acting: no other run took over`, {
@@ -248,10 +252,11 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease & { 
   let cancelWatchdog = () => {};
   const armWatchdog = () => {
     cancelWatchdog();
-    cancelWatchdog = timers.after(Math.max(0, cutoff() - timers.now()), () => {
+    const due = cutoff();
+    cancelWatchdog = timers.after(Math.max(0, due - timers.now()), () => {
       if (stop.signal.aborted) return;
       const unanswered = pendingSince !== undefined && pendingSince < cutoff();
-      lose(renewalLostError(where, client.server, timings, { unanswered, lastErrorCode: lastError?.code, lastErrorMessage: lastError ? apiProblem(lastError) : undefined }));
+      lose(renewalLostError(where, client.server, timings, { unanswered, lateMs: timers.now() - due, lastErrorCode: lastError?.code, lastErrorMessage: lastError ? apiProblem(lastError) : undefined }));
     });
   };
   armWatchdog();

@@ -4,10 +4,11 @@
  * (`fe_disaster_recovery.go`): no status, a newer generation, or a phase other than `done` ─▶ restore.
  */
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { StarRocksDrError } from '../errors';
+import { compareGeneration, generationWentDown } from './generation';
 import { guard } from './guard';
 import type { DisasterRecoveryStatus } from './status';
-import type { RecordIdentity, RecoveryRecord } from './status-record';
+import type { RecordIdentity } from './record-identity';
+import type { RecoveryRecord } from './status-record';
 import type { DrPhaseForm } from '../model/types';
 
 export interface NextFormInput {
@@ -54,14 +55,13 @@ function formFromRecord(input: NextFormInput): NextForm {
   const { enabled, generation, recorded } = input;
   if (!enabled || generation === undefined) return { form: 'full', reason: 'disaster recovery is not enabled' };
   if (!recorded) return { form: 'restore', reason: `no recovery recorded yet; generation ${generation} starts with the restore form` };
-  if (generation < recorded.observedGeneration) {
-    throw new StarRocksDrError('InvalidInput', `generation ${generation} is below the recorded generation ${recorded.observedGeneration}`, {
-      field: 'disasterRecovery.generation',
-      fix: `set disasterRecovery.generation to ${recorded.observedGeneration} (the recovery already recorded) or ${recorded.observedGeneration + 1} (a new recovery)`,
-    });
-  }
-  if (generation > recorded.observedGeneration) {
-    return { form: 'restore', reason: `generation ${generation} is newer than the recorded generation ${recorded.observedGeneration}` };
+  switch (compareGeneration(generation, recorded.observedGeneration)) {
+    case 'lower':
+      throw generationWentDown(generation, recorded.observedGeneration, 'disasterRecovery.generation');
+    case 'newer':
+      return { form: 'restore', reason: `generation ${generation} is newer than the recorded generation ${recorded.observedGeneration}` };
+    default:
+      break;
   }
   if (recorded.phase !== 'done') return { form: 'restore', reason: `the recovery of generation ${generation} is ${recorded.phase}, not done` };
   return { form: 'full', reason: `the recovery of generation ${generation} is done` };

@@ -1,12 +1,12 @@
 /**
- * From a validated spec to everything a recovery needs: the checks (preflight), the restore and full forms
- * (rendered through the one render path), and the snapshot file when it lives in the cluster rather than in the spec.
+ * From a route's validation to everything a recovery needs: the restore and full forms (from the one render the
+ * validation did), the checks' result, and the snapshot file when it lives in the cluster rather than in the spec.
+ * Preflight and render run once per spec: `validateForRoute` does both, the plan reuses them.
  */
 import type { StarRocksClusterSpec } from '../model/types';
-import { renderCluster } from '../render/cluster';
 import { restoreForm } from '../render/restore';
 import type { KObject, KubeClient } from '../kube/client';
-import { preflight, type PreflightResult } from './preflight';
+import { validateForRoute, withSnapshotText, type PreflightResult, type RouteValidation } from './preflight';
 import { findSnapshotSource, missingSnapshotObject, snapshotObjectInSpec } from './snapshot';
 import type { RecoveryPlan } from './executor';
 
@@ -19,24 +19,28 @@ export function namespaceOf(spec: StarRocksClusterSpec, namespace?: string): str
   return namespace ?? spec.namespace ?? 'default';
 }
 
-/** Plan a recovery offline (the snapshot file must be in the spec, or is not checked). */
-export function planRecovery(spec: StarRocksClusterSpec, namespace?: string, snapshotText?: string): PlannedRecovery {
-  const checked = preflight(spec, snapshotText);
-  const ns = namespaceOf(spec, namespace);
-  const full = renderCluster(spec, { namespace: ns });
+/** The plan of a validated route (`form: 'restore'`, so its preflight ran). */
+export function planFromValidation(checked: RouteValidation, preflight: PreflightResult = checked.preflight!): PlannedRecovery {
+  const { spec } = checked;
+  const full = checked.rendered.objects as unknown as readonly KObject[];
   return {
-    preflight: checked,
+    preflight,
     plan: {
       cluster: spec.name,
-      namespace: ns,
-      generation: checked.generation,
+      namespace: checked.rendered.namespace,
+      generation: preflight.generation,
       snapshotMounted: true,
-      ...(checked.snapshot ? { snapshotPath: checked.snapshot.clusterSnapshotPath } : {}),
-      restoreObjects: restoreForm(full, spec, checked.generation) as KObject[],
-      fullObjects: full as KObject[],
+      ...(preflight.snapshot ? { snapshotPath: preflight.snapshot.clusterSnapshotPath } : {}),
+      restoreObjects: restoreForm(checked.rendered.objects, spec, preflight.generation) as KObject[],
+      fullObjects: full,
       ...(spec.waitForFullRollout ? { waitForFullRollout: true } : {}),
     },
   };
+}
+
+/** Validate and plan offline, in one go (tests, benchmarks, the demo): the snapshot file must be in the spec, or is not checked. */
+export function planRecovery(spec: StarRocksClusterSpec, namespace?: string, snapshotText?: string): PlannedRecovery {
+  return planFromValidation(validateForRoute(spec, { form: 'restore', namespace, snapshotText, sizeWarnings: false }));
 }
 
 export interface LivePlanOptions {
@@ -50,17 +54,19 @@ export interface LivePlanOptions {
   readonly requireSnapshotObject?: boolean;
 }
 
-/** Plan a recovery, reading the snapshot file from the cluster when the spec only mounts it. */
-export async function planRecoveryLive(client: KubeClient, spec: StarRocksClusterSpec, namespace?: string, opts: LivePlanOptions = {}): Promise<PlannedRecovery> {
+/** The plan of a validated route, with the snapshot file read from the cluster when the spec only mounts it. */
+export async function planRecoveryLive(client: KubeClient, checked: RouteValidation, opts: LivePlanOptions = {}): Promise<PlannedRecovery> {
+  const { spec } = checked;
   const source = findSnapshotSource(spec);
-  let text: string | undefined;
-  if (source && !snapshotObjectInSpec(spec, source)) {
-    const ns = namespaceOf(spec, namespace);
-    const obj = await client.get(source.kind, ns, source.name);
-    text = obj ? snapshotTextOf(obj, source.key) : undefined;
-    if (text === undefined && opts.requireSnapshotObject) throw missingSnapshotObject(source, ns, obj !== undefined);
+  if (!source || snapshotObjectInSpec(spec, source)) return planFromValidation(checked);
+  const ns = checked.rendered.namespace;
+  const obj = await client.get(source.kind, ns, source.name);
+  const text = obj ? snapshotTextOf(obj, source.key) : undefined;
+  if (text === undefined) {
+    if (opts.requireSnapshotObject) throw missingSnapshotObject(source, ns, obj !== undefined);
+    return planFromValidation(checked);
   }
-  return planRecovery(spec, namespace, text);
+  return planFromValidation(checked, withSnapshotText(checked.preflight!, text));
 }
 
 function snapshotTextOf(obj: KObject, key: string): string | undefined {

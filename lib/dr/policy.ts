@@ -4,6 +4,8 @@
  */
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
+import type { KObject } from '../kube/client';
+import type { DisasterRecoveryStatus } from './status';
 import { feReadiness, isRestoreFormOf, RESTORE_GENERATION_ENV, RESTORE_SNAPSHOT_ENV } from './readiness';
 
 /** How often one run may apply the same form before it concludes that something else keeps undoing it. */
@@ -90,4 +92,47 @@ export function rolledOut(sts: V1StatefulSet | undefined): boolean {
     (sts.status.updatedReplicas ?? 0) >= replicas &&
     sts.status.updateRevision === sts.status.currentRevision
   );
+}
+
+/**
+ * The FE StatefulSet to decide on: what the watch shows, unless this run applied a newer spec the watch has not
+ * delivered yet (`metadata.generation` counts spec changes, so the higher one is the newer spec). An applied object
+ * newer than the view still has the old status: readiness treats it as stale (observedGeneration < generation).
+ */
+export function newerStatefulSet(seen: V1StatefulSet | undefined, applied: V1StatefulSet | undefined): V1StatefulSet | undefined {
+  if (!applied) return seen;
+  if (!seen) return applied;
+  return (applied.metadata?.generation ?? 0) > (seen.metadata?.generation ?? 0) ? applied : seen;
+}
+
+/**
+ * Whether a status seen during a wait is worth writing: a new phase, reason or generation, or a condition whose
+ * status or reason token changed. A message that only counts on (restarts, pods ready) is progress, not a record
+ * change: the record is written when the cause changes, not on every event.
+ */
+export function worthRecording(recorded: DisasterRecoveryStatus | undefined, next: DisasterRecoveryStatus): boolean {
+  if (!recorded) return true;
+  if (recorded.phase !== next.phase || recorded.reason !== next.reason || recorded.observedGeneration !== next.observedGeneration) return true;
+  if (recorded.startTimestamp !== next.startTimestamp || recorded.endTimestamp !== next.endTimestamp) return true;
+  const key = (s: DisasterRecoveryStatus) => s.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`).join(',');
+  return key(recorded) !== key(next);
+}
+
+/** A CN/BE StatefulSet of the full form: what `waitForFullRollout` holds back until the FE has rolled out. */
+export function heldForFeRollout(obj: KObject, feName: string): boolean {
+  return obj.kind === 'StatefulSet' && obj.metadata?.name !== feName;
+}
+
+/**
+ * Whether to send an object of the full form: StatefulSets always; other objects (ConfigMaps, Secrets, Services)
+ * only when this run's restore form did not apply them unchanged (`sentBody`: what it sent, as JSON). Fewer requests,
+ * same result.
+ */
+export function needsSending(obj: KObject, body: string, sentBody: string | undefined): boolean {
+  return obj.kind === 'StatefulSet' || sentBody !== body;
+}
+
+/** The StatefulSets `names` that have not rolled out yet among `all` (`rolledOut`). */
+export function notRolledOut(all: readonly V1StatefulSet[], names: readonly string[]): string[] {
+  return names.filter((n) => !rolledOut(all.find((s) => s.metadata?.name === n)));
 }

@@ -10,7 +10,7 @@ import { StarRocksDrError } from '../errors';
 import { feMetadataRetentionWarning } from '../model/dr-safety';
 import { isDns1123Label } from '../model/checks';
 import { isSharedData, parseConf } from '../model/conf';
-import { GENERATION_RULE, isGeneration, parseGeneration } from '../model/generation';
+import { GENERATION_RULE, isGeneration, parseGeneration } from './generation';
 import { clientSideApplyWarning } from '../model/limits';
 import type { DrPhaseForm, StarRocksClusterSpec } from '../model/types';
 import { checkSpec, formatPath, type FailFn, type SpecPath } from '../model/validate';
@@ -34,6 +34,8 @@ export interface PreflightResult {
   readonly source: SnapshotSource;
   /** The checked snapshot file, when its text was available (in the spec, or read from the cluster). */
   readonly snapshot?: ClusterSnapshot;
+  /** Its text (it may hold S3 keys: never printed), for what the restore is expected to show (lib/sql). */
+  readonly snapshotText?: string;
   /** Things worth saying that do not stop the recovery. */
   readonly warnings: readonly string[];
 }
@@ -190,15 +192,23 @@ export function preflight(spec: StarRocksClusterSpec, snapshotText?: string, fai
     );
   }
   const text = snapshotText ?? snapshotTextFromSpec(spec, source!);
-  let snapshot: ClusterSnapshot | undefined;
-  if (text !== undefined) {
-    snapshot = parseClusterSnapshot(text, `${source!.kind}/${source!.name} key ${source!.key}`);
-    if (source!.kind === 'ConfigMap' && carriesCredentials(snapshot)) {
-      warnings.push(`${source!.kind}/${source!.name} holds S3 keys in plain text; mount cluster_snapshot.yaml from a Secret instead (starrocksFESpec.secrets)`);
-    }
-  }
+  const file = text === undefined ? undefined : checkSnapshotText(source!, text);
+  if (file) warnings.push(...file.warnings);
   // The restored metadata lives on the FE PVCs: a retention policy that deletes them with the StatefulSet puts it at risk.
   const retention = feMetadataRetentionWarning(spec);
   if (retention) warnings.push(`${retention.field}: ${retention.message} Fix: ${retention.fix}`);
-  return { generation, source: source!, snapshot, warnings };
+  return { generation, source: source!, snapshot: file?.snapshot, snapshotText: text, warnings };
+}
+
+/** The checks of the snapshot file's text, wherever it was read (the spec, the cluster); never quotes a value. */
+export function checkSnapshotText(source: SnapshotSource, text: string): { readonly snapshot: ClusterSnapshot; readonly warnings: readonly string[] } {
+  const snapshot = parseClusterSnapshot(text, `${source.kind}/${source.name} key ${source.key}`);
+  const warnings = source.kind === 'ConfigMap' && carriesCredentials(snapshot) ? [`${source.kind}/${source.name} holds S3 keys in plain text; mount cluster_snapshot.yaml from a Secret instead (starrocksFESpec.secrets)`] : [];
+  return { snapshot, warnings };
+}
+
+/** A preflight whose snapshot file was read from the cluster afterwards: the file checked, its warnings added. */
+export function withSnapshotText(checked: PreflightResult, text: string): PreflightResult {
+  const file = checkSnapshotText(checked.source, text);
+  return { ...checked, snapshot: file.snapshot, snapshotText: text, warnings: [...checked.warnings, ...file.warnings] };
 }

@@ -7,28 +7,12 @@
 import { StarRocksDrError } from '../errors';
 import type { KObject, KubeClient } from '../kube/client';
 import { isConflict, isNotFound } from '../kube/errors';
-import { pinnedSnapshotPath } from './guard';
-import { GENERATION_RULE, isGeneration } from '../model/generation';
+import { statusRecordName } from '../render/names';
+import { GENERATION_RULE, isGeneration } from './generation';
+import { NO_IDENTITY, namesPvcs, type RecordIdentity } from './record-identity';
 import { DR_PHASES, DrConditionType, type DisasterRecoveryStatus, type DrCondition, type DrPhase } from './status';
 
 export const STATUS_FIELD_MANAGER = 'starrocks-dr-status';
-
-export function statusRecordName(cluster: string): string {
-  return `${cluster}-disaster-recovery`;
-}
-
-/**
- * What the record is about, so that it cannot be taken for another cluster's: the uids of the FE metadata PVCs (they
- * survive a StatefulSet re-created, and a cluster re-created from scratch gets new ones) and the snapshot restored.
- */
-export interface RecordIdentity {
-  /** uid of each FE metadata PVC, by PVC name; empty until the restore form has created them. */
-  readonly feMetaPvcUids: Readonly<Record<string, string>>;
-  /** `cluster_snapshot_path` of the snapshot restored, when it was known. */
-  readonly snapshotPath?: string;
-}
-
-export const NO_IDENTITY: RecordIdentity = { feMetaPvcUids: {} };
 
 /** The record as read: status, identity and the resourceVersion every write is conditioned on. */
 export interface RecoveryRecord {
@@ -46,7 +30,7 @@ export function statusToConfigMap(cluster: string, namespace: string, status: Di
     conditions: JSON.stringify(status.conditions),
   };
   if (status.endTimestamp !== undefined) data.endTimestamp = String(status.endTimestamp);
-  if (Object.keys(identity.feMetaPvcUids).length > 0) data.feMetaPvcUids = JSON.stringify(identity.feMetaPvcUids);
+  if (namesPvcs(identity)) data.feMetaPvcUids = JSON.stringify(identity.feMetaPvcUids);
   if (identity.snapshotPath !== undefined) data.snapshotPath = identity.snapshotPath;
   return {
     apiVersion: 'v1',
@@ -152,14 +136,6 @@ export async function readRecord(client: KubeClient, cluster: string, namespace:
   if (!cm) return undefined;
   const status = statusFromConfigMap(cm);
   return { status, identity: identityFromConfigMap(cm), resourceVersion: cm.metadata?.resourceVersion ?? '' };
-}
-
-/**
- * The snapshot path pinned for `generation` in the cluster's record (guard.ts `pinnedSnapshotPath`), or undefined
- * when that generation's recovery has not started. Read only.
- */
-export async function readPinnedSnapshotPath(client: KubeClient, cluster: string, namespace: string, generation: number | undefined): Promise<string | undefined> {
-  return pinnedSnapshotPath(await readRecord(client, cluster, namespace), generation);
 }
 
 /** A write lost a race: the record changed since it was read. Re-read and decide again. */

@@ -15,7 +15,7 @@ import { delimiter, join } from 'node:path';
 import { StarRocksDrError } from '../errors';
 import { statusCodeOf } from './errors';
 import { withRetry, type RetryPolicy } from './retry';
-import { clockForServer, type Timers } from './timers';
+import { REAL_TIMERS, type Timers } from './timers';
 
 export interface ConnectOptions {
   /** Path of a kubeconfig file. @default - $KUBECONFIG, then ~/.kube/config, then in-cluster */
@@ -25,9 +25,16 @@ export interface ConnectOptions {
   /** An already loaded KubeConfig (tests, the simulator); wins over `kubeconfig`. */
   readonly kubeConfig?: KubeConfig;
   readonly retry?: RetryPolicy;
-  /** The clock every wait, retry and deadline of this client runs on. @default the server's (`clockForServer`): the wall clock */
+  /** The clock every wait, retry and deadline of this client runs on (tests inject one). @default the wall clock */
   readonly timers?: Timers;
 }
+
+/**
+ * How a route reaches a cluster. Users get `KubeClient.connect`; a test passes one that puts the client on the
+ * simulator's clock and tracked transport (sim/README.md), through the route's own options (the CLI's `main(argv,
+ * { connect })`, the Pulumi provider's operations), never through a process-wide registry.
+ */
+export type Connect = (opts: ConnectOptions) => KubeClient;
 
 /** Bounds of one call, on top of the client's retry policy (e.g. a lease renewal must end within its deadline). */
 export interface CallOptions {
@@ -114,7 +121,7 @@ export function loadKubeConfig(opts: ConnectOptions): KubeConfig {
 export class KubeClient {
   static connect(opts: ConnectOptions = {}): KubeClient {
     const kubeConfig = loadKubeConfig(opts);
-    return new KubeClient(kubeConfig, opts.retry ?? {}, opts.timers ?? clockForServer(kubeConfig.getCurrentCluster()!.server));
+    return new KubeClient(kubeConfig, opts.retry ?? {}, opts.timers ?? REAL_TIMERS);
   }
 
   readonly server: string;

@@ -4,7 +4,7 @@
  * instead of an event: there is nothing to watch while the API server does not answer.
  */
 import { isRetryable, retryAfterMs, toUserError } from './errors';
-import { inFlight, REAL_TIMERS, type Timers } from './timers';
+import { REAL_TIMERS, type Timers } from './timers';
 
 export interface RetryPolicy {
   /** Give up after this long. @default 15000 */
@@ -27,7 +27,7 @@ export async function withRetry<T>(
   const maxDelay = policy.maxDelayMs ?? 5_000;
   for (;;) {
     try {
-      return await inFlight(timers, call);
+      return await call();
     } catch (err) {
       const wait = retryAfterMs(err) ?? backoff * (0.5 + Math.random() / 2);
       if (!isRetryable(err) || signal?.aborted || timers.now() + wait > deadline) {

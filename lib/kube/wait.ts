@@ -1,14 +1,18 @@
 /**
- * Waiting on the cluster by watching it, never by polling: each source is a list+watch (client-node's
- * `ListWatch`, which relists on 410 Gone and resumes from the last resourceVersion when a watch ends); every
- * event re-runs `check` on the cached objects, so a change is seen as soon as the API server sends it.
- * A watch that fails (API restart, network) is restarted with capped backoff until the deadline.
+ * Waiting on the cluster by watching it, never by polling, in two halves (as pulumi-kubernetes' awaiters are built,
+ * provider/pkg/await/statefulset.go: `Await` connects, `await` takes event channels):
+ *
+ * - `watchViews` connects: each source is a list+watch (client-node's `ListWatch`, which relists on 410 Gone and
+ *   resumes from the last resourceVersion when a watch ends); every change yields a new view of what the watches
+ *   have cached. A watch that fails (API restart, network) is restarted with capped backoff.
+ * - `awaitView` takes any stream of views (the live one, or a recorded one in tests), runs `check` on each and ends
+ *   when it holds, at the timeout (on the injected clock) or on abort.
  */
 import { CHANGE, CONNECT, ERROR, ListWatch, Watch, type KubernetesListObject } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
 import { apiMessage } from './errors';
 import { KubeClient, type KnownKind, type KObject } from './client';
-import type { ClientActivity } from './timers';
+import type { Timers } from './timers';
 
 export interface WatchSource {
   readonly kind: KnownKind;
@@ -18,20 +22,22 @@ export interface WatchSource {
   readonly fieldSelector?: string;
 }
 
-/** What the watches have seen so far, by source index. */
+/** What the watches have seen, by source index. */
 export interface WatchView {
   objects(source: number): readonly KObject[];
 }
 
-export type Check<T> = (view: WatchView) => { readonly done: true; readonly value: T } | { readonly done: false; readonly progress: string };
+/** A stream of views that can say what went wrong last (for a timeout message). */
+export interface ViewStream<V> extends AsyncIterable<V> {
+  /** The last error the stream met and recovered from (an API error), or ''. */
+  lastError?(): string;
+}
 
-export interface WaitOptions<T> {
-  readonly client: KubeClient;
-  readonly sources: readonly WatchSource[];
-  readonly check: Check<T>;
+export type Verdict<T> = { readonly done: true; readonly value: T } | { readonly done: false; readonly progress: string };
+
+export interface AwaitOptions {
+  readonly timers: Timers;
   readonly timeoutMs: number;
-  /** Called with the progress text whenever it changes. */
-  readonly onProgress?: (progress: string) => void;
   readonly signal?: AbortSignal;
   /** What is being waited for, for the timeout error. */
   readonly what: string;
@@ -39,151 +45,200 @@ export interface WaitOptions<T> {
   readonly field: string;
   /** What to do about a timeout. @default look at the FE pod, fix the cause, run the same command again */
   readonly fix?: string;
+  /** Called with the progress text whenever it changes. */
+  readonly onProgress?: (progress: string) => void;
 }
 
-export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
-  const { client } = opts;
-  const { timers } = client;
-  const gate = new WatchGate(new Watch(client.kubeConfig), timers.activity);
-  // `check` sees a whole view: every source listed at least once (a pod list not back yet is not "no pods").
-  const listed = opts.sources.map(() => false);
-  const watches = opts.sources.map((s, i) => {
-    const listFn = async (): Promise<KubernetesListObject<KObject>> => {
-      const list = await client.list(s.kind, s.namespace, s.labelSelector, s.fieldSelector);
-      listed[i] = true;
-      const items = s.fieldSelector ? list.items.filter(fieldMatcher(s.fieldSelector)) : list.items;
-      return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: list.resourceVersion } };
-    };
-    return new ListWatch<KObject>(KubeClient.collectionPath(s.kind, s.namespace), gate as unknown as Watch, listFn, false, s.labelSelector, s.fieldSelector);
+/** The error of a wait that ran out of time: what it waited for, what it saw last, the last API error. */
+export function timeoutError(opts: Pick<AwaitOptions, 'what' | 'field' | 'fix' | 'timeoutMs'>, lastProgress: string, lastError = ''): StarRocksDrError {
+  const seen = lastProgress ? `; last seen: ${lastProgress}` : '';
+  const api = lastError ? `; last API error: ${lastError}` : '';
+  return new StarRocksDrError('Timeout', `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}${seen}${api}`, {
+    field: opts.field,
+    fix: opts.fix ?? 'look at the FE pod (kubectl describe pod / logs), fix the cause, and run the same command again: it resumes from the recorded status',
   });
-  const view: WatchView = { objects: (i) => watches[i].list() };
-  let lastProgress = '';
-  let lastError = '';
+}
 
-  return new Promise<T>((resolve, reject) => {
-    let finished = false;
-    // Aborted when the wait ends, so no retry timer outlives it either.
-    const retries = new AbortController();
-    // A list that came back empty fires no CHANGE: check once each (re)start has listed and opened its watch.
-    const run = (w: ListWatch<KObject>) => w.start().then(() => evaluate(), () => undefined);
-    const finish = (err: Error | undefined, value?: T) => {
-      if (finished) return;
-      finished = true;
-      cancelTimer();
-      retries.abort();
-      opts.signal?.removeEventListener('abort', onAbort);
-      for (const w of watches) void w.stop();
-      gate.close();
-      if (err) reject(err);
-      else resolve(value as T);
-    };
-    // The items of one list arrive as one CHANGE each: check once they are all in the cache, not after the first.
-    let queued = false;
-    const evaluate = () => {
-      if (queued || finished) return;
-      queued = true;
-      queueMicrotask(evaluateNow);
-    };
-    const evaluateNow = () => {
-      queued = false;
-      if (finished || !listed.every(Boolean)) return;
-      const result = opts.check(view);
-      if (result.done) return finish(undefined, result.value);
-      if (result.progress !== lastProgress) {
-        lastProgress = result.progress;
-        opts.onProgress?.(result.progress);
-      }
-    };
-    const cancelTimer = timers.after(opts.timeoutMs, () => {
-      const seen = lastProgress ? `; last seen: ${lastProgress}` : '';
-      const api = lastError ? `; last API error: ${lastError}` : '';
-      finish(
-        new StarRocksDrError('Timeout', `timed out after ${Math.round(opts.timeoutMs / 1000)}s waiting for ${opts.what}${seen}${api}`, {
-          field: opts.field,
-          fix: opts.fix ?? 'look at the FE pod (kubectl describe pod / logs), fix the cause, and run the same command again: it resumes from the recorded status',
-        }),
-      );
-    });
-    const onAbort = () => finish(new Error('aborted'));
-    if (opts.signal?.aborted) return onAbort();
-    opts.signal?.addEventListener('abort', onAbort);
+/** What `nextView` got: a view, or why there is none. */
+export type Next<V> = { readonly view: V } | 'timeout' | 'aborted';
 
-    watches.forEach((w) => {
-      let backoff = 100;
-      w.on(CHANGE, evaluate);
-      w.on(CONNECT, () => {
-        backoff = 100;
-      });
-      w.on(ERROR, (err: unknown) => {
-        if (finished) return;
-        lastError = apiMessage(err);
-        const wait = backoff;
-        backoff = Math.min(backoff * 2, 5_000);
-        void timers.sleep(wait, retries.signal).then(() => (finished ? undefined : run(w)));
-      });
-    });
-    watches.forEach((w) => void run(w));
+/**
+ * The next view of `it` within `timeoutMs` (on `timers`), or `'timeout'`, or `'aborted'`. A stream that ended (a
+ * recording played to its end) has nothing more to say: the call waits for its timeout.
+ */
+export async function nextView<V>(it: AsyncIterator<V>, timers: Timers, timeoutMs: number, signal?: AbortSignal): Promise<Next<V>> {
+  if (signal?.aborted) return 'aborted';
+  let cancelTimer = () => {};
+  let onAbort = () => {};
+  const stop = new Promise<'timeout' | 'aborted'>((resolve) => {
+    cancelTimer = timers.after(Math.max(0, timeoutMs), () => resolve('timeout'));
+    onAbort = () => resolve('aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+  try {
+    const next = await Promise.race([it.next(), stop]);
+    if (typeof next === 'string') return next;
+    return next.done ? await stop : { view: next.value };
+  } finally {
+    cancelTimer();
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
- * The watches of one wait, so that none outlives it. client-node 1.4's `ListWatch.doneHandler` checks `stopped`
- * only before its list, then opens the watch whatever happened meanwhile (dist/cache.js, `doneHandler`): a wait that
- * finished inside the list's callbacks (the condition already held) left that watch open, and the process alive on
- * its socket. Every watch request goes through here: once closed, none is opened and every open one is aborted.
+ * Reads `views` until `check` holds; throws `timeoutError` after `timeoutMs`, or `Error('aborted')` on abort. The
+ * stream is closed (`return()`) when the wait ends, whatever ended it.
+ */
+export async function awaitView<V, T>(views: ViewStream<V>, check: (view: V) => Verdict<T>, opts: AwaitOptions): Promise<T> {
+  const it = views[Symbol.asyncIterator]();
+  const deadline = opts.timers.now() + opts.timeoutMs;
+  let lastProgress = '';
+  try {
+    for (;;) {
+      const next = await nextView(it, opts.timers, deadline - opts.timers.now(), opts.signal);
+      if (next === 'aborted') throw new Error('aborted');
+      if (next === 'timeout') throw timeoutError(opts, lastProgress, views.lastError?.());
+      const verdict = check(next.view);
+      if (verdict.done) return verdict.value;
+      if (verdict.progress !== lastProgress) {
+        lastProgress = verdict.progress;
+        opts.onProgress?.(verdict.progress);
+      }
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
+/**
+ * The live views of `sources`: one per change (coalesced: a consumer slower than the changes gets the newest view,
+ * never a backlog), each once every source has been listed (a pod list not back yet is not "no pods"). The watches
+ * start on the first `next()` and stop on `return()`.
+ */
+export function watchViews(client: KubeClient, sources: readonly WatchSource[]): ViewStream<WatchView> {
+  let lastError = '';
+  return {
+    lastError: () => lastError,
+    [Symbol.asyncIterator](): AsyncIterator<WatchView> {
+      const { timers } = client;
+      const gate = new WatchGate(new Watch(client.kubeConfig));
+      const listed = sources.map(() => false);
+      const watches = sources.map((s, i) => {
+        const listFn = async (): Promise<KubernetesListObject<KObject>> => {
+          const list = await client.list(s.kind, s.namespace, s.labelSelector, s.fieldSelector);
+          listed[i] = true;
+          const items = s.fieldSelector ? list.items.filter(fieldMatcher(s.fieldSelector)) : list.items;
+          return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: list.resourceVersion } };
+        };
+        return new ListWatch<KObject>(KubeClient.collectionPath(s.kind, s.namespace), gate as unknown as Watch, listFn, false, s.labelSelector, s.fieldSelector);
+      });
+      const snapshot = (): WatchView => {
+        const lists = watches.map((w) => [...w.list()]);
+        return { objects: (i) => lists[i] };
+      };
+      let closed = false;
+      let dirty = false;
+      let waiting: ((r: IteratorResult<WatchView>) => void) | undefined;
+      // The items of one list arrive as one CHANGE each: a view once they are all in the cache, not after the first.
+      let queued = false;
+      const publish = () => {
+        queued = false;
+        if (closed || !listed.every(Boolean)) return;
+        if (waiting) {
+          const resolve = waiting;
+          waiting = undefined;
+          resolve({ done: false, value: snapshot() });
+        } else dirty = true;
+      };
+      const changed = () => {
+        if (queued || closed) return;
+        queued = true;
+        queueMicrotask(publish);
+      };
+      // Aborted when the stream closes, so no retry timer outlives it.
+      const retries = new AbortController();
+      // A list that came back empty fires no CHANGE: a view once each (re)start has listed and opened its watch.
+      const run = (w: ListWatch<KObject>) => w.start().then(changed, () => undefined);
+      watches.forEach((w) => {
+        let backoff = 100;
+        w.on(CHANGE, changed);
+        w.on(CONNECT, () => {
+          backoff = 100;
+        });
+        w.on(ERROR, (err: unknown) => {
+          if (closed) return;
+          lastError = apiMessage(err);
+          const wait = backoff;
+          backoff = Math.min(backoff * 2, 5_000);
+          void timers.sleep(wait, retries.signal).then(() => (closed ? undefined : run(w)));
+        });
+      });
+      let started = false;
+      return {
+        next: () =>
+          new Promise<IteratorResult<WatchView>>((resolve) => {
+            if (closed) return resolve({ done: true, value: undefined });
+            if (!started) {
+              started = true;
+              watches.forEach((w) => void run(w));
+            }
+            if (dirty) {
+              dirty = false;
+              resolve({ done: false, value: snapshot() });
+            } else waiting = resolve;
+          }),
+        return: async () => {
+          closed = true;
+          retries.abort();
+          for (const w of watches) void w.stop();
+          gate.close();
+          waiting?.({ done: true, value: undefined });
+          waiting = undefined;
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
+export interface WaitOptions<T> extends Omit<AwaitOptions, 'timers'> {
+  readonly client: KubeClient;
+  readonly sources: readonly WatchSource[];
+  readonly check: (view: WatchView) => Verdict<T>;
+}
+
+/** `awaitView` over the live views of `sources`, on the client's clock. */
+export function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
+  return awaitView(watchViews(opts.client, opts.sources), opts.check, { ...opts, timers: opts.client.timers });
+}
+
+/**
+ * The watches of one stream, so that none outlives it. client-node 1.4's `ListWatch.doneHandler` checks `stopped`
+ * only before its list, then opens the watch whatever happened meanwhile (dist/cache.js, `doneHandler`): a stream
+ * closed inside the list's callbacks left that watch open, and the process alive on its socket. Every watch request
+ * goes through here: once closed, none is opened and every open one is aborted.
  */
 class WatchGate {
   private closed = false;
-  /** Open watches, and how each ends for the clock's bookkeeping. */
-  private readonly open = new Map<AbortController, () => void>();
+  private readonly open = new Set<AbortController>();
 
-  /** @param activity a virtual clock's bookkeeping: opening a watch is a request, each event is work until handled. */
-  constructor(
-    private readonly inner: Watch,
-    private readonly activity?: ClientActivity,
-  ) {}
+  constructor(private readonly inner: Watch) {}
 
   async watch(path: string, params: Record<string, string | number | boolean | undefined>, onEvent: (phase: string, obj: any, watchObj?: any) => void, done: (err: any) => void): Promise<AbortController> {
     if (this.closed) return new AbortController();
-    const tracked = this.activity?.openWatch();
-    const requested = this.activity?.begin();
     let controller: AbortController | undefined;
-    try {
-      controller = await this.inner.watch(
-        path,
-        { ...params, ...tracked?.query },
-        (phase, obj, watchObj) => {
-          try {
-            onEvent(phase, obj, watchObj);
-          } finally {
-            tracked?.received();
-          }
-        },
-        (err) => {
-          tracked?.closed();
-          if (controller) this.open.delete(controller);
-          if (!this.closed) done(err);
-        },
-      );
-    } catch (err) {
-      tracked?.closed();
-      throw err;
-    } finally {
-      requested?.();
-    }
-    if (this.closed) {
-      controller.abort();
-      tracked?.closed();
-    } else this.open.set(controller, () => tracked?.closed());
+    controller = await this.inner.watch(path, params, onEvent, (err) => {
+      if (controller) this.open.delete(controller);
+      if (!this.closed) done(err);
+    });
+    if (this.closed) controller.abort();
+    else this.open.add(controller);
     return controller;
   }
 
   close(): void {
     this.closed = true;
-    for (const [c, ended] of this.open) {
-      c.abort();
-      ended();
-    }
+    for (const c of this.open) c.abort();
     this.open.clear();
   }
 }

@@ -12,13 +12,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { runRecovery, readStatus } from '../dr/executor';
 import { holderIdentity } from '../dr/lease';
 import { planRecoveryLive } from '../dr/plan';
-import { generationWentDown, needsRun } from '../dr/generation-rules';
+import { compareGeneration, finishedBefore, GENERATION_RULE, generationWentDown, isGeneration, needsRun } from '../dr/generation';
 import { validateForRoute } from '../dr/preflight';
-import { GENERATION_RULE, isGeneration } from '../model/generation';
 import type { DisasterRecoveryStatus } from '../dr/status';
-import { statusRecordName } from '../dr/status-record';
 import { StarRocksDrError } from '../errors';
-import { KubeClient } from '../kube/client';
+import { KubeClient, type Connect } from '../kube/client';
+import { statusRecordName } from '../render/names';
 import type { StarRocksClusterSpec } from '../model/types';
 
 /** Inputs of a `DisasterRecovery` resource, as the provider receives them (secrets already unwrapped). */
@@ -86,8 +85,10 @@ export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { 
       reason: `drGeneration must be ${GENERATION_RULE}. Fix: pulumi config set drGeneration 1 (raise it by one for each new recovery)`,
     });
   } else {
-    const down = generationWentDown({ generation: isGeneration(olds?.generation) ? olds!.generation : undefined }, news.generation, 'drGeneration');
-    if (down) failures.push({ property: 'generation', reason: down.message });
+    const last = isGeneration(olds?.generation) ? olds!.generation : undefined;
+    if (compareGeneration(news.generation, last) === 'lower') {
+      failures.push({ property: 'generation', reason: generationWentDown(news.generation, last!, 'drGeneration', "this stack's last run").message });
+    }
   }
   if (typeof news.namespace !== 'string' || news.namespace === '') failures.push({ property: 'namespace', reason: 'namespace is required' });
   if (news.timeoutSeconds !== undefined && !(typeof news.timeoutSeconds === 'number' && news.timeoutSeconds > 0)) {
@@ -132,10 +133,13 @@ function looksLikeKubeconfigText(s: string): boolean {
   return s.includes('\n') || s.trimStart().startsWith('{') || s.trimStart().startsWith('apiVersion');
 }
 
-/** A client for the target cluster, following `@pulumi/kubernetes`: `kubeconfig` is a file's text or its path. */
-export function connect(kubeconfig: string | undefined, context: string | undefined): KubeClient {
+/**
+ * A client for the target cluster, following `@pulumi/kubernetes`: `kubeconfig` is a file's text or its path.
+ * `using`: how to connect (`RunOptions.connect`; tests pass the simulator's). @default KubeClient.connect
+ */
+export function connect(kubeconfig: string | undefined, context: string | undefined, using: Connect = KubeClient.connect): KubeClient {
   if (kubeconfig === undefined || kubeconfig === '' || !looksLikeKubeconfigText(kubeconfig)) {
-    return KubeClient.connect({ kubeconfig: kubeconfig || undefined, context: context || undefined });
+    return using({ kubeconfig: kubeconfig || undefined, context: context || undefined });
   }
   const kc = new KubeConfig();
   try {
@@ -155,7 +159,7 @@ export function connect(kubeconfig: string | undefined, context: string | undefi
     }
     kc.setCurrentContext(context);
   }
-  return KubeClient.connect({ kubeConfig: kc });
+  return using({ kubeConfig: kc });
 }
 
 function outputsOf(inputs: DrInputs, status: DisasterRecoveryStatus | undefined): DrOutputs {
@@ -196,6 +200,8 @@ export interface RunOptions {
   /** Progress lines (the host shows stdout lines as diagnostics). @default console.log */
   readonly log?: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** How to reach the cluster (tests pass the simulator's clock and transport). @default KubeClient.connect */
+  readonly connect?: Connect;
 }
 
 /**
@@ -205,11 +211,12 @@ export interface RunOptions {
 export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ id: string; outs: DrOutputs }> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const id = drId(inputs.namespace, inputs.spec.name);
-  const client = connect(inputs.kubeconfig, inputs.context);
+  const client = connect(inputs.kubeconfig, inputs.context, opts.connect);
   const spec = specForGeneration(inputs.spec, inputs.generation);
   let last: DisasterRecoveryStatus | undefined;
   try {
-    const { plan, preflight: checked } = await planRecoveryLive(client, spec, inputs.namespace, { requireSnapshotObject: true });
+    const validated = validateForRoute(spec, { form: 'restore', generationField: 'drGeneration', namespace: inputs.namespace, namespaceField: 'namespace' });
+    const { plan, preflight: checked } = await planRecoveryLive(client, validated, { requireSnapshotObject: true });
     for (const w of checked.warnings) log(`warning: ${w}`);
     last = await readStatus(client, plan.cluster, plan.namespace);
     const final = await runRecovery(plan, {
@@ -253,8 +260,8 @@ function nextStep(e: unknown): string {
 }
 
 /** `read`: the status recorded in the cluster. A missing record keeps the last known outputs (see README). */
-export async function readDr(id: string, props: DrOutputs): Promise<{ id: string; props: DrOutputs }> {
-  const client = connect(props.kubeconfig, props.context);
+export async function readDr(id: string, props: DrOutputs, opts: Pick<RunOptions, 'connect'> = {}): Promise<{ id: string; props: DrOutputs }> {
+  const client = connect(props.kubeconfig, props.context, opts.connect);
   const status = await readStatus(client, props.cluster, props.namespace);
   if (!status) return { id, props };
   // `incomplete` survives a refresh: a partial resource stays one until a create/update finishes.
@@ -270,9 +277,9 @@ export async function readDr(id: string, props: DrOutputs): Promise<{ id: string
  */
 export async function updateDr(olds: Partial<DrOutputs>, news: DrInputs, opts: RunOptions = {}): Promise<{ id: string; outs: DrOutputs }> {
   // An incomplete (partial) resource runs again even when the record says done: that record may be another run's.
-  const finished = olds.phase === 'done' && olds.incomplete !== true && (olds.generation ?? olds.observedGeneration) === news.generation;
+  const finished = finishedBefore({ generation: olds.generation ?? olds.observedGeneration, phase: olds.phase, incomplete: olds.incomplete }, news.generation);
   if (!finished) return runDr(news, opts);
-  const client = connect(news.kubeconfig, news.context);
+  const client = connect(news.kubeconfig, news.context, opts.connect);
   const status = await readStatus(client, news.spec.name, news.namespace);
   const kept = olds as DrOutputs;
   return { id: drId(news.namespace, news.spec.name), outs: { ...outputsOf(news, undefined), ...statusFields(status ?? kept) } };

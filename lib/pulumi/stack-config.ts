@@ -9,11 +9,11 @@ import type { StarRocksClusterSpec } from '../model/types';
 import { validateSpec } from '../model/validate';
 import { loadValuesFiles } from '../model/values';
 import { parseOperatorVersion } from '../model/operator-version';
-import { GENERATION_RULE, generationTextProblem } from '../model/generation';
+import { GENERATION_RULE, generationTextProblem } from '../dr/generation';
 import { SNAPSHOT_FILE } from '../dr/snapshot';
 import { clusterSnapshotText, snapshotSecretName, withSnapshotSecret, type ClusterSnapshotConfig } from './cluster-snapshot';
 import type { StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
-import { chooseStackSnapshot, needsResolving } from './snapshot-choice';
+import { chooseStackSnapshot } from './snapshot-choice';
 
 /** What the program needs from the stack config, plus values for stack outputs. */
 export interface StackSettings {
@@ -103,11 +103,10 @@ export function readStackSettings(projectRoot: string = process.cwd(), config = 
     // `latest` or a name: the path pinned in the status record of the generation, else resolved now (snapshot-choice.ts).
     const chosen = pulumi.all([accessKey, secretKey, kubeconfig]).apply(async ([a, s, kc]) => {
       const keys = { accessKey: a, secretKey: s };
-      if (!needsResolving(snapshot.path)) return { path: snapshot.path, keys };
       const { connect } = require('./dr-operations') as typeof import('./dr-operations');
-      const choice = await chooseStackSnapshot({ cfg: snapshot, keys, cluster: spec.name, namespace: recordNamespace, generation: drGeneration, client: connect(kc, context) });
+      const choice = await chooseStackSnapshot({ cfg: snapshot, keys, cluster: spec.name, namespace: recordNamespace, generation: drGeneration, client: () => connect(kc, context) });
       for (const w of choice.warnings) void pulumi.log.warn(`clusterSnapshot.path ${snapshot.path}: ${w}`);
-      void pulumi.log.info(`clusterSnapshot.path ${snapshot.path}: ${choice.path}${choice.pinned ? ` (pinned by the recovery of generation ${drGeneration})` : ''}`);
+      if (choice.path !== snapshot.path) void pulumi.log.info(`clusterSnapshot.path ${snapshot.path}: ${choice.path}${choice.pinned ? ` (pinned by the recovery of generation ${drGeneration})` : ''}`);
       return { path: choice.path, keys };
     });
     snapshotPath = pulumi.unsecret(chosen.apply((c) => c.path));

@@ -5,12 +5,12 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
-import { feStatefulSetName } from '../dr/executor';
 import { namespaceOf } from '../dr/plan';
 import { validateForRoute } from '../dr/preflight';
 import type { StarRocksClusterSpec } from '../model/types';
 import { validateSpec } from '../model/validate';
 import { renderCluster } from '../render/cluster';
+import { componentResourceName } from '../render/names';
 import { withSecretData } from './cluster-snapshot';
 import { DisasterRecovery } from './disaster-recovery';
 import { kubernetesResource, legacyResourceName, resourceName, statefulSetTimeoutSeconds, withPulumiApplyAnnotations } from './kubernetes-resources';
@@ -147,7 +147,7 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
     }
 
     const dependsOn = this.disasterRecovery ? [this.disasterRecovery] : namespaceDeps;
-    const feName = feStatefulSetName(spec.name);
+    const feName = componentResourceName(spec.name, 'fe');
     const drTimeoutSeconds = args.drTimeoutSeconds ?? 1800;
     // waitForFullRollout: CN/BE StatefulSets wait for the FE StatefulSet resource, whose await is its full rollout
     // (the FE is rendered first, so it exists by the time CN/BE are declared).

@@ -68,3 +68,28 @@ export function configHashAnnotation(kind: ComponentKind): string {
 
 /** The operator's change-detection annotation on external Services. */
 export const RESOURCE_HASH_ANNOTATION = 'app.starrocks.components/hash';
+
+/** A label selector as the API's `labelSelector` query parameter takes it: `k=v,k2=v2`. */
+function selectorText(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** The pods of a component: `app.kubernetes.io/component=fe,app.starrocks.ownerreference/name=<c>-fe`. */
+export function componentPodSelector(cluster: string, kind: ComponentKind): string {
+  return selectorText({ [COMPONENT_LABEL]: kind, [OWNER_REFERENCE_LABEL]: componentResourceName(cluster, kind) });
+}
+
+/** Every StatefulSet and Service of a cluster: `app.starrocks.ownerreference/name=<c>`. */
+export function clusterSelector(cluster: string): string {
+  return selectorText({ [OWNER_REFERENCE_LABEL]: cluster });
+}
+
+/** The ConfigMap in which starrocks-dr records a cluster's recovery status: `<c>-disaster-recovery`. */
+export function statusRecordName(cluster: string): string {
+  return `${cluster}-disaster-recovery`;
+}
+
+/** The Lease a recovery holds so that one actor at a time acts on a cluster: `<c>-starrocks-dr`. */
+export function leaseName(cluster: string): string {
+  return `${cluster}-starrocks-dr`;
+}

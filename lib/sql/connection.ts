@@ -10,7 +10,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Connection, FieldPacket, TypeCast } from 'mysql2/promise';
-import { clockForServer, inFlight, REAL_TIMERS, type Timers } from '../kube/timers';
+import { REAL_TIMERS, type Timers } from '../kube/timers';
 import { isTransient, sqlError } from './errors';
 import { openPortForward } from './port-forward';
 
@@ -30,7 +30,7 @@ export interface SqlOptions {
   readonly queryTimeoutMs?: number;
   /** Connection attempts when the network fails before the handshake (refused, reset, lost). @default 3 */
   readonly connectAttempts?: number;
-  /** The clock for the back-off between attempts, and the virtual clock's accounting of requests in flight. @default the API server's (`clockForServer`) for a pod, else the wall clock */
+  /** The clock for the back-off between attempts (the Kubernetes client's, `client.timers`). @default the wall clock */
   readonly timers?: Timers;
 }
 
@@ -68,7 +68,7 @@ export function sqlSession(opts: SqlOptions): SqlSession {
   const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
   const queryTimeoutMs = opts.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs;
   const attempts = Math.max(1, opts.connectAttempts ?? DEFAULTS.connectAttempts);
-  const timers = opts.timers ?? (opts.target.kind === 'pod' ? clockForServer(opts.target.kubeConfig.getCurrentCluster()?.server ?? '') : REAL_TIMERS);
+  const timers = opts.timers ?? REAL_TIMERS;
   const context = (doing: string) => ({ target, user, withPassword: !!opts.password, doing, connectTimeoutMs, queryTimeoutMs });
   let current: Connection | undefined;
 
@@ -96,7 +96,7 @@ export function sqlSession(opts: SqlOptions): SqlSession {
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await timers.sleep(Math.min(2000, 250 * 2 ** (i - 1)));
       try {
-        current = await inFlight(timers, open);
+        current = await open();
         return current;
       } catch (err) {
         last = err;
@@ -118,7 +118,7 @@ export function sqlSession(opts: SqlOptions): SqlSession {
       for (let attempt = 0; ; attempt++) {
         const conn = await connect();
         try {
-          const [rows, fields] = await inFlight(timers, () => withTimeout(conn.query({ sql, rowsAsArray: true }), queryTimeoutMs, () => conn.destroy()));
+          const [rows, fields] = await withTimeout(conn.query({ sql, rowsAsArray: true }), queryTimeoutMs, () => conn.destroy());
           return toResultSet(rows, fields);
         } catch (err) {
           const broken = isTransient(err) || (err as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT' || (err as { fatal?: boolean }).fatal === true;
@@ -133,7 +133,7 @@ export function sqlSession(opts: SqlOptions): SqlSession {
       current = undefined;
       if (!c) return;
       try {
-        await inFlight(timers, () => c.end());
+        await c.end();
       } catch {
         c.destroy();
       }

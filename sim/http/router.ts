@@ -9,7 +9,6 @@ import { isPlainObject } from '../json';
 import { PatchType, Registry } from '../registry';
 import { apiVersionOf, qualifiedName, resourceByPath, ResourceType } from '../resources';
 import { parseFieldSelector, parseLabelSelector } from '../selectors';
-import { CLIENT_WATCH_PARAM } from '../client-time';
 import { WatchHub } from '../watch';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import { openApiDoc, openApiIndex } from './openapi';
@@ -245,7 +244,6 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
             allowBookmarks: q.get('allowWatchBookmarks') === 'true',
             timeoutSeconds: timeout ? Number(timeout) : undefined,
             sendInitialEvents: q.get('sendInitialEvents') === 'true',
-            clientWatch: q.get(CLIENT_WATCH_PARAM) ?? undefined,
             // `kubectl get -w` asks for Table rows: one Table per event (bookmarks and errors stay as they are).
             transform: wantsTable(accept) ? (o: any) => (o?.kind === 'Status' || !o?.metadata?.name ? o : toTable(rt.kind, [o], { resourceVersion: o.metadata.resourceVersion }, deps.now())) : undefined,
           },

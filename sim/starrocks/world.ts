@@ -53,6 +53,11 @@ export interface WorldDeps {
   /** How long a restoring FE restores before it opens its query port (ms, scaled). */
   readonly feRestoreMs: number;
   process(ns: string, pod: string, container: string): RunningProcess | undefined;
+  /**
+   * The virtual clock's account of connections inside the simulator (client-time.ts): a dial is work until both
+   * ends are known, then the two ends are compared by bytes. @default - none (real time)
+   */
+  readonly connections?: { dial(): () => void; link(a: Socket, b: Socket): void };
 }
 
 const POD = resourceType('Pod')!;
@@ -397,12 +402,48 @@ export class StarRocksWorld {
    * mysql2 server); a port nothing listens on is refused with the runtime's words.
    */
   async dial(ns: string, podName: string, port: number): Promise<Socket> {
-    const { address } = await this.serverFor(ns, podName, port);
-    return new Promise((resolve, reject) => {
-      const sock = connect(address.port, '127.0.0.1');
-      sock.once('connect', () => resolve(sock));
-      sock.once('error', reject);
-    });
+    const done = this.deps.connections?.dial() ?? (() => undefined);
+    try {
+      const { address } = await this.serverFor(ns, podName, port);
+      return await new Promise((resolve, reject) => {
+        const sock = connect(address.port, '127.0.0.1');
+        sock.once('connect', () => {
+          this.dialEnd(sock, done);
+          resolve(sock);
+        });
+        sock.once('error', reject);
+      });
+    } catch (err) {
+      done();
+      throw err;
+    }
+  }
+
+  /** Dialled connections whose server end has not been accepted yet, and the other way round, by port. */
+  private readonly dialedByPort = new Map<number, { sock: Socket; done: () => void }>();
+  private readonly acceptedByPort = new Map<number, Socket>();
+
+  /** The dialling end of a connection is up: link it to the accepted end (same port pair) when that is known. */
+  private dialEnd(sock: Socket, done: () => void): void {
+    const accepted = this.acceptedByPort.get(sock.localPort!);
+    if (!accepted) return void this.dialedByPort.set(sock.localPort!, { sock, done });
+    this.acceptedByPort.delete(sock.localPort!);
+    this.deps.connections?.link(sock, accepted);
+    done();
+  }
+
+  /** A MySQL server accepted a connection: link it to its dialling end (a connection from elsewhere is not tracked). */
+  private acceptedEnd(s: Socket): void {
+    const port = s.remotePort!;
+    const dialed = this.dialedByPort.get(port);
+    if (!dialed) {
+      this.acceptedByPort.set(port, s);
+      s.once('close', () => this.acceptedByPort.get(port) === s && this.acceptedByPort.delete(port));
+      return;
+    }
+    this.dialedByPort.delete(port);
+    this.deps.connections?.link(dialed.sock, s);
+    dialed.done();
   }
 
   /** The loopback address of a pod's FE query port (what `--fe-address` reaches in tests). */
@@ -432,6 +473,7 @@ export class StarRocksWorld {
     const server: any = createServer((conn) => this.serve(conn, ns, podName, proc.id, cluster.name));
     const sockets = new Set<Socket>();
     server._server.on('connection', (s: Socket) => {
+      if (this.deps.connections) this.acceptedEnd(s);
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     });

@@ -78,7 +78,7 @@ describe('decide', () => {
     const recorded = status({ phase: 'done', observedGeneration: 3 });
     const d = decide(input({ generation: 2, recorded, feStatefulSet: feSts() }));
     assert.equal(d.error?.code, 'GenerationWentDown');
-    assert.match(d.error!.message, /disasterRecovery\.generation.*lower.*3.*Fix: set generation to 3.*or to 4/);
+    assert.match(d.error!.message, /disasterRecovery\.generation.*lower.*3.*Fix: set disasterRecovery\.generation to 3.*or to 4/);
     assert.equal(d.status, recorded);
   });
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { StarRocksDrError } from '../../lib/errors';
-import { imageVersion, preflight } from '../../lib/dr/preflight';
+import { imageVersion, preflight, validateForRoute } from '../../lib/dr/preflight';
 import { parseClusterSnapshot } from '../../lib/dr/snapshot';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
 
@@ -134,12 +134,13 @@ describe('with a cluster: what only the cluster holds', () => {
       const bad = SNAPSHOT.replace('cluster_snapshot_path: s3://', 'cluster_snapshot_path: http://');
       await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snap', namespace: 'default' }, data: { 'cluster_snapshot.yaml': Buffer.from(bad).toString('base64') } }, 'test');
       const invalidSnapshot = (err: unknown) => err instanceof StarRocksDrError && err.code === 'InvalidSnapshot' && /Secret\/snap.*cluster_snapshot_path/.test(err.message) && !err.message.includes('http://');
-      await assert.rejects(autoForm(s, { client }), invalidSnapshot);
-      await assert.rejects(planRecoveryLive(client, s), invalidSnapshot);
+      const checked = validateForRoute(s, { form: 'auto' });
+      await assert.rejects(autoForm(checked, { client }), invalidSnapshot);
+      await assert.rejects(planRecoveryLive(client, validateForRoute(s, { form: 'restore' })), invalidSnapshot);
       // The same file made right passes both.
       await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snap', namespace: 'default' }, data: { 'cluster_snapshot.yaml': Buffer.from(SNAPSHOT).toString('base64') } }, 'test');
-      assert.equal((await autoForm(s, { client })).form, 'restore');
-      assert.equal((await planRecoveryLive(client, s)).preflight.source.kind, 'Secret');
+      assert.equal((await autoForm(checked, { client })).form, 'restore');
+      assert.equal((await planRecoveryLive(client, validateForRoute(s, { form: 'restore' }))).preflight.source.kind, 'Secret');
     } finally {
       await sim.stop();
     }
@@ -163,11 +164,12 @@ describe('a snapshot file mounted from an object that is not there is refused be
     try {
       const client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
       const refused = (what: RegExp) => (err: unknown) => err instanceof StarRocksDrError && err.code === 'InvalidSnapshot' && err.field === 'starRocksFeSpec.secrets[0]' && what.test(err.message) && /nothing was applied/.test(err.message);
-      await assert.rejects(planRecoveryLive(client, s, 'default', { requireSnapshotObject: true }), refused(/Secret\/snap, which neither the values define nor namespace default has/));
+      const checked = validateForRoute(s, { form: 'restore', namespace: 'default' });
+      await assert.rejects(planRecoveryLive(client, checked, { requireSnapshotObject: true }), refused(/Secret\/snap, which neither the values define nor namespace default has/));
       await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snap', namespace: 'default' }, data: { other: Buffer.from('x').toString('base64') } }, 'test');
-      await assert.rejects(planRecoveryLive(client, s, 'default', { requireSnapshotObject: true }), refused(/which namespace default has, but without the key cluster_snapshot\.yaml/));
+      await assert.rejects(planRecoveryLive(client, checked, { requireSnapshotObject: true }), refused(/which namespace default has, but without the key cluster_snapshot\.yaml/));
       // GitOps (dr wait, synth --dr-phase auto): the engine may apply the Secret along with the form.
-      assert.equal((await planRecoveryLive(client, s, 'default')).preflight.source.name, 'snap');
+      assert.equal((await planRecoveryLive(client, checked)).preflight.source.name, 'snap');
       assert.deepEqual(sim.list('StatefulSet', 'default'), [], 'nothing applied');
     } finally {
       await sim.stop();

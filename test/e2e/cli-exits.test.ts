@@ -56,7 +56,7 @@ describe('dr commands exit on every path', () => {
     await recover(sim, recoverySpec(2));
     const exit = await cli(['dr', 'run', ...common, '--generation', '1']).done;
     assert.equal(exit.code, 2, exit.stderr);
-    assert.match(exit.stderr, /lower than the recorded generation 2/);
+    assert.match(exit.stderr, /generation 1 is lower than generation 2, recorded in the status record/);
     assert.doesNotMatch(exit.stderr, /\n\s+at /, 'no stack trace');
   });
 

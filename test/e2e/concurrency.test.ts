@@ -10,7 +10,8 @@ import { Watch } from '@kubernetes/client-node';
 import type { Simulator } from '../../sim';
 import { StarRocksDrError } from '../../lib/errors';
 import { CLIENT_GO_TIMINGS } from '../../lib/dr/lease';
-import { statusFromConfigMap, statusRecordName } from '../../lib/dr/status-record';
+import { statusFromConfigMap } from '../../lib/dr/status-record';
+import { statusRecordName } from '../../lib/render/names';
 import type { DisasterRecoveryStatus } from '../../lib/dr/status';
 import { assertFullTopology, CLUSTER, NS, pvcUids, recordedStatus, recover, recoverySpec, startSim, untilPhase } from './support';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BUILTIN_EXAMPLE_VALUES } from '../../lib/model/values';
-import { statusRecordName } from '../../lib/dr/status-record';
+import { statusRecordName } from '../../lib/render/names';
 import type { Simulator } from '../../sim';
 import { finishedSnapshotFiles, startS3, TEST_KEYS, type TestS3 } from '../snapshot/s3-server';
 import { runCli } from './bin';

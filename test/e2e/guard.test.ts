@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { Simulator } from '../../sim';
 import { StarRocksDrError } from '../../lib/errors';
-import { statusRecordName } from '../../lib/dr/status-record';
+import { statusRecordName } from '../../lib/render/names';
+import { validateForRoute } from '../../lib/dr/preflight';
 import { assertFullTopology, clientFor, CLUSTER, NS, pvcUids, recordedStatus, recover, recoverySpec, startSim } from './support';
 
 const refused = (pattern: RegExp) => (err: unknown) => err instanceof StarRocksDrError && err.code === 'Refused' && pattern.test(err.message);
@@ -88,7 +89,7 @@ describe('the record identity guard', () => {
     await assert.rejects(recover(sim, recoverySpec(1)), refused(/FE metadata PVCs .* exist but no recovery is recorded/));
     // synth --dr-phase auto reads the same claims (from the tree it would write) and refuses the same way.
     const { autoForm } = await import('../../lib/cli/synth-command');
-    await assert.rejects(autoForm(recoverySpec(1), { client: clientFor(sim) }), refused(/FE metadata PVCs .* exist but no recovery is recorded/));
+    await assert.rejects(autoForm(validateForRoute(recoverySpec(1), { form: 'auto' }), { client: clientFor(sim) }), refused(/FE metadata PVCs .* exist but no recovery is recorded/));
     assert.equal(sim.get('StatefulSet', NS, `${CLUSTER}-fe`), undefined, 'nothing was applied');
     const forced = await recover(sim, recoverySpec(1), { force: true });
     assert.equal(forced.status.phase, 'done');

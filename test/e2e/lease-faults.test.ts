@@ -128,6 +128,11 @@ describe('why a lease was lost (renewalLostError)', () => {
     assert.equal(renewalLostError(where, 'https://k', CLIENT_GO_TIMINGS, { unanswered: true }).code, 'Unreachable');
     assert.equal(renewalLostError(where, 'https://k', CLIENT_GO_TIMINGS, { unanswered: false, lastErrorCode: 'Unreachable', lastErrorMessage: 'ECONNREFUSED' }).code, 'Unreachable');
     assert.equal(renewalLostError(where, 'https://k', CLIENT_GO_TIMINGS, { unanswered: false, lastErrorCode: 'ApiError', lastErrorMessage: 'HTTP 503' }).code, 'ApiError');
+    // A renewal in flight when the process stopped: its answer waits unread; the deadline fired late. Paused, not unreachable.
+    const stoppedMidRenewal = renewalLostError(where, 'https://k', CLIENT_GO_TIMINGS, { unanswered: true, lateMs: 5_000 });
+    assert.equal(stoppedMidRenewal.code, 'Contended');
+    assert.match(stoppedMidRenewal.message, /did not run for 5s: paused or starved/);
+    assert.equal(renewalLostError(where, 'https://k', CLIENT_GO_TIMINGS, { unanswered: true, lateMs: 50 }).code, 'Unreachable', 'a timer a little late is no pause');
     const paused = renewalLostError(where, 'https://k', CLIENT_GO_TIMINGS, { unanswered: false });
     assert.equal(paused.code, 'Contended');
     assert.match(paused.message, /paused or starved/);

@@ -14,7 +14,7 @@ import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.
 import { ConfigMap } from 'kubernetes-models/v1';
 import { RESTORE_GENERATION_ENV } from '../../lib/render/restore';
 import { renderCluster } from '../../lib/render/cluster';
-import { feStatefulSetName } from '../../lib/dr/executor';
+import { componentResourceName } from '../../lib/render/names';
 import { referenceDrSpec } from '../fixtures';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
@@ -61,7 +61,7 @@ test('flux/starrocks-kustomizations.yaml: valid Kustomizations gating on the FE 
     assert.equal(k.spec.prune, true);
   }
   assert.equal(starrocks.spec.path, `./${treePath}`);
-  const fe = renderCluster(spec).find((o) => o.kind === 'StatefulSet' && o.metadata.name === feStatefulSetName(spec.name))!;
+  const fe = renderCluster(spec).find((o) => o.kind === 'StatefulSet' && o.metadata.name === componentResourceName(spec.name, 'fe'))!;
   assert.deepEqual(starrocks.spec.healthChecks, [{ apiVersion: fe.apiVersion, kind: 'StatefulSet', name: fe.metadata.name, namespace: fe.metadata.namespace }]);
   assert.deepEqual(consumers.spec.dependsOn, [{ name: starrocks.metadata.name }]);
   assert.equal(consumers.spec.wait, true);
@@ -82,7 +82,7 @@ test('flux/starrocks-rollout-order.yaml: waitForFullRollout order - backends dep
     assert.equal(k.spec.sourceRef.name, repo.metadata.name);
   }
   assert.equal(fe.spec.path, `./${treePath}`);
-  const feSts = renderCluster(spec).find((o) => o.kind === 'StatefulSet' && o.metadata.name === feStatefulSetName(spec.name))!;
+  const feSts = renderCluster(spec).find((o) => o.kind === 'StatefulSet' && o.metadata.name === componentResourceName(spec.name, 'fe'))!;
   assert.deepEqual(fe.spec.healthChecks, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: feSts.metadata.name, namespace: feSts.metadata.namespace }]);
   assert.deepEqual(backends.spec.dependsOn, [{ name: fe.metadata.name }]);
   assert.equal(backends.spec.path, `./${treePath}-backends`);

@@ -32,6 +32,6 @@ for (const row of rows) {
 test('nextForm: a generation below the recorded one is an error naming the field and both ways out', () => {
   assert.throws(
     () => nextForm({ enabled: true, generation: 1, recorded: status('done', 2) }),
-    (err: unknown) => err instanceof StarRocksDrError && /below the recorded generation 2/.test(err.message) && /disasterRecovery\.generation/.test(err.message) && /\b3\b/.test(err.message),
+    (err: unknown) => err instanceof StarRocksDrError && err.code === 'GenerationWentDown' && /generation 1 is lower than generation 2/.test(err.message) && /disasterRecovery\.generation/.test(err.message) && /\b3\b/.test(err.message),
   );
 });

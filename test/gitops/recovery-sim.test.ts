@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { main } from '../../lib/cli/main';
 import { autoForm, synthToDir } from '../../lib/cli/synth-command';
-import { FIELD_MANAGER, readStatus, rolledOut, runRecovery } from '../../lib/dr/executor';
+import { FIELD_MANAGER, readStatus, runRecovery } from '../../lib/dr/executor';
+import { rolledOut } from '../../lib/dr/policy';
+import { validateForRoute } from '../../lib/dr/preflight';
 import { planRecovery } from '../../lib/dr/plan';
 import type { GitOpsEngine } from '../../lib/gitops';
 import { KubeClient } from '../../lib/kube/client';
@@ -23,10 +25,12 @@ import { FakeGitOpsEngine } from './engine';
 const VALUES = REFERENCE_DR_VALUES_FILES;
 /** Real time, for the test's own waits on the simulator's store. */
 const TIMEOUT = 120_000;
-/** Virtual time: the library calls and the CLI run on the simulator's clock (lib/kube/timers.ts). */
+/** Virtual time: the library calls and the CLI (given `sim.connect`) run on the simulator's clock. */
 const RECOVERY_TIMEOUT = 30 * 60_000;
 const SIM = { virtualTime: true, feRestoreSeconds: 10 };
 const spec = referenceDrSpec;
+/** What `synth --dr-phase auto` validated before it asks the cluster. */
+const checkedAuto = () => validateForRoute(spec(), { form: 'auto' });
 const NS = 'default';
 
 const root = mkdtempSync(join(tmpdir(), 'gitops-sim-'));
@@ -109,10 +113,10 @@ async function gitopsRoute(engineName: GitOpsEngine, useCli: boolean): Promise<v
   const synth = async (form: 'full' | 'restore' | 'auto'): Promise<void> => {
     if (useCli) {
       const force = form === 'auto' ? ['--force-restore'] : [];
-      const code = await main(['synth', ...VALUES.flatMap((f) => ['-f', f]), '-o', out, '--layout', 'objects', '--kustomize', '--gitops', engineName, '--dr-phase', form, '--kubeconfig', kubeconfig, ...force]);
+      const code = await main(['synth', ...VALUES.flatMap((f) => ['-f', f]), '-o', out, '--layout', 'objects', '--kustomize', '--gitops', engineName, '--dr-phase', form, '--kubeconfig', kubeconfig, ...force], { connect: sim.connect });
       assert.equal(code, 0, `synth --dr-phase ${form} failed`);
     } else {
-      const chosen = form === 'auto' ? (await autoForm(spec(), { client, forceRestore: true })).form : form;
+      const chosen = form === 'auto' ? (await autoForm(checkedAuto(), { client, forceRestore: true })).form : form;
       synthToDir(spec(), { outdir: out, layout: 'objects', kustomize: true, gitops: [engineName], form: chosen });
     }
   };
@@ -125,8 +129,8 @@ async function gitopsRoute(engineName: GitOpsEngine, useCli: boolean): Promise<v
   const cnUid = sim.get('StatefulSet', NS, 'kube-starrocks-cn').metadata.uid;
 
   // Disaster day: nothing is recorded and the cluster runs: auto refuses to write the restore form unless asked.
-  await assert.rejects(autoForm(spec(), { client }), (err: unknown) => (err as { code?: string }).code === 'Refused');
-  assert.equal((await autoForm(spec(), { client, forceRestore: true })).form, 'restore');
+  await assert.rejects(autoForm(checkedAuto(), { client }), (err: unknown) => (err as { code?: string }).code === 'Refused');
+  assert.equal((await autoForm(checkedAuto(), { client, forceRestore: true })).form, 'restore');
   await synth('auto');
   const restoreSync = await engine.sync(tree);
   assert.deepEqual(restoreSync.pruned, [], 'nothing may be pruned by the restore commit');
@@ -141,7 +145,7 @@ async function gitopsRoute(engineName: GitOpsEngine, useCli: boolean): Promise<v
 
   // `dr wait`: records the status as the cluster moves and returns once the FE of generation 1 is restored.
   if (useCli) {
-    const code = await main(['dr', 'wait', ...VALUES.flatMap((f) => ['-f', f]), '--kubeconfig', kubeconfig, '--timeout', '2m', '-o', 'json']);
+    const code = await main(['dr', 'wait', ...VALUES.flatMap((f) => ['-f', f]), '--kubeconfig', kubeconfig, '--timeout', '2m', '-o', 'json'], { connect: sim.connect });
     assert.equal(code, 0, 'dr wait failed');
   } else {
     const { plan } = planRecovery(spec());
@@ -153,14 +157,14 @@ async function gitopsRoute(engineName: GitOpsEngine, useCli: boolean): Promise<v
   assert.equal(recorded?.observedGeneration, 1);
 
   // auto now picks the full form; commit it and sync.
-  assert.equal((await autoForm(spec(), { client })).form, 'full');
+  assert.equal((await autoForm(checkedAuto(), { client })).form, 'full');
   await synth('auto');
   const fullSync = await engine.sync(tree);
   assert.deepEqual(fullSync.pruned, []);
   await waitRolledOut(sim, STS);
   assert.equal(sim.get('StatefulSet', NS, 'kube-starrocks-cn')?.metadata.uid, cnUid, 'the CN StatefulSet is the same object');
   // a finished generation stays finished: auto keeps the full form
-  assert.equal((await autoForm(spec(), { client })).form, 'full');
+  assert.equal((await autoForm(checkedAuto(), { client })).form, 'full');
 
   assertSameEndState(sim, pvcsBefore);
 }

@@ -27,9 +27,9 @@ import type { Timers } from '../../lib/kube/timers';
 import { runRecovery } from '../../lib/dr/executor';
 import { planRecovery } from '../../lib/dr/plan';
 import { isRestoreForm, isRestoreFormOf } from '../../lib/dr/readiness';
-import { statusRecordName } from '../../lib/dr/status-record';
+import { statusRecordName } from '../../lib/render/names';
 import type { DisasterRecoveryStatus } from '../../lib/dr/status';
-import { leaseName } from '../../lib/dr/lease';
+import { leaseName } from '../../lib/render/names';
 import { startSimulator, type Simulator } from '../../sim';
 import type { StarRocksClusterSpec } from '../../lib/model/types';
 import { referenceDrSpec } from '../fixtures';
@@ -51,9 +51,6 @@ export class PausableTimers implements Timers {
   private paused = false;
   private queue: (() => void)[] = [];
   constructor(private readonly base: Timers) {}
-  get activity() {
-    return this.base.activity;
-  }
   now(): number {
     return this.base.now();
   }

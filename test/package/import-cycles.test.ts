@@ -11,11 +11,6 @@ import ts from 'typescript';
 
 const LIB = path.join(__dirname, '..', '..', 'lib');
 
-/** Circles known and owned elsewhere; each must still exist (remove it here once it is gone). */
-const KNOWN: readonly string[] = [
-  'dr/guard.ts -> dr/status-record.ts', // issue 19 part 1 (one home for each DR rule)
-];
-
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = path.join(dir, f);
@@ -63,7 +58,7 @@ function circles(files: readonly string[]): string[][] {
   return out;
 }
 
-test('lib/ has no import circle except the known ones', () => {
+test('lib/ has no import circle', () => {
   const found = circles(sources(LIB)).map((c) => c.join(' -> ')).sort();
-  assert.deepEqual(found, [...KNOWN].sort());
+  assert.deepEqual(found, []);
 });

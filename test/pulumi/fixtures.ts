@@ -1,6 +1,8 @@
 /** Shared inputs for the Pulumi tests: the reference cluster, the DR provider's inputs, small helpers. */
 import * as path from 'node:path';
-import type { DrInputs } from '../../lib/pulumi/dr-operations';
+import type * as pulumi from '@pulumi/pulumi';
+import type { Connect } from '../../lib/kube/client';
+import { checkDr, deleteDr, diffDr, readDr, runDr, updateDr, type DrInputs, type DrOutputs } from '../../lib/pulumi/dr-operations';
 import { referenceDrSpec } from '../fixtures';
 
 /** The project root: where Pulumi.yaml is, and where the dynamic-provider host runs. */
@@ -10,7 +12,7 @@ export function drInputs(kubeconfig: string, generation: number, extra: Partial<
   return { spec: referenceDrSpec(), generation, namespace: 'default', kubeconfig, timeoutSeconds: 120, ...extra };
 }
 
-/** Unix seconds on `sim`'s clock (its virtual clock, which the provider's client runs on in this process). */
+/** Unix seconds on `sim`'s clock (its virtual clock, which the provider's client runs on through `sim.connect`). */
 export function simSeconds(sim: { timers?: { now(): number } }): number {
   return Math.floor((sim.timers?.now() ?? Date.now()) / 1000);
 }
@@ -43,3 +45,21 @@ export const NAMESPACE_TYPE = 'kubernetes:core/v1:Namespace';
 export const DR_TYPE = 'pulumi-nodejs:dynamic/starrocks:DisasterRecovery';
 export const COMPONENT_TYPE = 'starrocks:index:StarRocksClusterStack';
 export const VALUES = JSON.stringify(['examples/starrocks-values.yaml']);
+
+/**
+ * The DisasterRecovery provider's methods as disaster-recovery-provider.ts delegates them (check, diff, create,
+ * update, read, delete), calling the operations with `connect`: the simulator's clock and tracked transport
+ * (`sim.connect`). The provider object itself takes no options (Pulumi stores it as text, test/pulumi/provider-host
+ * runs that text in the real host); this is the same delegation with the test's connection.
+ */
+export function providerOn(connect: Connect): Required<Pick<pulumi.dynamic.ResourceProvider, 'check' | 'diff' | 'create' | 'update' | 'read' | 'delete'>> {
+  const ops = { connect };
+  return {
+    check: async (olds: DrInputs, news: DrInputs) => checkDr(olds && Object.keys(olds).length > 0 ? olds : undefined, news),
+    diff: async (_id: string, olds: DrOutputs, news: DrInputs) => diffDr(olds, news),
+    create: async (inputs: DrInputs) => runDr(inputs, ops),
+    update: async (_id: string, olds: DrOutputs, news: DrInputs) => ({ outs: (await updateDr(olds, news, ops)).outs }),
+    read: async (id: string, props: DrOutputs) => readDr(id, props, ops),
+    delete: async (_id: string, props: DrOutputs) => deleteDr(props),
+  };
+}

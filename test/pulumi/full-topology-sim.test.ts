@@ -8,12 +8,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeClient, type KObject } from '../../lib/kube/client';
-import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations, DR_GENERATION_ANNOTATION } from '../../lib/pulumi/kubernetes-resources';
 import { renderCluster } from '../../lib/render/cluster';
 import { startSimulator, type Simulator } from '../../sim';
-import { drInputs, feContainer, restoreEnv } from './fixtures';
+import { drInputs, feContainer, providerOn, restoreEnv } from './fixtures';
 import { referenceDrSpec } from '../fixtures';
 
 const FE = 'kube-starrocks-fe';
@@ -45,6 +44,8 @@ function rolledOutFull(sim: Simulator): boolean {
 
 describe('restore by the DR provider, then the full topology as Pulumi applies it', () => {
   let sim: Simulator;
+  /** create/update/read/delete as the provider delegates them, on the simulator's clock and transport (fixtures.ts). */
+  const onSim = () => providerOn(sim.connect);
   let client: KubeClient;
   before(async () => {
     sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 10 });
@@ -53,7 +54,7 @@ describe('restore by the DR provider, then the full topology as Pulumi applies i
   after(async () => sim.stop());
 
   it('turns the restore-form FE into the full form in place: no RESTORE_* env, same StatefulSet, same PVCs', async () => {
-    const { outs } = await provider.create!(drInputs(sim.kubeConfigYaml(), 1));
+    const { outs } = await onSim().create(drInputs(sim.kubeConfigYaml(), 1));
     assert.equal((outs as DrOutputs).phase, 'done');
     const restored = sim.get('StatefulSet', 'default', FE);
     assert.equal(restoreEnv(restored).length, 2);
@@ -89,7 +90,7 @@ describe('restore by the DR provider, then the full topology as Pulumi applies i
   it('a second recovery (generation 2) goes through the same cycle', async () => {
     const uid = sim.get('StatefulSet', 'default', FE).metadata.uid;
     const pvcsBefore = pvcUids(sim);
-    const { outs } = await provider.update!('default/kube-starrocks', {} as never, drInputs(sim.kubeConfigYaml(), 2));
+    const { outs } = await onSim().update('default/kube-starrocks', {} as never, drInputs(sim.kubeConfigYaml(), 2));
     assert.equal((outs as DrOutputs).observedGeneration, 2);
     assert.equal(restoreEnv(sim.get('StatefulSet', 'default', FE)).find((e) => e.name === 'RESTORE_CLUSTER_GENERATION')?.value, '2');
 
@@ -103,7 +104,7 @@ describe('restore by the DR provider, then the full topology as Pulumi applies i
   });
 
   it('why the field manager matters: applied under another manager, the restore env stays behind', async () => {
-    await provider.update!('default/kube-starrocks', {} as never, drInputs(sim.kubeConfigYaml(), 3));
+    await onSim().update('default/kube-starrocks', {} as never, drInputs(sim.kubeConfigYaml(), 3));
     // pulumi-kubernetes without the annotation would use a random manager kept in state.
     await pulumiApplyFullTopology(client, 3, 'pulumi-kubernetes-0a1b2c3d');
     const leftover = sim.get('StatefulSet', 'default', FE);

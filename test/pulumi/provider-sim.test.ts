@@ -1,7 +1,7 @@
 /**
  * The DisasterRecovery provider's methods, called directly (as the host would after deserializing them) against the
  * Kubernetes simulator: create, diff, update, read, delete, a timeout, check. The simulator runs on virtual time, and
- * so does the provider's client (it connects to the simulator's URL in this process: lib/kube/timers.ts).
+ * so does the provider's client (the operations connect through `sim.connect`: fixtures.ts `providerOn`).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,13 +12,15 @@ import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { disasterRecoveryProvider as provider } from '../../lib/pulumi/disaster-recovery-provider';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
 import { startSimulator, type Simulator } from '../../sim';
-import { drInputs, simSeconds, restoreEnv } from './fixtures';
+import { drInputs, providerOn, simSeconds, restoreEnv } from './fixtures';
 import { referenceDrSpec } from '../fixtures';
 
 const RECORD = 'kube-starrocks-disaster-recovery';
 
 describe('DisasterRecovery provider on the simulator', () => {
   let sim: Simulator;
+  /** create/update/read/delete as the provider delegates them, on the simulator's clock and transport (fixtures.ts). */
+  const onSim = () => providerOn(sim.connect);
   let gen1: DrOutputs;
   before(async () => {
     sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 10 });
@@ -27,7 +29,7 @@ describe('DisasterRecovery provider on the simulator', () => {
 
   it('create for generation 1 restores the FE and records done, leaving the full form to Pulumi', async () => {
     const before = simSeconds(sim);
-    const { id, outs } = await provider.create!(drInputs(sim.kubeConfigYaml(), 1));
+    const { id, outs } = await onSim().create(drInputs(sim.kubeConfigYaml(), 1));
     const afterwards = simSeconds(sim);
     gen1 = outs as DrOutputs;
     assert.equal(id, 'default/kube-starrocks');
@@ -60,7 +62,7 @@ describe('DisasterRecovery provider on the simulator', () => {
   });
 
   it('read reports the recorded status', async () => {
-    const { id, props } = await provider.read!('default/kube-starrocks', gen1);
+    const { id, props } = await onSim().read('default/kube-starrocks', gen1);
     assert.equal(id, 'default/kube-starrocks');
     assert.equal(props.phase, 'done');
     assert.equal(props.startTimestamp, gen1.startTimestamp);
@@ -68,7 +70,7 @@ describe('DisasterRecovery provider on the simulator', () => {
   });
 
   it('update to generation 2 runs a new recovery', async () => {
-    const { outs } = await provider.update!('default/kube-starrocks', gen1, drInputs(sim.kubeConfigYaml(), 2));
+    const { outs } = await onSim().update('default/kube-starrocks', gen1, drInputs(sim.kubeConfigYaml(), 2));
     assert.equal(outs.phase, 'done');
     assert.equal(outs.observedGeneration, 2);
     assert.ok(outs.startTimestamp >= gen1.endTimestamp!, 'a new startTimestamp');
@@ -80,7 +82,7 @@ describe('DisasterRecovery provider on the simulator', () => {
   });
 
   it('a kubeconfig or context change is an in-place update that reconnects, never a replace or a new recovery', async () => {
-    const gen2 = (await provider.read!('default/kube-starrocks', gen1)).props as DrOutputs;
+    const gen2 = (await onSim().read('default/kube-starrocks', gen1)).props as DrOutputs;
     // Rotated credentials: the same cluster through a kubeconfig file instead of its text.
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'srdr-kc-')), 'config');
     fs.writeFileSync(file, sim.kubeConfigYaml());
@@ -93,7 +95,7 @@ describe('DisasterRecovery provider on the simulator', () => {
     assert.deepEqual(context.replaces, []);
 
     const stsGeneration = sim.get('StatefulSet', 'default', 'kube-starrocks-fe').metadata.generation;
-    const { outs } = await provider.update!('default/kube-starrocks', gen2, rotated);
+    const { outs } = await onSim().update('default/kube-starrocks', gen2, rotated);
     assert.equal(outs.kubeconfig, file, 'later refresh and destroy use the new connection');
     assert.equal(outs.phase, 'done');
     assert.equal(outs.startTimestamp, gen2.startTimestamp, 'no new recovery');
@@ -101,12 +103,12 @@ describe('DisasterRecovery provider on the simulator', () => {
   });
 
   it('delete keeps the status record, the cluster and its PVCs, and says so', async () => {
-    const status = (await provider.read!('default/kube-starrocks', gen1)).props as DrOutputs;
+    const status = (await onSim().read('default/kube-starrocks', gen1)).props as DrOutputs;
     const lines: string[] = [];
     const log = console.log;
     console.log = (line: string) => void lines.push(line);
     try {
-      await provider.delete!('default/kube-starrocks', status);
+      await onSim().delete('default/kube-starrocks', status);
     } finally {
       console.log = log;
     }
@@ -120,7 +122,7 @@ describe('DisasterRecovery provider on the simulator', () => {
   it('after a destroy, a new create of the finished generation restores nothing over the live cluster', async () => {
     const before = sim.get('StatefulSet', 'default', 'kube-starrocks-fe');
     const recorded = sim.get('ConfigMap', 'default', RECORD).data;
-    const { outs } = await provider.create!(drInputs(sim.kubeConfigYaml(), 2));
+    const { outs } = await onSim().create(drInputs(sim.kubeConfigYaml(), 2));
     assert.equal(outs.phase, 'done');
     assert.equal(outs.startTimestamp, Number(recorded.startTimestamp), 'the recorded run, not a new one');
     assert.equal(sim.get('StatefulSet', 'default', 'kube-starrocks-fe').metadata.generation, before.metadata.generation, 'no restore form applied');
@@ -129,6 +131,8 @@ describe('DisasterRecovery provider on the simulator', () => {
 
 describe('DisasterRecovery provider: timeout', () => {
   let sim: Simulator;
+  /** create/update/read/delete as the provider delegates them, on the simulator's clock and transport (fixtures.ts). */
+  const onSim = () => providerOn(sim.connect);
   before(async () => {
     // The FE needs 1000 simulated seconds to restore; the provider waits 1 s.
     sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 1000 });
@@ -136,7 +140,7 @@ describe('DisasterRecovery provider: timeout', () => {
   after(async () => sim.stop());
 
   it('leaves phase doing and fails with an error that says how to resume', async () => {
-    const err = await provider.create!(drInputs(sim.kubeConfigYaml(), 1, { timeoutSeconds: 1 })).then(
+    const err = await onSim().create(drInputs(sim.kubeConfigYaml(), 1, { timeoutSeconds: 1 })).then(
       () => assert.fail('create should time out'),
       (e: Error & { id?: string; properties?: DrOutputs }) => e,
     );
@@ -160,7 +164,7 @@ describe('DisasterRecovery provider: check', () => {
     const { failures } = await provider.check!(drInputs('unused', 3), drInputs('unused', 2));
     assert.equal(failures!.length, 1);
     assert.equal(failures![0].property, 'generation');
-    assert.match(failures![0].reason, /drGeneration: 2 is lower than generation 3, which already ran/);
+    assert.match(failures![0].reason, /drGeneration: generation 2 is lower than generation 3, recorded in this stack's last run/);
     assert.match(failures![0].reason, /drGeneration to 3 .* or to 4 to run a new one/);
   });
 
@@ -183,16 +187,18 @@ describe('DisasterRecovery provider: check', () => {
 
 describe('DisasterRecovery provider: a record left on a cluster whose data is gone', () => {
   let sim: Simulator;
+  /** create/update/read/delete as the provider delegates them, on the simulator's clock and transport (fixtures.ts). */
+  const onSim = () => providerOn(sim.connect);
   before(async () => {
     sim = await startSimulator({ virtualTime: true, feRestoreSeconds: 10 });
   });
   after(async () => sim.stop());
 
   it('refuses to skip the restore, stays a partial resource through refresh and update, and restores with forceRestore', async () => {
-    const first = (await provider.create!(drInputs(sim.kubeConfigYaml(), 1))).outs as DrOutputs;
+    const first = (await onSim().create(drInputs(sim.kubeConfigYaml(), 1))).outs as DrOutputs;
     assert.equal(first.phase, 'done');
     // pulumi destroy (the record stays), then the StatefulSet and the PVCs are deleted by hand.
-    await provider.delete!('default/kube-starrocks', first);
+    await onSim().delete('default/kube-starrocks', first);
     const kc = sim.kubeConfig();
     const objects = KubernetesObjectApi.makeApiClient(kc);
     await objects.delete({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'kube-starrocks-fe', namespace: 'default' } });
@@ -203,7 +209,7 @@ describe('DisasterRecovery provider: a record left on a cluster whose data is go
     await sim.waitFor(() => sim.list('PersistentVolumeClaim', 'default').length === 0, 30_000);
 
     // A new `drGeneration 1` stack: create is refused by the engine's guard, loudly, and kept as partial.
-    const refused = await provider.create!(drInputs(sim.kubeConfigYaml(), 1)).then(
+    const refused = await onSim().create(drInputs(sim.kubeConfigYaml(), 1)).then(
       () => assert.fail('the restore must not be skipped silently'),
       (e: Error & { id?: string; properties?: DrOutputs }) => e,
     );
@@ -216,13 +222,13 @@ describe('DisasterRecovery provider: a record left on a cluster whose data is go
     assert.equal(sim.get('StatefulSet', 'default', 'kube-starrocks-fe'), undefined, 'nothing applied');
 
     // The engine's next steps on a partial resource: refresh keeps it partial, diff and update run the guard again.
-    const refreshed = (await provider.read!('default/kube-starrocks', refused.properties!)).props as DrOutputs;
+    const refreshed = (await onSim().read('default/kube-starrocks', refused.properties!)).props as DrOutputs;
     assert.equal(refreshed.incomplete, true);
     assert.equal((await provider.diff!('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1))).changes, true);
-    await assert.rejects(provider.update!('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1)), /no longer exist/);
+    await assert.rejects(onSim().update('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1)), /no longer exist/);
 
     // `pulumi config set forceRestore true && pulumi up`: the restore runs, and the resource is whole again.
-    const { outs } = await provider.update!('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1, { force: true }));
+    const { outs } = await onSim().update('default/kube-starrocks', refreshed, drInputs(sim.kubeConfigYaml(), 1, { force: true }));
     assert.equal(outs.phase, 'done');
     assert.equal(outs.incomplete, undefined);
     assert.equal(restoreEnv(sim.get('StatefulSet', 'default', 'kube-starrocks-fe')).length, 2, 'restored again');
