@@ -19,7 +19,7 @@ import { feMetaPvcPrefix } from '../../lib/dr/record-identity';
 import { StarRocksDrError } from '../../lib/errors';
 import { referenceDrSpec } from '../fixtures';
 import { loadWorkflows } from '../recordings/replay';
-import { fold1, Playback, playbackClock, type RecordedEvent } from '../recordings/playback';
+import { fold1, loadRecording, Playback, playbackClock, type RecordedEvent } from '../recordings/playback';
 
 const NS = 'default';
 const REVISION = 'recorded-1';
@@ -104,4 +104,52 @@ describe('recorded pod streams (pulumi-kubernetes) as the restoring FE', () => {
       assert.equal(feRestored(last)?.reason, reason);
     });
   }
+});
+
+describe('recorded on the real control plane (test/cluster/record-streams.ts, kube-apiserver v1.36 with kwok)', () => {
+  const phases = (p: Playback) => fold1(p.written.map((w) => `${w.status.phase}: ${w.status.reason}`));
+  const readyAt = (p: Playback) => p.firstWhere((v) => v.feStatefulSet !== undefined && feReadiness(v.feStatefulSet, v.fePods, 1).ready);
+
+  for (const name of ['dr-run', 'dr-run-fe-pod-deleted']) {
+    it(`${name}: played back, the run records what the real run recorded, done at the Ready event, then the full form, and ends once it rolled out`, async () => {
+      const recording = loadRecording(name);
+      const { plan, formOf } = planIn(recording.namespace);
+      const playback = new Playback(recording);
+      const { run } = await play(playback, formOf, plan);
+      const final = await run;
+      assert.equal(final.phase, 'done');
+      assert.deepEqual(phases(playback), playback.recordedPhases(), 'the same phases and reasons as the real run');
+      const done = playback.written.find((w) => w.status.phase === 'done')!;
+      assert.equal(done.at, readyAt(playback), 'done recorded at the event in which the FE of generation 1 is Ready');
+      const recordedDone = recording.events.find((e) => e.source === 'ConfigMap' && e.object.data.phase === 'done')!.object.data;
+      assert.deepEqual(done.identity.feMetaPvcUids, JSON.parse(recordedDone.feMetaPvcUids), 'the PVC the real run named');
+      assert.deepEqual([...new Set(playback.applied.map((a) => a.form))], ['restore', 'full']);
+      assert.ok(playback.applied.filter((a) => a.form === 'full').every((a) => a.at >= done.at), 'the full form only after done');
+      const rolledOutAt = recording.events.map((e) => e.source).lastIndexOf('StatefulSet') + 1;
+      assert.equal(playback.cursor, rolledOutAt, 'the run ended at the last StatefulSet event: the rollout it waited for');
+    });
+  }
+
+  it('dr-run as dr wait (observe mode): applies nothing, records the same phases, returns done at the Ready event', async () => {
+    const recording = loadRecording('dr-run');
+    const { plan, formOf } = planIn(recording.namespace);
+    const playback = new Playback(recording);
+    const { run } = await play(playback, formOf, plan, { mode: 'observe' });
+    assert.equal((await run).phase, 'done');
+    assert.deepEqual(playback.applied, []);
+    assert.deepEqual(phases(playback), playback.recordedPhases());
+    assert.equal(playback.cursor, readyAt(playback), 'it returned at the Ready event, leaving the full form to GitOps');
+  });
+
+  it('dr-run cut before the FE is Ready: the run waits, then times out on its clock naming what it saw, the record left doing', async () => {
+    const recording = loadRecording('dr-run');
+    const whole = new Playback(recording);
+    const cut = new Playback({ ...recording, events: recording.events.slice(0, readyAt(whole) - 1) });
+    const { plan, formOf } = planIn(recording.namespace);
+    const clock = playbackClock();
+    const run = executeRecovery(plan, cut.start(), { effects: cut.effects(formOf), watch: cut.watch(), timers: clock }, { timeoutMs: 300_000 });
+    await assert.rejects(run, (err: unknown) => err instanceof StarRocksDrError && err.code === 'Timeout' && /timed out after \d+s waiting for the FE of generation 1 to become Ready; last seen: pod kube-starrocks-fe-0 container fe is running, not ready yet/.test(err.message));
+    assert.equal(cut.written.at(-1)!.status.phase, 'doing');
+    assert.ok(clock.advanced >= 300_000, 'the timeout came from the run\'s deadline on its clock');
+  });
 });

@@ -162,10 +162,7 @@ export class Playback {
       confirmLease: async () => undefined,
       apply: async (obj) => {
         this.applied.push({ kind: obj.kind!, name: obj.metadata!.name!, form: form(obj), at: this.cursor });
-        const answer = this.recording.events.find((e, i) => i >= this.cursor && e.source === obj.kind && e.type !== 'DELETED' && e.object.metadata?.name === obj.metadata?.name);
-        if (answer) return answer.object as KObject;
-        const before = [...fold(this.recording.events, this.cursor).objects.StatefulSet.values()].find((o) => o.metadata.name === obj.metadata?.name);
-        return { ...obj, metadata: { ...obj.metadata, generation: (before?.metadata?.generation ?? 0) + 1 } } as KObject;
+        return this.answerTo(obj);
       },
       readRecord: async () => record,
       writeRecord: async (status, identity) => {
@@ -175,6 +172,21 @@ export class Playback {
       },
       listPvcs: async () => [...fold(this.recording.events, this.cursor).objects.PersistentVolumeClaim.values()] as V1PersistentVolumeClaim[],
     };
+  }
+
+  /**
+   * What the API server answered to an apply of `obj` at the cursor, as recorded: the object's next version with a
+   * higher `metadata.generation` (the apply changed its spec), its first version (the apply created it), or its
+   * version now (the apply changed nothing). Objects the recording does not hold answer as given.
+   */
+  private answerTo(obj: KObject): KObject {
+    const source = obj.kind as Source;
+    const byName = (e: RecordedEvent) => e.source === source && e.type !== 'DELETED' && e.object.metadata?.name === obj.metadata?.name;
+    const later = this.recording.events.filter((e, i) => i >= this.cursor && byName(e)).map((e) => e.object);
+    if (!(source in fold(this.recording.events, 0).objects)) return obj;
+    const now = [...fold(this.recording.events, this.cursor).objects[source].values()].find((o) => o.metadata?.name === obj.metadata?.name);
+    if (!now) return (later[0] as KObject | undefined) ?? obj;
+    return (later.find((o) => (o.metadata?.generation ?? 0) > (now.metadata?.generation ?? 0)) as KObject | undefined) ?? now;
   }
 
   /** The record's phase and reason as the real run wrote them (the recorded ConfigMap's versions, repeats folded). */
