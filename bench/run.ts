@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     }
     if (only.has('detection')) {
       log('detection latency ...');
-      rows.push(...(await benchDetection({ runs: 50, log })));
+      rows.push(...(await benchDetection({ runs: quick ? 50 : 200, log })));
     }
     if (only.has('requests')) {
       log('API requests per recovery ...');

@@ -308,7 +308,7 @@ export class Registry {
   /** Background garbage collection: delete everything whose ownerReferences name a uid that is gone. */
   collectDependents(ownerUid: string): void {
     for (const t of RESOURCE_TYPES) {
-      for (const o of this.store.list(t)) {
+      for (const o of this.store.peekAll(t)) {
         const refs: any[] = o.metadata.ownerReferences ?? [];
         if (!refs.some((r) => r.uid === ownerUid)) continue;
         if (o.metadata.deletionTimestamp) continue;

@@ -428,8 +428,9 @@ export class PodRuntime implements Controller {
 
   private tick(): void {
     const now = this.scheduler.now();
+    // The kubelet's pass only reads pods (writes go through writeStatus): no copy of each pod on every pass.
     for (const [key, run] of [...this.pods]) {
-      const pod = this.registry.store.get(POD, run.ns, run.name);
+      const pod = this.registry.store.peek(POD, run.ns, run.name);
       if (!pod || pod.metadata.uid !== run.uid) {
         this.pods.delete(key);
         continue;
@@ -448,11 +449,11 @@ export class PodRuntime implements Controller {
         // before any of them starts (seen on every pod of a real cluster, and on kwok's stages).
         if (!run.admitted) {
           run.admitted = true;
-          this.writeStatus(this.registry.store.get(POD, run.ns, run.name), run);
+          this.writeStatus(this.registry.store.peek(POD, run.ns, run.name), run);
         }
-        for (const c of run.containers) this.stepContainer(this.registry.store.get(POD, run.ns, run.name) ?? pod, run, c, now);
+        for (const c of run.containers) this.stepContainer(this.registry.store.peek(POD, run.ns, run.name) ?? pod, run, c, now);
       }
-      this.writeStatus(this.registry.store.get(POD, run.ns, run.name) ?? pod, run);
+      this.writeStatus(this.registry.store.peek(POD, run.ns, run.name) ?? pod, run);
     }
   }
 

@@ -135,12 +135,15 @@ describe('dr run on the simulator', () => {
   it('the record deleted while the run waits: written again with its startTimestamp, and the run finishes (issue 19)', async () => {
     const events: { type: string; message?: string }[] = [];
     const { plan } = planRecovery(recoverySpec(1));
+    // The FE stays unready until the record is gone, so the deletion lands while the run waits (not after it).
+    sim.pods.inject(`${CLUSTER}-fe-0`, 'NeverReady');
     const run = runRecovery(plan, { client: clientFor(sim), timeoutMs: 10 * 60_000, onProgress: (e) => events.push(e) });
     await untilPhase(sim, 'doing');
     const started = recordedStatus(sim)!.startTimestamp;
     const kc = sim.kubeConfig();
     const { CoreV1Api } = await import('@kubernetes/client-node');
     await kc.makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ name: `${CLUSTER}-disaster-recovery`, namespace: NS });
+    sim.pods.clear(`${CLUSTER}-fe-0`);
     const status = await run;
     assert.equal(status.phase, 'done');
     assert.equal(recordedStatus(sim)!.startTimestamp, started, 'the record written again keeps the original startTimestamp');
