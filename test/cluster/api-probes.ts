@@ -210,7 +210,7 @@ export const PROBES: Record<string, Probe> = {
     };
   },
   async 'watch of the FE pods from creation to Ready (event types and phases)'({ api, namespace, spec, finishRestore }) {
-    const restore = planRecovery({ ...spec, starRocksCluster: { ...(spec as any).starRocksCluster } } as StarRocksClusterSpec, namespace).plan.restoreObjects;
+    const restore = planRecovery(spec, namespace).plan.restoreObjects;
     const sts = JSON.parse(JSON.stringify(restore.find((o) => o.kind === 'StatefulSet')!));
     sts.metadata.name = 'watched-fe';
     sts.spec.volumeClaimTemplates = [];
