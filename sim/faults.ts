@@ -7,7 +7,8 @@
  * status subresource (e.g. `PATCH statefulsets`, `PUT pods/status`); non-resource paths count as `GET /version`.
  */
 export interface FailNextOptions {
-  readonly status: 429 | 500 | 503;
+  /** 403: the authorizer's refusal (a Role without the rule), as kube-apiserver words it. */
+  readonly status: 403 | 429 | 500 | 503;
   /** Sent as the `Retry-After` header (and in the Status details). @default 1 for 429, none otherwise */
   readonly retryAfterSeconds?: number;
   /** Only requests with this verb (GET, LIST, WATCH, POST/create, PUT/update, PATCH, DELETE). @default any */

@@ -4,6 +4,7 @@
  */
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client';
+import { StarRocksDrError } from '../errors';
 import type { CliDeps } from './deps';
 import { runRecovery } from '../dr/executor';
 import { isOfGeneration } from '../dr/generation';
@@ -39,6 +40,18 @@ export interface DrFlags {
   clusterId?: string;
   /** The cluster Lease's duration (client-go's `--leader-elect-lease-duration`). @default 15 s */
   leaseDuration?: number;
+  /** run, wait: verify the restore from the database (`checks`), or not (`none`). */
+  verify?: 'checks' | 'none';
+  /** How to reach the FE (sql-options.ts). */
+  feAddress?: string;
+  user?: string;
+  passwordSecret?: string;
+  connectTimeout?: number;
+  queryTimeout?: number;
+  /** run: the user's checks, and whether to drop nodes left from the old cluster. */
+  verifySql?: string[];
+  expect?: string[];
+  dropStaleNodes?: boolean;
 }
 
 const DEFAULT_INPUT = [BUILTIN_EXAMPLE_VALUES, BUILTIN_EXAMPLE_DR_OVERRIDE];
@@ -70,18 +83,23 @@ function printStatus(status: DisasterRecoveryStatus | undefined, output: DrFlags
     `  endTimestamp:       ${time(status.endTimestamp)}`,
   ];
   if (status.endTimestamp !== undefined) lines.push(`  duration:           ${status.endTimestamp - status.startTimestamp}s`);
+  if (status.verifiedTimestamp !== undefined) lines.push(`  verifiedTimestamp:  ${time(status.verifiedTimestamp)}`);
   for (const c of status.conditions) lines.push(`  ${c.type}: ${c.status} ${c.reason} - ${c.message} (since ${c.lastTransitionTime})`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 export async function recover(flags: DrFlags, mode: 'apply' | 'observe', deps: CliDeps = {}): Promise<void> {
   const input = loadInput(flags.values, DEFAULT_INPUT, { operatorVersion: flags.operatorVersion });
-  // Every offline check (values, limits, recovery prerequisites) before a client exists: bad input is exit 2, not 4.
+  // Every offline check (values, limits, recovery prerequisites, the verification flags) before a client exists:
+  // bad input is exit 2, not 4, and nothing is applied.
   let checked = validateRun(input, flags);
+  const verification = verificationFlags(flags, checked.rendered.namespace);
   const client = (deps.connect ?? KubeClient.connect)({ kubeconfig: flags.kubeconfig, context: flags.context });
   // --snapshot points the values at another snapshot: a new spec, checked again (the pin rule: snapshot-pin.ts).
   if (flags.snapshot) checked = validateRun(input, flags, await withChosenSnapshot(client, checked.spec, flags as DrFlags & { snapshot: string }));
   const { plan, preflight } = await planRecoveryLive(client, checked, { requireSnapshotObject: mode === 'apply' });
+  const { recoveryChecks } = require('../sql/recovery-checks') as typeof import('../sql/recovery-checks');
+  const checks = verification ? recoveryChecks(client, checked.spec, plan.namespace, { ...verification, snapshotText: preflight.snapshotText }) : undefined;
   const progress = progressPrinter();
   for (const n of input.notices) progress({ type: 'notice', message: n });
   for (const w of preflight.warnings) progress({ type: 'warning', message: w });
@@ -110,6 +128,7 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe', deps: C
       signal: interrupt.signal,
       force: flags.forceRestore,
       leaseTimings: leaseTimings(flags.leaseDuration),
+      checks,
       timeoutMs: flags.timeout,
       onLeaseHeld: (release) => (releaseNow = release),
       onProgress: (event) => {
@@ -125,6 +144,36 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe', deps: C
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * `--verify` and what goes with it, checked before anything runs: the user's statements (one read-only statement
+ * each), `--fe-address`, `--password-secret`. Undefined for `--verify none` (which takes no checks of its own).
+ */
+function verificationFlags(flags: DrFlags, namespace: string): import('../sql/recovery-checks').RecoveryCheckOptions | undefined {
+  const sql = (flags.verifySql ?? []).length + (flags.expect ?? []).length > 0;
+  if (flags.verify === 'none') {
+    if (sql || flags.dropStaleNodes) {
+      throw new StarRocksDrError('InvalidInput', `${sql ? '--verify-sql / --expect' : '--drop-stale-nodes'} asks for checks, but --verify none skips them`, {
+        field: '--verify',
+        fix: 'drop --verify none, or drop the checks (run `starrocks-dr dr verify` with them later)',
+      });
+    }
+    return undefined;
+  }
+  const { userChecks } = require('../sql/verify') as typeof import('../sql/verify');
+  const { parseAddress, parseSecretRef } = require('../sql/reach') as typeof import('../sql/reach');
+  if (flags.feAddress) parseAddress(flags.feAddress, 9030);
+  if (flags.passwordSecret) parseSecretRef(flags.passwordSecret, namespace);
+  return {
+    feAddress: flags.feAddress,
+    user: flags.user,
+    passwordSecret: flags.passwordSecret,
+    connectTimeoutMs: flags.connectTimeout,
+    queryTimeoutMs: flags.queryTimeout,
+    userChecks: userChecks(flags.verifySql ?? [], flags.expect ?? []),
+    dropStaleNodes: flags.dropStaleNodes,
+  };
 }
 
 /** The checks of a recovery run (`spec`: the values' spec with another snapshot path). */

@@ -8,7 +8,8 @@ import { Command, Option } from 'commander';
 import type { DrFlags } from './dr-actions';
 import type { CliDeps } from './deps';
 import { parseDuration } from './durations';
-import { addVerifyCommand } from './dr-verify-command';
+import { addVerifyCommand, withCheckOptions } from './dr-verify-command';
+import { withReachOptions } from './sql-options';
 import { collect, parseGeneration, parseOperatorVersionFlag } from './inputs';
 
 /** The command bodies, loaded when a `dr` command runs (require: the CLI runs under tsx's CommonJS hook). */
@@ -35,10 +36,21 @@ function withWaitOptions(cmd: Command): Command {
     .addOption(new Option('--lease-duration <duration>', "how long a run that stopped renewing keeps the cluster's lease (client-go's leader-election default)").argParser(parseDuration).default(15_000, '15s'));
 }
 
+/** `run` and `wait` verify the restore from the database (lib/dr/verification.ts), unless `--verify none`. */
+function withVerifyOption(cmd: Command): Command {
+  return withReachOptions(
+    cmd.addOption(
+      new Option('--verify <checks|none>', "checks: once the FE is Ready, ask the database whether the restore finished (through a port-forward to the FE, or --fe-address) before going on, and record the result (Verified); none: skip it, for clusters where port-forward is not allowed (the record says it was skipped)")
+        .choices(['checks', 'none'])
+        .default('checks'),
+    ),
+  );
+}
+
 export function drCommand(deps: CliDeps = {}): Command {
   const dr = new Command('dr').description('disaster recovery from a cluster snapshot, against a live cluster');
-  withWaitOptions(withCommonOptions(dr.command('run'), APPLIES))
-    .description('run the recovery: apply the restore form, wait for the FE of the generation, record done, apply the full topology')
+  withCheckOptions(withVerifyOption(withWaitOptions(withCommonOptions(dr.command('run'), APPLIES))))
+    .description('run the recovery: apply the restore form, wait for the FE of the generation, record done, verify the restore from the database, apply the full topology, verify the rollout')
     .option('--force-restore', 'restore even over a cluster that runs the full topology without a record, or whose record describes another cluster (data written since the snapshot is lost)')
     .option('--snapshot <path|name|latest>', "restore this snapshot: the values' cluster_snapshot.yaml is pointed at it (latest: the newest finished one in its storage volume). Resolved once per generation and pinned in the status record: a resumed run or a rerun uses the pinned path")
     .option('--cluster-id <id>', 'with --snapshot: which cluster, when the storage volume holds snapshots of several')
@@ -47,9 +59,9 @@ export function drCommand(deps: CliDeps = {}): Command {
     .description('print the recorded status and what the cluster shows now')
     .addOption(new Option('--timeout <duration>', 'how long to keep trying an API server that does not answer (overload, connection refused)').argParser(parseDuration).default(15_000, '15s'))
     .action((flags: DrFlags) => actions().status(flags, deps));
-  withWaitOptions(withCommonOptions(dr.command('wait'), EXPECTS))
+  withVerifyOption(withWaitOptions(withCommonOptions(dr.command('wait'), EXPECTS)))
     .option('--force-restore', 'record the recovery even where the record describes another cluster')
-    .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored (applies nothing)')
+    .description('GitOps: record the status as the cluster moves and block until the FE of the generation is restored and verified from the database (applies nothing)')
     .action((flags: DrFlags) => actions().recover(flags, 'observe', deps));
   addVerifyCommand(dr, (c) => withCommonOptions(c, EXPECTS), deps);
   return dr;

@@ -4,12 +4,10 @@
  * topology runs, the compute nodes (backends) on the current pods, entries left from the old cluster, the restored
  * snapshot's job, and the user's `--verify-sql` checks. Prints a table (or `-o json`); exit 6 when a check failed.
  */
-import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
 import { StarRocksDrError } from '../errors';
-import type { KubeClient } from '../kube/client';
 import type { OperatorVersion } from '../model/types';
-import type { NodeExpectations, Verification } from '../sql/verify';
+import type { Verification } from '../sql/verify';
 import { parseDuration } from './durations';
 import { collect } from './inputs';
 import type { CliDeps } from './deps';
@@ -36,17 +34,6 @@ export function withCheckOptions(cmd: Command): Command {
     .option('--drop-stale-nodes', 'drop compute nodes / backends registered on hosts no current pod has (ALTER SYSTEM DROP); default: report them only');
 }
 
-const nodeSelector = (cluster: string, kind: 'cn' | 'be') => `app.kubernetes.io/component=${kind},app.starrocks.ownerreference/name=${cluster}-${kind}`;
-
-/** CN or BE expectations from the live StatefulSet and its pods; undefined when the StatefulSet is not applied. */
-async function liveNodes(client: KubeClient, cluster: string, namespace: string, kind: 'cn' | 'be'): Promise<NodeExpectations | undefined> {
-  const { nodeExpectations } = require('../sql/expectations') as typeof import('../sql/expectations');
-  const sts = (await client.get('StatefulSet', namespace, `${cluster}-${kind}`)) as V1StatefulSet | undefined;
-  if (!sts) return undefined;
-  const pods = (await client.list('Pod', namespace, nodeSelector(cluster, kind))).items as V1Pod[];
-  return nodeExpectations(sts.spec?.replicas ?? 1, pods);
-}
-
 export async function verifyAction(flags: VerifyFlags, deps: CliDeps = {}): Promise<void> {
   const { userChecks, verifyRestore, verifyRollout } = require('../sql/verify') as typeof import('../sql/verify');
   // The user's statements are refused before anything else happens.
@@ -68,6 +55,7 @@ export async function verifyAction(flags: VerifyFlags, deps: CliDeps = {}): Prom
     const notChecked: string[] = [];
     if (expected.unknown) notChecked.push(`storage volumes and the restored snapshot: ${expected.unknown}`);
     const restore = await verifyRestore(session, expected, { timers, timeoutMs: flags.wait, pollMs: 2000 });
+    const { liveNodes } = require('../sql/recovery-checks') as typeof import('../sql/recovery-checks');
     const computeNodes = spec.starRocksCnSpec ? await liveNodes(client, spec.name, namespace, 'cn') : undefined;
     const backends = spec.starRocksBeSpec ? await liveNodes(client, spec.name, namespace, 'be') : undefined;
     if (spec.starRocksCnSpec && !computeNodes) notChecked.push(`compute nodes: StatefulSet ${spec.name}-cn is not applied (the restore form runs)`);

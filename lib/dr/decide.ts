@@ -11,16 +11,21 @@
  *   todo  + FE in restore form           ─▶ doing, "has changed to pod template for disaster recovery"
  *   doing + FE not in restore form       ─▶ apply the restore form again (as the operator re-rewrites it)
  *   doing + FE of this generation !Ready ─▶ doing, "disaster recovery is in progress", wait
- *   doing + FE of this generation Ready  ─▶ done, "disaster recovery is done", endTimestamp = now
+ *   doing + FE of this generation Ready  ─▶ done, "disaster recovery is done", endTimestamp = now; verify the restore
+ *                                           from the database (verification.ts), or, with verification off, record
+ *                                           Verified Skipped and apply the full topology
+ *   done  + FE in restore form, restore  ─▶ verify the restore (a failed check stopped an earlier run: check again)
+ *           not verified yet
  *   done  + FE still in restore form     ─▶ apply the full topology
  *   done  + no FE StatefulSet            ─▶ apply the full topology (a StatefulSet deleted after the recovery; the
  *                                           guard has checked that its metadata PVCs are the recorded ones)
- *   done  + full form applied            ─▶ nothing
+ *   done  + full form applied            ─▶ nothing (the executor waits for the rollout and runs the rollout checks)
  *   generation < observed                ─▶ error (the operator silently does nothing)
  */
 import type { CoreV1Event, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { StarRocksDrError } from '../errors';
 import { compareGeneration, generationWentDown } from './generation';
+import { stagePassed, withVerificationSkipped } from './verification';
 import { explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf, restoreStartedAt } from './readiness';
 import {
   DrConditionType,
@@ -30,7 +35,7 @@ import {
   type DisasterRecoveryStatus,
 } from './status';
 
-export type DrAction = 'applyRestore' | 'wait' | 'applyFull' | 'none';
+export type DrAction = 'applyRestore' | 'wait' | 'verifyRestore' | 'applyFull' | 'none';
 
 export interface DecideInput {
   /** The requested generation (`disasterRecovery.generation`). */
@@ -44,6 +49,8 @@ export interface DecideInput {
   readonly fePods: readonly V1Pod[];
   /** Warning events of the FE pods, which say why a pod does not start (FailedMount, FailedScheduling, ...). */
   readonly feEvents?: readonly CoreV1Event[];
+  /** The restore is verified from the database before the full topology (verification.ts). @default false: recorded as skipped */
+  readonly verify?: boolean;
   readonly now: Date;
 }
 
@@ -62,7 +69,7 @@ export function decide(input: DecideInput): Decision {
   const step = compareGeneration(generation, recorded?.observedGeneration);
   if (step === 'lower') return { status: recorded!, action: 'none', error: generationWentDown(generation, recorded!.observedGeneration, 'disasterRecovery.generation') };
   const started = () => restoreStartedAt(input.feStatefulSet, input.fePods, generation) ?? unix(now);
-  const status = step === 'first' || step === 'newer' ? newStatus(generation, started()) : recorded!;
+  let status = step === 'first' || step === 'newer' ? newStatus(generation, started()) : recorded!;
   const inRestoreForm = isRestoreFormOf(input.feStatefulSet, generation);
 
   switch (status.phase) {
@@ -97,9 +104,10 @@ export function decide(input: DecideInput): Decision {
         { type: DrConditionType.FE_RESTORED, status: 'True', reason: readiness.reason, message: readiness.message },
         now,
       );
-      return { status: done, action: 'applyFull' };
+      return input.verify ? { status: done, action: 'verifyRestore' } : { status: withVerificationSkipped(done, now), action: 'applyFull' };
     }
     case 'done': {
+      if (!input.verify) status = withVerificationSkipped(status, now);
       if (!input.feStatefulSet) {
         const pending = setCondition(
           status,
@@ -109,6 +117,7 @@ export function decide(input: DecideInput): Decision {
         return { status: pending, action: 'applyFull' };
       }
       if (isRestoreForm(input.feStatefulSet)) {
+        if (input.verify && isRestoreFormOf(input.feStatefulSet, generation) && !stagePassed(status, 'restore')) return { status, action: 'verifyRestore' };
         const pending = setCondition(
           status,
           { type: DrConditionType.FULL_TOPOLOGY_APPLIED, status: 'False', reason: 'Pending', message: 'the FE StatefulSet is still in restore form' },

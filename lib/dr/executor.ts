@@ -45,6 +45,7 @@ import {
 import { describeFe, explainWithEvents, feReadiness, isRestoreForm, isRestoreFormOf, restoreStartedAt } from './readiness';
 import { mergeIdentity, namesPvcs, NO_IDENTITY, sameIdentity, type RecordIdentity } from './record-identity';
 import type { DisasterRecoveryStatus } from './status';
+import { describeChecks, stagePassed, verificationFailed, withStageError, withStageOutcome, type RecoveryChecks, type StageOutcome, type VerifyStage } from './verification';
 import { RecordConflict, RecordGone, readRecord, writeRecord, type RecoveryRecord } from './status-record';
 import { liveClusterWatch, type ClusterWatch, type FeView } from './watch';
 
@@ -93,6 +94,12 @@ export interface RecoveryOptions {
   readonly signal?: AbortSignal;
   /** Restore even where the guard refuses (no record on a live cluster, a record of another cluster). */
   readonly force?: boolean;
+  /**
+   * Verify the restore from the database (verification.ts): the restore checks once the FE is Ready, before the full
+   * topology; the rollout checks after it rolled out. lib/sql `recoveryChecks` runs them against the FE.
+   * @default - not verified, and the record says it was skipped (`--verify none`)
+   */
+  readonly checks?: RecoveryChecks;
 }
 
 export interface ExecutorOptions extends RecoveryOptions {
@@ -198,7 +205,8 @@ export async function executeRecovery(plan: RecoveryPlan, start: Observation, io
   try {
     return await run.execute();
   } catch (err) {
-    throw afterActing(err, run.acted);
+    // A check that failed, or an FE that could not be asked, is what it says: the record says where it stopped.
+    throw err instanceof Error && run.verificationErrors.has(err) ? err : afterActing(err, run.acted);
   } finally {
     await run.close();
   }
@@ -221,6 +229,8 @@ function feWait(generation: number): { what: string; fix: string } {
 class Recovery {
   /** What this run changed, for an error met afterwards (policy.ts `afterActing`). */
   readonly acted: string[] = [];
+  /** Errors of the verification step, recorded in the `Verified` condition: passed on as they are. */
+  readonly verificationErrors = new WeakSet<object>();
   private readonly mode: 'apply' | 'observe';
   private readonly feName: string;
   private readonly renderedFe?: V1StatefulSet;
@@ -286,8 +296,14 @@ class Recovery {
       if (this.mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull')) this.countApply(decision.action);
       switch (decision.action) {
         case 'none':
-          if (this.mode === 'apply' && this.opts.waitForRollout !== false) await this.waitForRollout(this.statefulSetNames());
+          if (this.mode === 'apply' && this.opts.waitForRollout !== false) {
+            await this.waitForRollout(this.statefulSetNames());
+            if (this.opts.checks && !stagePassed(this.recorded, 'rollout')) await this.verify('rollout');
+          }
           return this.recorded!;
+        case 'verifyRestore':
+          await this.verify('restore');
+          break;
         case 'applyRestore':
           if (this.mode === 'apply') await this.applyForm('restore');
           else await this.nextFeView('restoreForm');
@@ -320,7 +336,7 @@ class Recovery {
 
   private decide(): Decision {
     const { generation, snapshotMounted } = this.plan;
-    return decide({ generation, snapshotMounted, recorded: this.recorded, feStatefulSet: this.feStatefulSet(), fePods: this.view.fePods, feEvents: this.view.events, now: this.clock() });
+    return decide({ generation, snapshotMounted, recorded: this.recorded, feStatefulSet: this.feStatefulSet(), fePods: this.view.fePods, feEvents: this.view.events, verify: this.opts.checks !== undefined, now: this.clock() });
   }
 
   private feStatefulSet(): V1StatefulSet | undefined {
@@ -378,6 +394,40 @@ class Recovery {
     this.recorded = status;
     if (changed) this.emit({ type: 'status', status });
     return true;
+  }
+
+  /**
+   * Ask the database (verification.ts): run the checks of `stage` until they pass or the run's time is spent, and
+   * record the outcome in the `Verified` condition. A stage that did not pass ends the run (exit 6); an FE that could
+   * not be asked ends it with its own error (a port-forward the Role refuses: exit 2; no answer: exit 4). Either way
+   * the record says done, and where verification stopped.
+   */
+  private async verify(stage: VerifyStage): Promise<void> {
+    this.emit({ type: 'waiting', message: `verifying the ${stage} from the database` });
+    let outcome: StageOutcome;
+    try {
+      outcome = await this.opts.checks!.run(stage, { timeoutMs: this.remaining(), signal: this.opts.signal, onProgress: (message) => this.emit({ type: 'waiting', message }) });
+    } catch (err) {
+      this.checkSignal();
+      if (!(err instanceof StarRocksDrError)) throw err;
+      await this.recordChange((s) => withStageError(s, stage, err, this.clock()));
+      this.verificationErrors.add(err);
+      throw err;
+    }
+    this.checkSignal();
+    await this.recordChange((s) => withStageOutcome(s, stage, outcome, this.clock()));
+    if (outcome.passed) return this.emit({ type: 'notice', message: `the ${stage} is verified from the database: ${describeChecks(outcome.checks)}` });
+    const failed = verificationFailed(stage, outcome, this.plan.cluster, this.plan.namespace);
+    this.verificationErrors.add(failed);
+    throw failed;
+  }
+
+  /** Record a change of the recorded status, deciding it again from the record when another writer won a race. */
+  private async recordChange(change: (recorded: DisasterRecoveryStatus) => DisasterRecoveryStatus): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (await this.writeStatus(change(this.recorded!))) return;
+      if (!this.recorded || attempt >= 3) throw new StarRocksDrError('Contended', 'the status record kept changing while this run recorded its verification', { field: `ConfigMap/${statusRecordName(this.plan.cluster)}`, fix: 'let the other run finish (`starrocks-dr dr status`), then run the same command again' });
+    }
   }
 
   /** Apply a form, object by object, proving the lease first; with `waitForFullRollout` CN/BE go on after the FE rolled out. */

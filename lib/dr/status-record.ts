@@ -30,6 +30,7 @@ export function statusToConfigMap(cluster: string, namespace: string, status: Di
     conditions: JSON.stringify(status.conditions),
   };
   if (status.endTimestamp !== undefined) data.endTimestamp = String(status.endTimestamp);
+  if (status.verifiedTimestamp !== undefined) data.verifiedTimestamp = String(status.verifiedTimestamp);
   if (namesPvcs(identity)) data.feMetaPvcUids = JSON.stringify(identity.feMetaPvcUids);
   if (identity.snapshotPath !== undefined) data.snapshotPath = identity.snapshotPath;
   return {
@@ -73,6 +74,11 @@ export function recordProblem(data: Readonly<Record<string, string>>, opts: { re
   if (phase === 'done' && !hasEnd) return { key: 'endTimestamp', problem: 'is missing although phase is done (a finished recovery records when it ended)' };
   if (phase !== 'done' && hasEnd) return { key: 'endTimestamp', problem: `is set although phase is ${phase} (only a finished recovery has an end)` };
   if (end !== undefined && end < start) return { key: 'endTimestamp', problem: 'is before startTimestamp' };
+  const hasVerified = data.verifiedTimestamp !== undefined && data.verifiedTimestamp !== '';
+  const verified = int(data.verifiedTimestamp);
+  if (hasVerified && verified === undefined) return { key: 'verifiedTimestamp', problem: `is ${JSON.stringify(data.verifiedTimestamp)}; it must be unix seconds` };
+  if (hasVerified && phase !== 'done') return { key: 'verifiedTimestamp', problem: `is set although phase is ${phase} (a restore is verified once it is done)` };
+  if (verified !== undefined && end !== undefined && verified < end) return { key: 'verifiedTimestamp', problem: 'is before endTimestamp' };
   let conditions: unknown = [];
   try {
     conditions = data.conditions ? JSON.parse(data.conditions) : [];
@@ -119,6 +125,7 @@ export function statusFromConfigMap(cm: KObject): DisasterRecoveryStatus {
     observedGeneration: Number(data.observedGeneration),
     startTimestamp: Number(data.startTimestamp),
     ...(data.endTimestamp ? { endTimestamp: Number(data.endTimestamp) } : {}),
+    ...(data.verifiedTimestamp ? { verifiedTimestamp: Number(data.verifiedTimestamp) } : {}),
     conditions: data.conditions ? (JSON.parse(data.conditions) as DrCondition[]) : [],
   };
 }

@@ -30,6 +30,8 @@ export const DrConditionType = {
   FE_RESTORED: 'FeRestored',
   /** The full topology (all FE replicas, CN/BE, normal probes) has been applied. */
   FULL_TOPOLOGY_APPLIED: 'FullTopologyApplied',
+  /** The database says the restore finished (verification.ts): what was checked and each result. */
+  VERIFIED: 'Verified',
 } as const;
 
 export type DrConditionType = (typeof DrConditionType)[keyof typeof DrConditionType];
@@ -53,6 +55,8 @@ export interface DisasterRecoveryStatus {
   readonly startTimestamp: number;
   /** Unix seconds; set when the phase becomes `done`. */
   readonly endTimestamp?: number;
+  /** Unix seconds; when the database last confirmed the restore (the `Verified` condition turned True). */
+  readonly verifiedTimestamp?: number;
   readonly conditions: readonly DrCondition[];
 }
 

@@ -30,9 +30,10 @@ export function snapshotNameOf(path: string): string {
   return path.replace(/\/+$/, '').split('/').pop() ?? path;
 }
 
-export function snapshotExpectations(spec: StarRocksClusterSpec): SnapshotExpectations {
+/** What the restore should show, from the values' cluster_snapshot.yaml, or its text as read from the cluster. */
+export function snapshotExpectations(spec: StarRocksClusterSpec, textFromCluster?: string): SnapshotExpectations {
   const source = findSnapshotSource(spec);
-  const text = source && snapshotTextFromSpec(spec, source);
+  const text = textFromCluster ?? (source && snapshotTextFromSpec(spec, source));
   if (!source || text === undefined) {
     return { storageVolumes: [], unknown: source ? `${source.kind} ${source.name} is not in the values` : 'cluster_snapshot.yaml is not mounted' };
   }

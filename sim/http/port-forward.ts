@@ -33,7 +33,7 @@ const PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/;
 
 function writeStatus(socket: Duplex, err: ApiStatusError): void {
   const body = JSON.stringify(err.toStatus());
-  const text = { 400: 'Bad Request', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }[err.code] ?? 'Error';
+  const text = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }[err.code] ?? 'Error';
   socket.end(`HTTP/1.1 ${err.code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
@@ -69,7 +69,7 @@ export function portForwardHandler(deps: PortForwardDeps): (req: IncomingMessage
     try {
       if (!m) throw new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource');
       const fault = deps.faults.onRequest('GET', 'pods/portforward');
-      if (fault) throw new ApiStatusError(fault.status, fault.status === 429 ? 'TooManyRequests' : 'InternalError', 'injected fault');
+      if (fault) throw new ApiStatusError(fault.status, fault.status === 403 ? 'Forbidden' : fault.status === 429 ? 'TooManyRequests' : 'InternalError', fault.status === 403 ? `pods "${decodeURIComponent(m[2])}" is forbidden: User "system:anonymous" cannot create resource "pods/portforward" in API group "" in the namespace "${decodeURIComponent(m[1])}"` : 'injected fault');
       const [, ns, name] = m;
       const pod = deps.store.get(resourceType('Pod')!, decodeURIComponent(ns), decodeURIComponent(name));
       if (!pod) throw new ApiStatusError(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });

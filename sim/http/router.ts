@@ -172,8 +172,8 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       if (verb !== 'WATCH' && faults.takeLostResponse(verb, resourceKey, token)) loseResponse(res);
       const fault = faults.onRequest(verb, resourceKey);
       if (fault) {
-        const reason = fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalError';
-        const msg = fault.status === 429 ? 'Too many requests, please try again later.' : fault.status === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: injected fault';
+        const reason = fault.status === 403 ? 'Forbidden' : fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalError';
+        const msg = fault.status === 403 ? forbiddenMessage(verb, resourceKey) : fault.status === 429 ? 'Too many requests, please try again later.' : fault.status === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: injected fault';
         const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
         sendError(res, new ApiStatusError(fault.status, reason, msg, fault.retryAfterSeconds !== undefined ? { retryAfterSeconds: fault.retryAfterSeconds } : undefined), headers);
         return;
@@ -346,4 +346,12 @@ function nonResource(segs: string[], url: URL, res: ServerResponse, deps: Router
   }
   void url;
   sendError(res, new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource'));
+}
+
+/**
+ * The authorizer's refusal, as kube-apiserver words it (k8s.io/apiserver pkg/endpoints/handlers/responsewriters
+ * errors.go `forbiddenMessage`), for an injected 403; the simulator itself authorizes everything.
+ */
+function forbiddenMessage(verb: string, resource: string): string {
+  return `${resource} is forbidden: User "system:anonymous" cannot ${verb.toLowerCase()} resource "${resource}" in API group ""`;
 }
