@@ -14,7 +14,7 @@ export interface StackOutputs {
   readonly objects: readonly string[];
   /** The FE's MySQL endpoint inside the cluster. */
   readonly feQueryEndpoint: string;
-  /** `{phase, reason, observedGeneration, startTimestamp, endTimestamp}`, or undefined without a recovery. */
+  /** `{phase, reason, observedGeneration, startTimestamp, endTimestamp, verification}`, or undefined without a recovery. */
   readonly disasterRecovery?: pulumi.Output<Record<string, unknown>>;
   /** cluster_snapshot.yaml as built from config (secret). */
   readonly clusterSnapshotFile?: pulumi.Output<string>;

@@ -31,9 +31,12 @@ export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = pro
     for (const w of preflight.warnings) progress({ type: 'warning', message: w });
     const client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
     let printed = '';
+    const { recoveryChecks } = require('../sql/recovery-checks') as typeof import('../sql/recovery-checks');
     const final = await runRecovery(plan, {
       client,
       timeoutMs: 5 * 60_000,
+      // As every route does by default: the restore verified from the database before the full topology.
+      checks: recoveryChecks(client, spec, plan.namespace),
       onProgress: (event) => {
         progress(event);
         // One line per phase/reason change (condition updates in between are not news here).

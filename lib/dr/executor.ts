@@ -80,7 +80,11 @@ export interface RecoveryOptions {
   readonly mode?: 'apply' | 'observe';
   /** Longest wait for the restoring FE (and, in apply mode, for the full rollout). @default 30 minutes */
   readonly timeoutMs?: number;
-  /** Wait for every StatefulSet of the full form to roll out after `done`. @default true in apply mode */
+  /**
+   * Wait for every StatefulSet of the full form to roll out after `done` (and, with `checks`, verify the rollout).
+   * In observe mode only when set: the Pulumi program's verification waits for the rollout it applied.
+   * @default true in apply mode, false in observe mode
+   */
   readonly waitForRollout?: boolean;
   /**
    * Stop once the FE is restored and `done` is recorded, leaving the full form to someone else (the Pulumi
@@ -296,7 +300,7 @@ class Recovery {
       if (this.mode === 'apply' && (decision.action === 'applyRestore' || decision.action === 'applyFull')) this.countApply(decision.action);
       switch (decision.action) {
         case 'none':
-          if (this.mode === 'apply' && this.opts.waitForRollout !== false) {
+          if (this.opts.waitForRollout ?? this.mode === 'apply') {
             await this.waitForRollout(this.statefulSetNames());
             if (this.opts.checks && !stagePassed(this.recorded, 'rollout')) await this.verify('rollout');
           }

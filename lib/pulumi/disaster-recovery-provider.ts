@@ -111,3 +111,42 @@ export const disasterRecoveryProvider: pulumi.dynamic.ResourceProvider = {
     await operations().deleteDr(props);
   },
 };
+
+/**
+ * The dynamic provider of `RecoveryVerification` (the rollout checks after the full topology): the same loading
+ * rules as `disasterRecoveryProvider`, and the same contract for its entry points (dr-operations.ts).
+ */
+export const recoveryVerificationProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: Operations.RolloutVerifyInputs, news: Operations.RolloutVerifyInputs) {
+    return operations().checkRolloutVerify(news);
+  },
+
+  async diff(_id: string, olds: Operations.RolloutVerifyOutputs, news: Operations.RolloutVerifyInputs) {
+    return operations().diffRolloutVerify(olds, news);
+  },
+
+  async create(inputs: Operations.RolloutVerifyInputs) {
+    try {
+      return await operations().verifyRollout(inputs);
+    } catch (e) {
+      return rethrow(e, inputs as { __provider?: unknown });
+    }
+  },
+
+  async update(_id: string, _olds: Operations.RolloutVerifyOutputs, news: Operations.RolloutVerifyInputs) {
+    try {
+      const { outs } = await operations().verifyRollout(news);
+      return { outs };
+    } catch (e) {
+      return rethrow(e, news as { __provider?: unknown });
+    }
+  },
+
+  // read keeps what the last check saw (the record's Verified condition is read by the DisasterRecovery resource);
+  // delete removes nothing: the record belongs to the recovery.
+  async read(id: string, props: Operations.RolloutVerifyOutputs) {
+    return { id, props };
+  },
+
+  async delete() {},
+};

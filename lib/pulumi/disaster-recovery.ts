@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { StarRocksClusterSpec } from '../model/types';
-import { disasterRecoveryProvider } from './disaster-recovery-provider';
+import { disasterRecoveryProvider, recoveryVerificationProvider } from './disaster-recovery-provider';
+import type { DrVerification } from './dr-operations';
 
 export interface DisasterRecoveryArgs {
   /** The cluster spec; pass it as a secret when it carries Secret data (e.g. S3 keys in cluster_snapshot.yaml). */
@@ -22,6 +23,18 @@ export interface DisasterRecoveryArgs {
    * Set it for one `pulumi up`, then remove it. @default false
    */
   readonly force?: pulumi.Input<boolean>;
+  /**
+   * `checks`: before `done` is returned (and the full topology goes on), ask the database whether the restore
+   * finished, through a port-forward to the FE (or `feAddress`); `none`: skip it, recorded as skipped.
+   * @default checks
+   */
+  readonly verify?: pulumi.Input<'checks' | 'none'>;
+  /** `host:port` of the FE's query port, instead of a port-forward. */
+  readonly feAddress?: pulumi.Input<string>;
+  /** The SQL user. @default root */
+  readonly sqlUser?: pulumi.Input<string>;
+  /** `[namespace/]name[:key]` of a Secret with the SQL user's password (read in the cluster, never in state). */
+  readonly passwordSecret?: pulumi.Input<string>;
 }
 
 /**
@@ -37,6 +50,8 @@ export class DisasterRecovery extends pulumi.dynamic.Resource {
   declare readonly startTimestamp: pulumi.Output<number>;
   /** Unix seconds; undefined until `done`. */
   declare readonly endTimestamp: pulumi.Output<number | undefined>;
+  /** What the database said about the restore (the record's `Verified` condition). */
+  declare readonly verification: pulumi.Output<DrVerification | undefined>;
 
   constructor(name: string, args: DisasterRecoveryArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
@@ -47,11 +62,33 @@ export class DisasterRecovery extends pulumi.dynamic.Resource {
       observedGeneration: undefined,
       startTimestamp: undefined,
       endTimestamp: undefined,
+      verification: undefined,
     };
     super(disasterRecoveryProvider, name, props, {
       ...opts,
       // Outputs the provider copies from inputs are secret when the inputs were, but say it anyway.
       additionalSecretOutputs: ['kubeconfig', ...(opts?.additionalSecretOutputs ?? [])],
     }, 'starrocks', 'DisasterRecovery');
+  }
+}
+
+export interface RecoveryVerificationArgs extends Pick<DisasterRecoveryArgs, 'spec' | 'generation' | 'namespace' | 'kubeconfig' | 'context' | 'verify' | 'feAddress' | 'sqlUser' | 'passwordSecret'> {
+  /** Longest wait for the rollout and the checks, in seconds. @default 1800 */
+  readonly timeoutSeconds?: pulumi.Input<number>;
+  /** The user's own checks: one read-only statement each and the value it must return. */
+  readonly userChecks?: pulumi.Input<readonly { readonly sql: string; readonly expect: string }[]>;
+}
+
+/**
+ * The rollout checks of a recovery, after the full topology (make the full topology's resources its
+ * dependencies): compute nodes / backends alive on the current pods, the restored snapshot's job, the user's checks.
+ * Records them in the status record's `Verified` condition. Applies nothing.
+ */
+export class RecoveryVerification extends pulumi.dynamic.Resource {
+  declare readonly verification: pulumi.Output<DrVerification | undefined>;
+
+  constructor(name: string, args: RecoveryVerificationArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = { ...args, kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig), verification: undefined };
+    super(recoveryVerificationProvider, name, props, { ...opts, additionalSecretOutputs: ['kubeconfig', ...(opts?.additionalSecretOutputs ?? [])] }, 'starrocks', 'RecoveryVerification');
   }
 }

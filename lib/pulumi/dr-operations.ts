@@ -14,14 +14,46 @@ import { holderIdentity } from '../dr/lease';
 import { planRecoveryLive } from '../dr/plan';
 import { compareGeneration, finishedBefore, GENERATION_RULE, generationWentDown, isGeneration, needsRun } from '../dr/generation';
 import { validateForRoute } from '../dr/preflight';
-import type { DisasterRecoveryStatus } from '../dr/status';
+import { conditionOf, DrConditionType, type DisasterRecoveryStatus } from '../dr/status';
+import type { RecoveryChecks } from '../dr/verification';
 import { StarRocksDrError } from '../errors';
 import { KubeClient, type Connect } from '../kube/client';
 import { statusRecordName } from '../render/names';
 import type { StarRocksClusterSpec } from '../model/types';
 
+/**
+ * How a recovery is verified from the database (lib/dr/verification.ts), as the CLI's `--verify`, `--fe-address`,
+ * `--user` and `--password-secret` say it.
+ */
+export interface DrVerifyInputs {
+  /**
+   * `checks`: ask the database whether the restore finished before the full topology goes on (and, for
+   * `RecoveryVerification`, whether the rollout registered); `none`: skip it (no port-forward), and record so.
+   * @default checks
+   */
+  readonly verify?: 'checks' | 'none';
+  /** `host:port` of the FE's query port (skips the port-forward). */
+  readonly feAddress?: string;
+  /** @default root */
+  readonly sqlUser?: string;
+  /** `[namespace/]name[:key]` of a Secret with the SQL user's password. */
+  readonly passwordSecret?: string;
+}
+
+/** The record's `Verified` condition, as an output (`verification`). */
+export interface DrVerification {
+  /** `True`, `False` or `Unknown` (skipped). */
+  readonly status: string;
+  /** RestoreChecksPassed, AllChecksPassed, CheckFailed, FeNotAsked or Skipped (lib/dr/verification.ts). */
+  readonly reason: string;
+  /** Every check and what it saw. */
+  readonly message: string;
+  /** Unix seconds; when the database last confirmed the restore. */
+  readonly verifiedTimestamp?: number;
+}
+
 /** Inputs of a `DisasterRecovery` resource, as the provider receives them (secrets already unwrapped). */
-export interface DrInputs {
+export interface DrInputs extends DrVerifyInputs {
   /** The cluster spec (validated); its `disasterRecovery` is replaced by `generation`. */
   readonly spec: StarRocksClusterSpec;
   /** The requested recovery generation (`pulumi config set drGeneration N`). */
@@ -57,6 +89,8 @@ export interface DrOutputs {
   readonly startTimestamp: number;
   /** Unix seconds; absent until `done`. */
   readonly endTimestamp?: number;
+  /** What the database said (the record's `Verified` condition); absent before `done`. */
+  readonly verification?: DrVerification;
   /**
    * Set on the outputs of a create/update that stopped (timeout, refusal, API error), which the engine keeps as a
    * partial resource: its phase is the record's, which may belong to an earlier run, so the next update runs again.
@@ -94,6 +128,7 @@ export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { 
   if (news.timeoutSeconds !== undefined && !(typeof news.timeoutSeconds === 'number' && news.timeoutSeconds > 0)) {
     failures.push({ property: 'timeoutSeconds', reason: `must be a positive number of seconds, got ${JSON.stringify(news.timeoutSeconds)}` });
   }
+  failures.push(...checkVerifyInputs(news));
   if (failures.length === 0) {
     try {
       // The one validation every route runs (preflight.ts); the snapshot file is checked here when the spec carries
@@ -107,6 +142,49 @@ export function checkDr(olds: Partial<DrInputs> | undefined, news: DrInputs): { 
     }
   }
   return { inputs: { ...news, timeoutSeconds: news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS }, failures };
+}
+
+/** `verify`, `feAddress`, `passwordSecret`: checked as the CLI checks its flags, before anything runs. */
+export function checkVerifyInputs(news: DrVerifyInputs & { readonly namespace?: string }): DrCheckFailure[] {
+  const failures: DrCheckFailure[] = [];
+  if (news.verify !== undefined && news.verify !== 'checks' && news.verify !== 'none') {
+    failures.push({ property: 'verify', reason: `must be checks or none, got ${JSON.stringify(news.verify)}. Fix: pulumi config set verify none (skip the database checks), or pulumi config rm verify` });
+  }
+  const { parseAddress, parseSecretRef } = require('../sql/reach') as typeof import('../sql/reach');
+  for (const [property, parse] of [
+    ['feAddress', () => parseAddress(news.feAddress!, 9030)],
+    ['passwordSecret', () => parseSecretRef(news.passwordSecret!, news.namespace || 'default')],
+  ] as const) {
+    if (news[property] === undefined || news[property] === '') continue;
+    try {
+      parse();
+    } catch (e) {
+      failures.push({ property, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return failures;
+}
+
+/** The checks a run of `inputs` asks for, or undefined for `verify: none` (recorded as skipped). */
+export function checksFor(client: KubeClient, spec: StarRocksClusterSpec, namespace: string, inputs: DrVerifyInputs, extra: { snapshotText?: string; userChecks?: readonly { sql: string; expect: string }[] } = {}): RecoveryChecks | undefined {
+  if (inputs.verify === 'none') return undefined;
+  const { recoveryChecks } = require('../sql/recovery-checks') as typeof import('../sql/recovery-checks');
+  const { userChecks } = require('../sql/verify') as typeof import('../sql/verify');
+  const user = extra.userChecks ?? [];
+  return recoveryChecks(client, spec, namespace, {
+    feAddress: inputs.feAddress || undefined,
+    user: inputs.sqlUser || undefined,
+    passwordSecret: inputs.passwordSecret || undefined,
+    snapshotText: extra.snapshotText,
+    userChecks: userChecks(user.map((c) => c.sql), user.map((c) => c.expect)),
+  });
+}
+
+/** The record's `Verified` condition as an output. */
+export function verificationOf(status: DisasterRecoveryStatus | undefined): DrVerification | undefined {
+  const c = conditionOf(status, DrConditionType.VERIFIED);
+  if (!c) return undefined;
+  return { status: c.status, reason: c.reason, message: c.message, ...(status?.verifiedTimestamp !== undefined ? { verifiedTimestamp: status.verifiedTimestamp } : {}) };
 }
 
 /** The connection settings changed (credentials rotated, another context): reconnect, never a new recovery. */
@@ -175,6 +253,7 @@ function outputsOf(inputs: DrInputs, status: DisasterRecoveryStatus | undefined)
     observedGeneration: status?.observedGeneration ?? 0,
     startTimestamp: status?.startTimestamp ?? 0,
     ...(status?.endTimestamp !== undefined ? { endTimestamp: status.endTimestamp } : {}),
+    ...(verificationOf(status) ? { verification: verificationOf(status) } : {}),
   };
 }
 
@@ -228,6 +307,8 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
       signal: opts.signal,
       force: inputs.force === true,
       holder: holderIdentity('pulumi up'),
+      // The restore checks (verification.ts) run before `done` is returned, so the full topology waits for them.
+      checks: checksFor(client, validated.spec, plan.namespace, inputs, { snapshotText: checked.snapshotText }),
       onProgress: (event) => {
         if (event.type === 'status') {
           last = event.status;
@@ -256,6 +337,7 @@ function nextStep(e: unknown): string {
   const code = e instanceof StarRocksDrError ? e.code : undefined;
   if (code === 'Refused') return 'nothing was applied. Follow the Fix above, then run pulumi up again';
   if (code === 'InvalidInput' || code === 'InvalidSnapshot' || code === 'GenerationWentDown') return 'there is nothing to resume. Follow the Fix above, then run pulumi up again';
+  if (code === 'CheckFailed') return 'the full topology waits for the database: run pulumi up again to check again, or set verify none (pulumi config set verify none) to go on without the checks';
   return 'run pulumi up again to resume it (the startTimestamp is kept)';
 }
 
@@ -305,18 +387,127 @@ export async function deleteDr(props: DrOutputs, opts: Pick<RunOptions, 'log'> =
   log(keptRecordNotice(props));
 }
 
-type StatusFields = Pick<DrOutputs, 'phase' | 'reason' | 'observedGeneration' | 'startTimestamp' | 'endTimestamp'>;
+type StatusFields = Pick<DrOutputs, 'phase' | 'reason' | 'observedGeneration' | 'startTimestamp' | 'endTimestamp' | 'verification'>;
 
-function statusFields(s: DisasterRecoveryStatus | StatusFields): Pick<DrOutputs, 'phase' | 'reason' | 'observedGeneration' | 'startTimestamp' | 'endTimestamp'> {
+function statusFields(s: DisasterRecoveryStatus | StatusFields): StatusFields {
+  const verification = 'conditions' in s ? verificationOf(s) : s.verification;
   return {
     phase: s.phase,
     reason: s.reason,
     observedGeneration: s.observedGeneration,
     startTimestamp: s.startTimestamp,
     ...(s.endTimestamp !== undefined ? { endTimestamp: s.endTimestamp } : {}),
+    ...(verification ? { verification } : {}),
   };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Inputs of a `RecoveryVerification` resource: the rollout checks after the full topology (verification.ts). */
+export interface RolloutVerifyInputs extends DrVerifyInputs {
+  readonly spec: StarRocksClusterSpec;
+  /** The recovery generation whose rollout is checked. */
+  readonly generation: number;
+  readonly namespace: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** Longest wait for the rollout and the checks. @default 1800 */
+  readonly timeoutSeconds?: number;
+  /** The user's own checks (Pulumi config `verify`: `[{sql, expect}]`; one read-only statement each). */
+  readonly userChecks?: readonly { readonly sql: string; readonly expect: string }[];
+}
+
+export interface RolloutVerifyOutputs {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly generation: number;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly verify: 'checks' | 'none';
+  readonly userChecks: readonly { readonly sql: string; readonly expect: string }[];
+  readonly verification?: DrVerification;
+  /** Set on the outputs of a run that stopped: the next `pulumi up` checks again. */
+  readonly incomplete?: boolean;
+}
+
+/** `check` of `RecoveryVerification`: the verify inputs and the user's statements, refused before anything runs. */
+export function checkRolloutVerify(news: RolloutVerifyInputs): { inputs: RolloutVerifyInputs; failures: DrCheckFailure[] } {
+  const failures = checkVerifyInputs(news);
+  const checks = news.userChecks ?? [];
+  if (!Array.isArray(checks) || checks.some((c) => typeof c?.sql !== 'string' || typeof c?.expect !== 'string')) {
+    failures.push({ property: 'userChecks', reason: 'must be a list of {sql, expect}. Fix: pulumi config set --path "verify[0].sql" "SELECT COUNT(*) FROM db.table" and --path "verify[0].expect" 3' });
+  } else if (news.verify === 'none' && checks.length > 0) {
+    failures.push({ property: 'userChecks', reason: 'verify is none, which skips the checks, but checks are listed. Fix: drop verify none, or the checks' });
+  } else {
+    try {
+      const { userChecks } = require('../sql/verify') as typeof import('../sql/verify');
+      userChecks(checks.map((c) => c.sql), checks.map((c) => c.expect));
+    } catch (e) {
+      failures.push({ property: 'userChecks', reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { inputs: news, failures };
+}
+
+/** `diff`: check again when the generation, the checks or `verify` changed, or the last check did not pass. */
+export function diffRolloutVerify(olds: Partial<RolloutVerifyOutputs>, news: RolloutVerifyInputs): { changes: boolean } {
+  const same = olds.generation === news.generation && (olds.verify ?? 'checks') === (news.verify ?? 'checks') && JSON.stringify(olds.userChecks ?? []) === JSON.stringify(news.userChecks ?? []);
+  return { changes: !same || olds.incomplete === true || connectionChanged(olds, news as DrInputs) };
+}
+
+/**
+ * `create` / `update` of `RecoveryVerification`: after the full topology the program applied (its resources are
+ * this one's dependencies), wait for the rollout and run the rollout checks and the user's, recording them in the
+ * status record's `Verified` condition. Applies nothing (observe mode). `verify: none` only reads the record.
+ */
+export async function verifyRollout(inputs: RolloutVerifyInputs, opts: RunOptions = {}): Promise<{ id: string; outs: RolloutVerifyOutputs }> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const id = `${drId(inputs.namespace, inputs.spec.name)}/verification`;
+  const client = connect(inputs.kubeconfig, inputs.context, opts.connect);
+  const outs = (status: DisasterRecoveryStatus | undefined, incomplete?: boolean): RolloutVerifyOutputs => ({
+    cluster: inputs.spec.name,
+    namespace: inputs.namespace,
+    generation: inputs.generation,
+    ...(inputs.kubeconfig !== undefined ? { kubeconfig: inputs.kubeconfig } : {}),
+    ...(inputs.context !== undefined ? { context: inputs.context } : {}),
+    verify: inputs.verify ?? 'checks',
+    userChecks: inputs.userChecks ?? [],
+    ...(verificationOf(status) ? { verification: verificationOf(status) } : {}),
+    ...(incomplete ? { incomplete } : {}),
+  });
+  if (inputs.verify === 'none') return { id, outs: outs(await readStatus(client, inputs.spec.name, inputs.namespace)) };
+  try {
+    const spec = specForGeneration(inputs.spec, inputs.generation);
+    const validated = validateForRoute(spec, { form: 'restore', generationField: 'drGeneration', namespace: inputs.namespace, namespaceField: 'namespace' });
+    const { plan, preflight } = await planRecoveryLive(client, validated, { requireSnapshotObject: false });
+    const final = await runRecovery(plan, {
+      client,
+      mode: 'observe',
+      waitForRollout: true,
+      timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      signal: opts.signal,
+      holder: holderIdentity('pulumi up (verification)'),
+      checks: checksFor(client, validated.spec, plan.namespace, inputs, { snapshotText: preflight.snapshotText, userChecks: inputs.userChecks }),
+      onProgress: (event) => {
+        if (event.type === 'waiting' || event.type === 'notice' || event.type === 'warning') log(event.type === 'warning' ? `warning: ${event.message}` : event.message);
+      },
+    });
+    const verified = verificationOf(final);
+    if (verified?.reason !== 'AllChecksPassed') {
+      throw new StarRocksDrError('CheckFailed', `the rollout of generation ${inputs.generation} was not verified: ${verified ? `${verified.reason}: ${verified.message}` : 'the record has no Verified condition'}`, {
+        field: `ConfigMap/${statusRecordName(inputs.spec.name)} in ${inputs.namespace}`,
+        fix: 'the full topology must run first (the DisasterRecovery resource and the StatefulSets before this one); run pulumi up again',
+      });
+    }
+    return { id, outs: outs(final) };
+  } catch (e) {
+    const recorded = await readStatus(client, inputs.spec.name, inputs.namespace).catch(() => undefined);
+    const code = e instanceof StarRocksDrError ? e.code : undefined;
+    const next = code === 'InvalidInput' ? 'Follow the Fix above, then run pulumi up again' : 'Run pulumi up again to check again (a compute node still registering passes then), or set verify none (pulumi config set verify none)';
+    const message = `${e instanceof Error ? e.message : String(e)}. ${next}.`;
+    // A partial resource (outputs with `incomplete`): the next `pulumi up` checks again.
+    throw new DrRunError(message, id, outs(recorded, true) as unknown as DrOutputs, [message]);
+  }
 }

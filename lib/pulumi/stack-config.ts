@@ -12,7 +12,7 @@ import { parseOperatorVersion } from '../model/operator-version';
 import { GENERATION_RULE, generationTextProblem } from '../dr/generation';
 import { SNAPSHOT_FILE } from '../dr/snapshot';
 import { clusterSnapshotText, snapshotSecretName, withSnapshotSecret, type ClusterSnapshotConfig } from './cluster-snapshot';
-import type { StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
+import type { StackVerification, StarRocksClusterStackArgs } from './star-rocks-cluster-stack';
 import { chooseStackSnapshot } from './snapshot-choice';
 
 /** What the program needs from the stack config, plus values for stack outputs. */
@@ -50,6 +50,38 @@ function parseSeconds(key: string, raw: string | undefined, fallback: number): n
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n <= 0) bad(key, `must be a positive number of seconds, got ${JSON.stringify(raw)}`, `pulumi config set ${key} 1800`);
   return n;
+}
+
+/**
+ * `verify`: `none` (skip the database checks), `checks` (the default), or the user's own checks as a list of
+ * `{sql, expect}` (the CLI's `--verify-sql` / `--expect`), which implies `checks`. With `feAddress`, `sqlUser`,
+ * `passwordSecret` (the CLI's `--fe-address`, `--user`, `--password-secret`).
+ */
+export function readVerification(config: pulumi.Config): StackVerification {
+  const fix = 'pulumi config set verify none, or pulumi config set --path "verify[0].sql" "SELECT COUNT(*) FROM db.table" and --path "verify[0].expect" 3';
+  let raw: unknown;
+  try {
+    raw = config.getObject<unknown>('verify');
+  } catch {
+    raw = config.get('verify');
+  }
+  const connection = Object.fromEntries(
+    (['feAddress', 'sqlUser', 'passwordSecret'] as const).map((k) => [k, config.get(k)]).filter(([, v]) => v !== undefined && v !== ''),
+  ) as Pick<StackVerification, 'feAddress' | 'sqlUser' | 'passwordSecret'>;
+  if (raw === undefined || raw === '' || raw === 'checks') return connection;
+  if (raw === 'none') return { ...connection, verify: 'none' };
+  if (!Array.isArray(raw) || raw.some((c) => typeof c !== 'object' || c === null || typeof (c as { sql?: unknown }).sql !== 'string' || !['string', 'number'].includes(typeof (c as { expect?: unknown }).expect))) {
+    return bad('verify', `must be none, checks, or a list of {sql, expect}, got ${JSON.stringify(raw)}`, fix);
+  }
+  const userChecks = (raw as { sql: string; expect: string | number }[]).map((c) => ({ sql: c.sql, expect: String(c.expect) }));
+  // The same refusal as --verify-sql: one read-only statement each, before anything runs.
+  const { userChecks: parse } = require('../sql/verify') as typeof import('../sql/verify');
+  try {
+    parse(userChecks.map((c) => c.sql), userChecks.map((c) => c.expect));
+  } catch (e) {
+    bad('verify', e instanceof Error ? e.message : String(e), fix);
+  }
+  return { ...connection, userChecks };
 }
 
 /**
@@ -131,6 +163,7 @@ export function readStackSettings(projectRoot: string = process.cwd(), config = 
       context: k8sConfig.get('context'),
       drTimeoutSeconds: parseSeconds('drTimeoutSeconds', config.get('drTimeoutSeconds'), 1800),
       forceRestore: parseBoolean('forceRestore', config.get('forceRestore')),
+      verification: readVerification(config),
     },
   };
 }

@@ -12,7 +12,8 @@ import { validateSpec } from '../model/validate';
 import { renderCluster } from '../render/cluster';
 import { componentResourceName } from '../render/names';
 import { withSecretData } from './cluster-snapshot';
-import { DisasterRecovery } from './disaster-recovery';
+import { DisasterRecovery, RecoveryVerification } from './disaster-recovery';
+import type { DrVerification } from './dr-operations';
 import { kubernetesResource, legacyResourceName, resourceName, statefulSetTimeoutSeconds, withPulumiApplyAnnotations } from './kubernetes-resources';
 
 export interface StarRocksClusterStackArgs {
@@ -52,10 +53,26 @@ export interface StarRocksClusterStackArgs {
    */
   readonly forceRestore?: boolean;
   /**
+   * How a recovery is verified from the database (lib/dr/verification.ts): the restore checks before the full
+   * topology (the `DisasterRecovery` resource), the rollout checks and the user's after it (`RecoveryVerification`).
+   * @default - verified through a port-forward to the FE, as root with an empty password
+   */
+  readonly verification?: StackVerification;
+  /**
    * The Kubernetes provider. It must run server-side apply and allow upserts, as the default one here does.
    * @default - a `k8s.Provider` with `enableServerSideApply: true` and `upsertExistingObjects: true`
    */
   readonly provider?: k8s.Provider;
+}
+
+/** Pulumi config `verify`, `feAddress`, `sqlUser`, `passwordSecret` (the CLI's `--verify`, `--verify-sql` ...). */
+export interface StackVerification {
+  /** @default checks */
+  readonly verify?: 'checks' | 'none';
+  readonly userChecks?: readonly { readonly sql: string; readonly expect: string }[];
+  readonly feAddress?: string;
+  readonly sqlUser?: string;
+  readonly passwordSecret?: string;
 }
 
 /** The recovery's outputs, for stack outputs. */
@@ -65,6 +82,8 @@ export interface DisasterRecoveryOutputs {
   readonly observedGeneration: pulumi.Output<number>;
   readonly startTimestamp: pulumi.Output<number>;
   readonly endTimestamp: pulumi.Output<number | undefined>;
+  /** The restore checks' result, then the rollout checks' once they ran (the record's `Verified` condition). */
+  readonly verification: pulumi.Output<DrVerification | undefined>;
 }
 
 /** The generation a spec and an explicit request ask for, or undefined for a plain deployment. */
@@ -82,6 +101,8 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
   readonly resources: readonly pulumi.CustomResource[];
   /** Set when a recovery is requested. */
   readonly disasterRecovery?: DisasterRecovery;
+  /** The rollout checks after the full topology (with a recovery, unless `verify: none`... which it records). */
+  readonly verification?: RecoveryVerification;
   /** The namespace, when the component creates it (kept on destroy). */
   readonly namespaceResource?: k8s.core.v1.Namespace;
   readonly provider: k8s.Provider;
@@ -124,8 +145,10 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
 
     const secretData = args.secretData ?? {};
     const hasSecrets = (spec.secrets ?? []).length > 0;
+    // The spec as the DR resources take it: secret when it carries Secret data (cluster_snapshot.yaml's S3 keys).
+    let drSpec: pulumi.Input<StarRocksClusterSpec> = spec;
     if (generation !== undefined) {
-      const drSpec: pulumi.Input<StarRocksClusterSpec> =
+      drSpec =
         Object.keys(secretData).length > 0
           ? pulumi.secret(pulumi.all(secretData as Record<string, pulumi.Input<Record<string, string>>>).apply((d) => withSecretData(spec, d)))
           : hasSecrets
@@ -141,6 +164,7 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
           context: args.context as pulumi.Input<string> | undefined,
           timeoutSeconds: args.drTimeoutSeconds,
           ...(args.forceRestore ? { force: true } : {}),
+          ...verifyConnection(args.verification),
         },
         { parent: this, dependsOn: namespaceDeps, aliases: [{ name: `${name}-dr` }] },
       );
@@ -171,6 +195,23 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
       return resource;
     });
     this.objectNames = full.map((o) => `${o.kind}/${o.metadata.name}`);
+    if (this.disasterRecovery && generation !== undefined) {
+      // After the whole full topology rolled out (the StatefulSets' await): the rollout checks and the user's.
+      this.verification = new RecoveryVerification(
+        childName('verification'),
+        {
+          spec: drSpec,
+          generation,
+          namespace: this.namespace,
+          kubeconfig: args.kubeconfig as pulumi.Input<string> | undefined,
+          context: args.context as pulumi.Input<string> | undefined,
+          timeoutSeconds: drTimeoutSeconds,
+          ...verifyConnection(args.verification),
+          userChecks: args.verification?.userChecks ?? [],
+        },
+        { parent: this, dependsOn: [this.disasterRecovery, ...this.resources] },
+      );
+    }
 
     this.registerOutputs({
       namespace: this.namespace,
@@ -183,7 +224,9 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
   drOutputs(): DisasterRecoveryOutputs | undefined {
     const dr = this.disasterRecovery;
     if (!dr) return undefined;
+    const verification = this.verification ? pulumi.all([dr.verification, this.verification.verification]).apply(([restore, rollout]) => rollout ?? restore) : dr.verification;
     return {
+      verification,
       phase: dr.phase,
       reason: dr.reason,
       observedGeneration: dr.observedGeneration,
@@ -192,3 +235,10 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
     };
   }
 }
+
+/** The verify inputs both DR resources take. */
+function verifyConnection(v: StackVerification | undefined): { verify?: 'checks' | 'none'; feAddress?: string; sqlUser?: string; passwordSecret?: string } {
+  if (!v) return {};
+  return Object.fromEntries(Object.entries({ verify: v.verify, feAddress: v.feAddress, sqlUser: v.sqlUser, passwordSecret: v.passwordSecret }).filter(([, x]) => x !== undefined));
+}
+

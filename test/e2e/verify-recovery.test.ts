@@ -147,7 +147,8 @@ describe('dr run verifies the restore from the database before the full topology
 
 describe('dr wait (GitOps) waits for the verification before it returns', () => {
   it('the engine applied the restore form; dr wait records done, waits for the database, and returns with the restore verified', async () => {
-    const { sim, kubeconfig } = await simulator(30);
+    // 300 simulated seconds (6 s real): the CLI's start under a loaded test run must not outlast the unfinished restore.
+    const { sim, kubeconfig } = await simulator(300);
     try {
       const client = KubeClient.connect({ kubeConfig: sim.kubeConfig() });
       for (const obj of planRecovery(referenceDrSpec()).plan.restoreObjects) await client.apply(obj, 'argocd-controller');

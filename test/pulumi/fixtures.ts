@@ -1,7 +1,9 @@
 /** Shared inputs for the Pulumi tests: the reference cluster, the DR provider's inputs, small helpers. */
 import * as path from 'node:path';
 import type * as pulumi from '@pulumi/pulumi';
-import type { Connect } from '../../lib/kube/client';
+import type { Connect, KObject, KubeClient } from '../../lib/kube/client';
+import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations } from '../../lib/pulumi/kubernetes-resources';
+import { renderCluster } from '../../lib/render/cluster';
 import { checkDr, deleteDr, diffDr, readDr, runDr, updateDr, type DrInputs, type DrOutputs } from '../../lib/pulumi/dr-operations';
 import { referenceDrSpec } from '../fixtures';
 
@@ -43,6 +45,7 @@ export function childName(suffix: string, namespace = 'default'): string {
 
 export const NAMESPACE_TYPE = 'kubernetes:core/v1:Namespace';
 export const DR_TYPE = 'pulumi-nodejs:dynamic/starrocks:DisasterRecovery';
+export const VERIFY_TYPE = 'pulumi-nodejs:dynamic/starrocks:RecoveryVerification';
 export const COMPONENT_TYPE = 'starrocks:index:StarRocksClusterStack';
 export const VALUES = JSON.stringify(['examples/starrocks-values.yaml']);
 
@@ -63,3 +66,13 @@ export function providerOn(connect: Connect): Required<Pick<pulumi.dynamic.Resou
     delete: async (_id: string, props: DrOutputs) => deleteDr(props),
   };
 }
+
+/** What pulumi-kubernetes sends for each typed resource of the full topology. */
+export async function pulumiApplyFullTopology(client: KubeClient, generation: number, fieldManagerOverride?: string): Promise<void> {
+  for (const obj of renderCluster(referenceDrSpec(), { namespace: 'default' })) {
+    const annotated = withPulumiApplyAnnotations(obj, 'kube-starrocks-fe', generation);
+    const manager = fieldManagerOverride ?? annotated.metadata.annotations![PATCH_FIELD_MANAGER_ANNOTATION];
+    await client.apply(annotated as KObject, manager, annotated.metadata.annotations![PATCH_FORCE_ANNOTATION] === 'true');
+  }
+}
+

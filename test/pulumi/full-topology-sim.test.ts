@@ -7,24 +7,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { KubeClient, type KObject } from '../../lib/kube/client';
+import { KubeClient } from '../../lib/kube/client';
 import type { DrOutputs } from '../../lib/pulumi/dr-operations';
-import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations, DR_GENERATION_ANNOTATION } from '../../lib/pulumi/kubernetes-resources';
-import { renderCluster } from '../../lib/render/cluster';
+import { DR_GENERATION_ANNOTATION } from '../../lib/pulumi/kubernetes-resources';
 import { startSimulator, type Simulator } from '../../sim';
-import { drInputs, feContainer, providerOn, restoreEnv } from './fixtures';
-import { referenceDrSpec } from '../fixtures';
+import { drInputs, feContainer, providerOn, pulumiApplyFullTopology, restoreEnv } from './fixtures';
 
 const FE = 'kube-starrocks-fe';
-
-/** What pulumi-kubernetes sends for each typed resource of the full topology. */
-async function pulumiApplyFullTopology(client: KubeClient, generation: number, fieldManagerOverride?: string): Promise<void> {
-  for (const obj of renderCluster(referenceDrSpec(), { namespace: 'default' })) {
-    const annotated = withPulumiApplyAnnotations(obj, FE, generation);
-    const manager = fieldManagerOverride ?? annotated.metadata.annotations![PATCH_FIELD_MANAGER_ANNOTATION];
-    await client.apply(annotated as KObject, manager, annotated.metadata.annotations![PATCH_FORCE_ANNOTATION] === 'true');
-  }
-}
 
 function pvcUids(sim: Simulator): Record<string, string> {
   return Object.fromEntries(sim.list('PersistentVolumeClaim', 'default').map((p) => [p.metadata.name, p.metadata.uid]));

@@ -4,10 +4,13 @@ import assert from 'node:assert/strict';
 import { disasterRecoveryProvider } from '../../lib/pulumi/disaster-recovery-provider';
 import { isSecret, resolveOutput, serializeProvider, setupPulumiMocks, type PulumiMocks, type RecordedResource } from '../support/pulumi';
 import { starRocksStack, type StackOutputs } from '../../stacks/starrocks';
-import { childName, COMPONENT_TYPE, DR_TYPE, NAMESPACE_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
+import { childName, COMPONENT_TYPE, DR_TYPE, VERIFY_TYPE, NAMESPACE_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 
+/** What the DR resource and the rollout checks record (lib/dr/verification.ts), as their providers return it. */
+const RESTORE_VERIFIED = { status: 'True', reason: 'RestoreChecksPassed', message: 'the restore checks passed', verifiedTimestamp: 1700000124 };
+const ROLLOUT_VERIFIED = { status: 'True', reason: 'AllChecksPassed', message: 'every check passed', verifiedTimestamp: 1700000200 };
 describe('stack program with drGeneration 2', () => {
   let mocks: PulumiMocks;
   let outputs: StackOutputs;
@@ -21,8 +24,10 @@ describe('stack program with drGeneration 2', () => {
       secretConfigKeys: ['kubernetes:kubeconfig'],
       newResource: (args) =>
         args.type === DR_TYPE
-          ? { id: 'default/kube-starrocks', state: { ...args.inputs, phase: 'done', reason: 'disaster recovery is done', observedGeneration: 2, startTimestamp: 1700000000, endTimestamp: 1700000123 } }
-          : { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs },
+          ? { id: 'default/kube-starrocks', state: { ...args.inputs, phase: 'done', reason: 'disaster recovery is done', observedGeneration: 2, startTimestamp: 1700000000, endTimestamp: 1700000123, verification: RESTORE_VERIFIED } }
+          : args.type === VERIFY_TYPE
+            ? { id: 'default/kube-starrocks/verification', state: { ...args.inputs, verification: ROLLOUT_VERIFIED } }
+            : { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs },
     });
     outputs = starRocksStack(PROJECT_ROOT);
     await resolveOutput(outputs.disasterRecovery!);
@@ -38,6 +43,17 @@ describe('stack program with drGeneration 2', () => {
     assert.equal(dr.inputs.namespace, 'default');
     assert.equal((dr.inputs.spec as { name: string }).name, 'kube-starrocks');
     assert.equal(dr.inputs.force, true, 'forceRestore reaches the provider');
+  });
+
+  it('registers the rollout checks after the whole full topology and the DR resource, with the same spec, generation and connection', () => {
+    const [verify] = mocks.ofType(VERIFY_TYPE);
+    assert.equal(mocks.ofType(VERIFY_TYPE).length, 1);
+    for (const r of [dr, ...k8sObjects]) assert.ok(verify.dependencies.includes(r.urn), `the verification depends on ${r.type} ${r.name}`);
+    assert.equal(verify.inputs.generation, 2);
+    assert.equal(verify.inputs.namespace, 'default');
+    assert.equal(verify.inputs.context, 'recovery');
+    assert.deepEqual(verify.inputs.userChecks, [], 'no checks of the user configured');
+    assert.equal(verify.inputs.verify, undefined, 'checks by default');
   });
 
   it('stores the serialized provider, the text the host will load', async () => {
@@ -95,9 +111,9 @@ describe('stack program with drGeneration 2', () => {
     assert.ok(dr.additionalSecretOutputs.includes('kubeconfig'));
   });
 
-  it('exports the phase and timestamps', async () => {
+  it('exports the phase and timestamps, and the verification the rollout checks recorded', async () => {
     const out = await resolveOutput(outputs.disasterRecovery!);
-    assert.deepEqual(out.value, { phase: 'done', reason: 'disaster recovery is done', observedGeneration: 2, startTimestamp: 1700000000, endTimestamp: 1700000123 });
+    assert.deepEqual(out.value, { phase: 'done', reason: 'disaster recovery is done', observedGeneration: 2, startTimestamp: 1700000000, endTimestamp: 1700000123, verification: ROLLOUT_VERIFIED });
     assert.equal(outputs.cluster, 'kube-starrocks');
     assert.equal(outputs.feQueryEndpoint, 'kube-starrocks-fe-service.default.svc:9030');
   });

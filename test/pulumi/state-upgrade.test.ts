@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { aliasUrns, setupPulumiMocks, type PulumiMocks } from '../support/pulumi';
 import { StarRocksClusterStack } from '../../lib/pulumi/star-rocks-cluster-stack';
 import { starRocksStack } from '../../stacks/starrocks';
-import { COMPONENT_TYPE, DR_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
+import { COMPONENT_TYPE, DR_TYPE, VERIFY_TYPE, PROJECT_ROOT, REFERENCE_OBJECTS, VALUES } from './fixtures';
 import { referenceDrSpec } from '../fixtures';
 
 const PREFIX = 'urn:pulumi:stack::starrocks-dr::';
@@ -34,8 +34,12 @@ describe('state upgrade from 0.1.0 names', () => {
     await mocks.settled();
   });
 
-  it('matches every old resource to exactly one new one by URN or alias, and adds none', () => {
-    const stack = mocks.resources.filter((r) => r.urn === `${PREFIX}${COMPONENT_TYPE}::kube-starrocks` || r.parent === `${PREFIX}${COMPONENT_TYPE}::kube-starrocks`);
+  it('matches every old resource to exactly one new one by URN or alias, and adds none but the rollout checks', () => {
+    const all = mocks.resources.filter((r) => r.urn === `${PREFIX}${COMPONENT_TYPE}::kube-starrocks` || r.parent === `${PREFIX}${COMPONENT_TYPE}::kube-starrocks`);
+    // RecoveryVerification came after 0.1.0: created on the first up after the upgrade, it applies nothing and replaces nothing.
+    const added = all.filter((r) => r.type === VERIFY_TYPE);
+    assert.deepEqual(added.map((r) => r.name), ['kube-starrocks/default/verification']);
+    const stack = all.filter((r) => r.type !== VERIFY_TYPE);
     const old = new Set(STATE_0_1_0);
     const matched = new Map<string, string>();
     for (const r of stack) {
