@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { BUILTIN_EXAMPLE_VALUES, loadValuesFiles } from 'starrocks-dr/model';
-import { StarRocksClusterStack } from 'starrocks-dr/pulumi';
+import { readVerification, StarRocksClusterStack } from 'starrocks-dr/pulumi';
 
 const config = new pulumi.Config();
 const kubernetes = new pulumi.Config('kubernetes');
@@ -24,6 +24,8 @@ const cluster = new StarRocksClusterStack(spec.name, {
   drGeneration: config.getNumber('drGeneration'),
   kubeconfig: kubernetes.getSecret('kubeconfig'),
   context: kubernetes.get('context'),
+  // The recovery is verified from the database unless `pulumi config set verify none` (see lib/pulumi/README.md).
+  verification: readVerification(config),
 });
 
 export const namespace = cluster.namespace;
