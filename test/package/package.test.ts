@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { dynamicUrn, PROVIDER_KEY, ProviderCallError, startDynamicProviderHost } from '../support/pulumi';
 import { startSimulator } from '../../sim';
 import { programLayout, runProgramAsEngine } from '../pulumi-harness/engine-layout';
-import { installExample, packPackage } from './install-example';
+import { installExample, packPackage, ROOT } from './install-example';
 
 const DR_TYPE = 'pulumi-nodejs:dynamic/starrocks:DisasterRecovery';
 
