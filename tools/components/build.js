@@ -15,9 +15,13 @@ function run(cmd, args, opts) {
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 }
 
+// `go mod download -json`, not `go list -m`: on a cold module cache `go list -m` names the module without a Dir.
 function moduleDir(modulePath, cwd) {
-  const out = execFileSync('go', ['list', '-m', '-json', modulePath], { cwd, encoding: 'utf8' });
-  return JSON.parse(out).Dir;
+  const version = execFileSync('go', ['list', '-m', '-f', '{{.Version}}', modulePath], { cwd, encoding: 'utf8' }).trim();
+  const out = execFileSync('go', ['mod', 'download', '-json', `${modulePath}@${version}`], { cwd, encoding: 'utf8' });
+  const dir = JSON.parse(out).Dir;
+  if (!dir) throw new Error(`go mod download gave no folder for ${modulePath}@${version}`);
+  return dir;
 }
 
 function build(component) {
