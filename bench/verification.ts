@@ -14,6 +14,7 @@ import type { SqlSession } from '../lib/sql/connection';
 import { nodeExpectations, snapshotExpectations } from '../lib/sql/expectations';
 import { feSession } from '../lib/sql/reach';
 import { userChecks, verifyRestore, verifyRollout } from '../lib/sql/verify';
+import { recoveryChecks } from '../lib/sql/recovery-checks';
 import { referenceDrSpec } from '../test/fixtures';
 import { info, type Row } from './row';
 
@@ -67,8 +68,44 @@ async function rollout(): Promise<{ k8s: Record<string, number>; statements: num
   }
 }
 
+/**
+ * A whole recovery (`runRecovery`, as `dr run` runs it) with the checks as its step, or without them (`--verify
+ * none`): from the `done` record (the FE of the generation Ready) to the restore verified, and the Kubernetes requests
+ * of the whole run, on the simulator's clock.
+ */
+async function wholeRecovery(finishSeconds: number, verify: boolean): Promise<{ doneToVerifiedMs?: number; totalMs: number; requests: number }> {
+  const sim: Simulator = await startSimulator({ virtualTime: true, feRestoreSeconds: 10, feStartupSeconds: 2, backendStartupSeconds: 2, starrocks: { restoreFinishSeconds: finishSeconds, image: { volumeLocation: 's3://old-bucket/data' } } });
+  try {
+    const client = KubeClient.connect({ kubeConfig: sim.kubeConfig(), timers: sim.timers });
+    const started = sim.timers!.now();
+    let doneAt: number | undefined;
+    let verifiedAt: number | undefined;
+    await runRecovery(planRecovery(spec()).plan, {
+      client,
+      timeoutMs: 10 * 60_000,
+      ...(verify ? { checks: recoveryChecks(client, spec(), NS) } : {}),
+      onProgress: (e) => {
+        if (e.type === 'status' && e.status.phase === 'done') doneAt ??= sim.timers!.now();
+        if (e.type === 'notice' && /the restore is verified/.test(e.message)) verifiedAt ??= sim.timers!.now();
+      },
+    });
+    return { ...(verify && doneAt !== undefined && verifiedAt !== undefined ? { doneToVerifiedMs: verifiedAt - doneAt } : {}), totalMs: sim.timers!.now() - started, requests: sum(sim.requestCounts()) };
+  } finally {
+    await sim.stop();
+  }
+}
+
 export async function benchVerification(opts: { log: (l: string) => void }): Promise<Row[]> {
   const rows: Row[] = [];
+  for (const finish of [30, 0]) {
+    const withChecks = await wholeRecovery(finish, true);
+    const without = await wholeRecovery(finish, false);
+    opts.log(`  dr run, effects ${finish}s after the port opens: done -> restore verified ${withChecks.doneToVerifiedMs} ms; whole run ${withChecks.totalMs} ms (${without.totalMs} ms with --verify none); ${withChecks.requests} requests (${without.requests} with --verify none)`);
+    rows.push(info(`verify: dr run, done (FE Ready) -> restore verified (sim, effects ${finish}s after the query port opens)`, withChecks.doneToVerifiedMs! / 1000, 's simulated'));
+    rows.push(info(`verify: dr run, whole recovery with checks (effects after ${finish}s)`, withChecks.totalMs / 1000, 's simulated'));
+    rows.push(info(`verify: dr run, whole recovery with --verify none (effects after ${finish}s)`, without.totalMs / 1000, 's simulated'));
+    rows.push(info(`verify: dr run, Kubernetes requests added by the checks (effects after ${finish}s)`, withChecks.requests - without.requests, 'requests'));
+  }
   for (const finish of [30, 5, 0]) {
     const r = await readyToVerified(finish);
     opts.log(`  restore finishing ${finish}s after the port opens: verified ${r.ms} ms after Ready in ${r.passes} passes; requests ${JSON.stringify(r.k8s)}; ${r.statements} statements`);

@@ -25,6 +25,7 @@ import { exitCodeFor } from '../../lib/cli/exit-codes';
 import { KubeClient, type KObject } from '../../lib/kube/client';
 import type { Timers } from '../../lib/kube/timers';
 import { runRecovery } from '../../lib/dr/executor';
+import { recoveryChecks } from '../../lib/sql/recovery-checks';
 import { planRecovery } from '../../lib/dr/plan';
 import { isRestoreForm, isRestoreFormOf } from '../../lib/dr/readiness';
 import { statusRecordName } from '../../lib/render/names';
@@ -243,6 +244,9 @@ function startRun(real: Real, mode: Mode, generation: number, timeoutMs: number)
     holder,
     timeoutMs,
     signal: abort.signal,
+    // As the CLI runs by default: the restore verified from the database (the simulated FE, through a port-forward
+    // on this run's own link), before the full topology and after the rollout.
+    checks: recoveryChecks(client, spec, NS, { pollMs: 1000 }),
     onLeaseHeld: (release) => (handle.releaseNow = release),
   }).then(
     (status) => {
@@ -327,6 +331,11 @@ function checkEnded(real: Real, run: RunHandle): void {
       if (!real.gitopsApplied && !has('handEdit')) pushOnce(real, `I7: refused although only starrocks-dr changed the cluster: ${why}`);
       break;
     case 'Timeout':
+      break;
+    case 'CheckFailed':
+      // The database did not confirm the restore in time: only a run that spent its --timeout, or whose cluster was
+      // changed under it (a GitOps apply, a hand edit) or whose API or process was held up, may say so.
+      if (took < run.timeoutMs && !has('restart', 'stall', 'pause', 'handEdit', 'gitops')) pushOnce(real, `I7: a failed database check before the run's timeout, with no fault: ${why}`);
       break;
     default:
       pushOnce(real, `I7: unexpected error class: ${why}`);
