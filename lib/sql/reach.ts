@@ -13,6 +13,7 @@ import { fePorts } from '../model/ports';
 import { specOperatorVersion } from '../model/operator-version';
 import type { StarRocksClusterSpec } from '../model/types';
 import { configTextOf } from '../render/component-context';
+import { componentPodSelector } from '../render/names';
 import { sqlSession, type FeTarget, type SqlSession } from './connection';
 
 export interface ReachFlags {
@@ -25,9 +26,6 @@ export interface ReachFlags {
   readonly connectTimeoutMs?: number;
   readonly queryTimeoutMs?: number;
 }
-
-/** The FE pods' selector (the operator's labels on the `<cluster>-fe` StatefulSet's pods). */
-export const fePods = (cluster: string) => `app.kubernetes.io/component=fe,app.starrocks.ownerreference/name=${cluster}-fe`;
 
 /** `--fe-address host:port` (a bare host gets the query port; IPv6 in brackets). */
 export function parseAddress(text: string, defaultPort: number): { host: string; port: number } {
@@ -77,7 +75,7 @@ const ordinal = (p: V1Pod) => Number(/-(\d+)$/.exec(p.metadata?.name ?? '')?.[1]
 
 /** The Ready FE pod to forward to, lowest ordinal first. */
 export async function readyFePod(client: KubeClient, cluster: string, namespace: string): Promise<string> {
-  const pods = (await client.list('Pod', namespace, fePods(cluster))).items as V1Pod[];
+  const pods = (await client.list('Pod', namespace, componentPodSelector(cluster, 'fe'))).items as V1Pod[];
   const chosen = pods.filter(ready).sort((a, b) => ordinal(a) - ordinal(b))[0];
   if (!chosen) {
     throw new StarRocksDrError('Unreachable', `no Ready FE pod of cluster ${cluster} in ${namespace} (${pods.length} FE pod(s))`, {
