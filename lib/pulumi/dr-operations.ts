@@ -405,16 +405,11 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Inputs of a `RecoveryVerification` resource: the rollout checks after the full topology (verification.ts). */
-export interface RolloutVerifyInputs extends DrVerifyInputs {
-  readonly spec: StarRocksClusterSpec;
-  /** The recovery generation whose rollout is checked. */
-  readonly generation: number;
-  readonly namespace: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  /** Longest wait for the rollout and the checks. @default 1800 */
-  readonly timeoutSeconds?: number;
+/**
+ * Inputs of a `RecoveryVerification` resource: the rollout checks after the full topology (verification.ts), for the
+ * recovery the `DisasterRecovery` inputs describe (`timeoutSeconds`: the longest wait for the rollout and the checks).
+ */
+export interface RolloutVerifyInputs extends Omit<DrInputs, 'force'> {
   /** The user's own checks (Pulumi config `verify`: `[{sql, expect}]`; one read-only statement each). */
   readonly userChecks?: readonly { readonly sql: string; readonly expect: string }[];
 }

@@ -147,6 +147,13 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
     const hasSecrets = (spec.secrets ?? []).length > 0;
     // The spec as the DR resources take it: secret when it carries Secret data (cluster_snapshot.yaml's S3 keys).
     let drSpec: pulumi.Input<StarRocksClusterSpec> = spec;
+    // What both DR resources are about, and how they reach the cluster and the FE.
+    const recovery = {
+      namespace: this.namespace,
+      kubeconfig: args.kubeconfig as pulumi.Input<string> | undefined,
+      context: args.context as pulumi.Input<string> | undefined,
+      ...verifyConnection(args.verification),
+    };
     if (generation !== undefined) {
       drSpec =
         Object.keys(secretData).length > 0
@@ -157,14 +164,11 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
       this.disasterRecovery = new DisasterRecovery(
         childName('dr'),
         {
+          ...recovery,
           spec: drSpec,
           generation,
-          namespace: this.namespace,
-          kubeconfig: args.kubeconfig as pulumi.Input<string> | undefined,
-          context: args.context as pulumi.Input<string> | undefined,
           timeoutSeconds: args.drTimeoutSeconds,
           ...(args.forceRestore ? { force: true } : {}),
-          ...verifyConnection(args.verification),
         },
         { parent: this, dependsOn: namespaceDeps, aliases: [{ name: `${name}-dr` }] },
       );
@@ -200,13 +204,10 @@ export class StarRocksClusterStack extends pulumi.ComponentResource {
       this.verification = new RecoveryVerification(
         childName('verification'),
         {
+          ...recovery,
           spec: drSpec,
           generation,
-          namespace: this.namespace,
-          kubeconfig: args.kubeconfig as pulumi.Input<string> | undefined,
-          context: args.context as pulumi.Input<string> | undefined,
           timeoutSeconds: drTimeoutSeconds,
-          ...verifyConnection(args.verification),
           userChecks: args.verification?.userChecks ?? [],
         },
         { parent: this, dependsOn: [this.disasterRecovery, ...this.resources] },
