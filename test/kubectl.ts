@@ -51,3 +51,6 @@ export function runKubectl(dir: string, args: readonly string[]): Promise<{ code
     });
   });
 }
+
+/** kubectl 1.31 and later tunnel `port-forward`'s SPDY in WebSocket by default (feature PortForwardWebsockets). */
+export const KUBECTL_TUNNELS_PORT_FORWARD = MINOR !== undefined && MINOR >= 31;

@@ -2,9 +2,10 @@
  * `GET /api/v1/namespaces/<ns>/pods/<name>/portforward?ports=<p>[,<p>...]` over WebSocket, as the API server passes
  * it to the kubelet and the kubelet serves it (k8s.io/kubelet v0.32.0, pkg/cri/streaming/portforward):
  *
- * - portforward.go `ServePortForward`: a WebSocket request goes to `handleWebSocketStreams`; anything else (SPDY,
- *   which `kubectl port-forward` speaks, directly or tunnelled over WebSocket as `SPDY/3.1+portforward.k8s.io`) is
- *   not served here: 400, said so (sim/README.md).
+ * - portforward.go `ServePortForward`: a WebSocket request goes to `handleWebSocketStreams`; SPDY, which `kubectl
+ *   port-forward` speaks (`Upgrade: SPDY/3.1` with `X-Stream-Protocol-Version: portforward.k8s.io`, or tunnelled in
+ *   WebSocket binary messages as `SPDY/3.1+portforward.k8s.io`, which the API server unwraps: apiserver
+ *   pkg/util/proxy/streamtunnel.go), goes to spdy-port-forward.ts.
  * - websocket.go `NewV4Options`: the `ports` query parameter is required, comma-separated, each 1-65535.
  * - websocket.go `handleWebSocketStreams`: protocols `v4.channel.k8s.io` (binary: one leading channel byte),
  *   `v4.base64.channel.k8s.io` (text: the channel as an ASCII digit, then base64) or none (binary); two channels per
@@ -18,17 +19,22 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { createWebSocketStream, WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { Faults } from '../faults';
 import type { Store } from '../store';
 import { resourceType } from '../resources';
 import { ApiStatusError } from './status';
+import { serveSpdyPortForward } from './spdy-port-forward';
 
 /** Connects to a port inside a pod, or rejects with the runtime's reason (the text after `uid <uid>: `). */
 export type PodDialer = (namespace: string, pod: string, port: number) => Promise<Socket>;
 
 const BINARY = 'v4.channel.k8s.io';
 const BASE64 = 'v4.base64.channel.k8s.io';
+/** The port-forward protocol over SPDY (k8s.io/api core/v1 `PortForwardProtocolV1Name`). */
+const PORT_FORWARD_V1 = 'portforward.k8s.io';
+/** kubectl 1.31+'s default: SPDY in WebSocket binary messages (client-go `WebsocketsSPDYTunnelingPrefix`). */
+const SPDY_TUNNEL = `SPDY/3.1+${PORT_FORWARD_V1}`;
 const PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/;
 
 function writeStatus(socket: Duplex, err: ApiStatusError): void {
@@ -62,24 +68,27 @@ export interface PortForwardDeps {
 
 /** The HTTP server's `upgrade` handler for port-forward. */
 export function portForwardHandler(deps: PortForwardDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(BINARY) ? BINARY : offered.has(BASE64) ? BASE64 : false) });
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(BINARY) ? BINARY : offered.has(BASE64) ? BASE64 : offered.has(SPDY_TUNNEL) ? SPDY_TUNNEL : false) });
   return (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const m = PATH.exec(url.pathname);
     try {
       if (!m) throw new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource');
-      const fault = deps.faults.onRequest('GET', 'pods/portforward');
+      const fault = deps.faults.onRequest((req.method ?? 'GET').toUpperCase(), 'pods/portforward');
       if (fault) throw new ApiStatusError(fault.status, fault.status === 403 ? 'Forbidden' : fault.status === 429 ? 'TooManyRequests' : 'InternalError', fault.status === 403 ? `pods "${decodeURIComponent(m[2])}" is forbidden: User "system:anonymous" cannot create resource "pods/portforward" in API group "" in the namespace "${decodeURIComponent(m[1])}"` : 'injected fault');
       const [, ns, name] = m;
       const pod = deps.store.get(resourceType('Pod')!, decodeURIComponent(ns), decodeURIComponent(name));
       if (!pod) throw new ApiStatusError(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
       if (!pod.spec?.nodeName) throw new ApiStatusError(400, 'BadRequest', `pod ${name} does not have a host assigned`);
-      if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-        throw new ApiStatusError(400, 'BadRequest', 'the simulator serves port-forward over WebSocket (v4.channel.k8s.io) only; SPDY (kubectl port-forward) is not implemented');
-      }
+      const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+      if (upgrade === 'spdy/3.1') return upgradeSpdy(req, socket, head, () => serveSpdyPortForward(socket, ns, name, pod.metadata.uid, deps.dial));
+      if (upgrade !== 'websocket') throw new ApiStatusError(400, 'BadRequest', `unable to upgrade: unsupported protocol ${JSON.stringify(req.headers.upgrade ?? '')}`);
       const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      if (offered.includes(SPDY_TUNNEL) && !offered.includes(BINARY) && !offered.includes(BASE64)) {
+        return wss.handleUpgrade(req, socket, head, (ws) => serveSpdyPortForward(createWebSocketStream(ws), ns, name, pod.metadata.uid, deps.dial));
+      }
       if (offered.length > 0 && !offered.includes(BINARY) && !offered.includes(BASE64)) {
-        throw new ApiStatusError(400, 'BadRequest', `unable to upgrade websocket connection: requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${BINARY} ${BASE64}]`);
+        throw new ApiStatusError(400, 'BadRequest', `unable to upgrade websocket connection: requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${BINARY} ${BASE64} ${SPDY_TUNNEL}]`);
       }
       const ports = parsePorts(url.searchParams);
       wss.handleUpgrade(req, socket, head, (ws) => forward(ws, ports, ns, name, pod.metadata.uid, deps.dial));
@@ -87,6 +96,21 @@ export function portForwardHandler(deps: PortForwardDeps): (req: IncomingMessage
       writeStatus(socket, e instanceof ApiStatusError ? e : new ApiStatusError(500, 'InternalError', String((e as Error)?.message ?? e)));
     }
   };
+}
+
+/**
+ * `Upgrade: SPDY/3.1` as apimachinery's httpstream does it: `Handshake` negotiates `X-Stream-Protocol-Version`
+ * (403 when the client offers only others; none offered: the legacy protocol), then `spdy.NewResponseUpgrader`
+ * answers 101 with `Connection: Upgrade` and `Upgrade: SPDY/3.1`.
+ */
+function upgradeSpdy(req: IncomingMessage, socket: Duplex, head: Buffer, serve: () => void): void {
+  const offered = ([] as string[]).concat(req.headers['x-stream-protocol-version'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (offered.length > 0 && !offered.includes(PORT_FORWARD_V1)) {
+    throw new ApiStatusError(403, 'Forbidden', `unable to upgrade: unable to negotiate protocol: client supports ${JSON.stringify(offered)}, server supports ["${PORT_FORWARD_V1}"]`);
+  }
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${offered.length > 0 ? `X-Stream-Protocol-Version: ${PORT_FORWARD_V1}\r\n` : ''}\r\n`);
+  if (head.length > 0) socket.unshift(head);
+  serve();
 }
 
 function forward(ws: WebSocket, ports: number[], namespace: string, pod: string, uid: string, dial: PodDialer): void {

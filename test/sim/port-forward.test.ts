@@ -98,24 +98,33 @@ describe('pods/portforward in the simulator (kubelet websocket.go)', () => {
     }
   });
 
-  it('refuses what the API server and the kubelet refuse: no such pod (404), no ports (400), SPDY (400, not implemented)', async () => {
+  it('refuses what the API server and the kubelet refuse: no such pod (404), no ports (400); SPDY upgrades as httpstream does (101, or 403 for a protocol it lacks)', async () => {
     const sim = await restoredCluster();
     try {
       await assert.rejects(openRaw(sim, `/api/v1/namespaces/${NS}/pods/nope-0/portforward?ports=9030`, 'v4.channel.k8s.io', () => true), (e: any) => e.status === 404 && /pods \\"nope-0\\" not found/.test(e.body));
       await assert.rejects(openRaw(sim, `/api/v1/namespaces/${NS}/pods/kube-starrocks-fe-0/portforward`, 'v4.channel.k8s.io', () => true), (e: any) => e.status === 400 && /query parameter \\"port\\" is required/.test(e.body));
-      const spdy = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request(`${sim.url}/api/v1/namespaces/${NS}/pods/kube-starrocks-fe-0/portforward?ports=9030`, { method: 'POST', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' } });
-        req.on('response', (res) => {
-          let body = '';
-          res.on('data', (d: Buffer) => (body += d.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      // apimachinery pkg/util/httpstream/httpstream.go `Handshake` and spdy/upgrade.go `UpgradeResponse`.
+      const spdy = (protocol: string) =>
+        new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+          const req = request(`${sim.url}/api/v1/namespaces/${NS}/pods/kube-starrocks-fe-0/portforward`, { method: 'POST', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': protocol } });
+          req.on('response', (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          });
+          req.on('upgrade', (res, socket) => {
+            socket.destroy();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+          });
+          req.on('error', reject);
+          req.end();
         });
-        req.on('upgrade', () => reject(new Error('upgraded to SPDY')));
-        req.on('error', reject);
-        req.end();
-      });
-      assert.equal(spdy.status, 400);
-      assert.match(spdy.body, /SPDY \(kubectl port-forward\) is not implemented/);
+      const upgraded = await spdy('portforward.k8s.io');
+      assert.equal(upgraded.status, 101);
+      assert.deepEqual([upgraded.headers.upgrade, upgraded.headers['x-stream-protocol-version']], ['SPDY/3.1', 'portforward.k8s.io']);
+      const refused = await spdy('channel.k8s.io');
+      assert.equal(refused.status, 403);
+      assert.match(refused.body, /unable to upgrade: unable to negotiate protocol: client supports \[\\"channel\.k8s\.io\\"\], server supports \[\\"portforward\.k8s\.io\\"\]/);
     } finally {
       await sim.stop();
     }
