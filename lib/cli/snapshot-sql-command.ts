@@ -168,11 +168,21 @@ export async function statusAction(flags: StatusFlags, deps: CliDeps = {}): Prom
   const S = require('../sql/statements') as typeof import('../sql/statements');
   const st = require('../sql/snapshot-status') as typeof import('../sql/snapshot-status');
   const status = await withSession(flags, deps, async (session, spec, namespace) => {
-    const jobs = st.parseJobs(await session.query(S.SNAPSHOT_JOBS, { idempotent: true }));
-    const snapshots = st.parseSnapshots(await session.query(S.SNAPSHOTS, { idempotent: true }));
-    const interval = await intervalSeconds(session);
-    const store = await storeCheck(flags, deps, spec, namespace, snapshots[0]?.storagePath);
-    return st.assessRecoverability({ jobs, snapshots, intervalMs: interval === undefined ? undefined : interval * 1000, maxAgeMs: flags.maxAge, now: Date.now(), store });
+    const assess = async () => {
+      const jobs = st.parseJobs(await session.query(S.SNAPSHOT_JOBS, { idempotent: true }));
+      const snapshots = st.parseSnapshots(await session.query(S.SNAPSHOTS, { idempotent: true }));
+      const interval = await intervalSeconds(session);
+      const store = await storeCheck(flags, deps, spec, namespace, snapshots[0]?.storagePath);
+      return st.assessRecoverability({ jobs, snapshots, intervalMs: interval === undefined ? undefined : interval * 1000, maxAgeMs: flags.maxAge, now: Date.now(), store });
+    };
+    const first = await assess();
+    // The next snapshot may have finished between reading the tables and listing the store: StarRocks then deletes
+    // the one we read (ClusterSnapshotMgr.clearFinishedAutomatedClusterSnapshot). Read once more before saying no.
+    if (first.store.checked && !first.store.found) {
+      const again = st.parseSnapshots(await session.query(S.SNAPSHOTS, { idempotent: true }));
+      if (again[0]?.storagePath !== first.reported?.storagePath) return assess();
+    }
+    return first;
   });
   printStatus(flags, status);
   if (!status.recoverable) {
