@@ -67,6 +67,8 @@ describe('examples/gitops/README.md, as written, with kubectl and the simulator'
     }
     const record = statusFromConfigMap(sim.get('ConfigMap', 'default', 'kube-starrocks-disaster-recovery'));
     assert.equal(record.phase, 'done');
+    // dr wait returned only once the database confirmed the restore (the restore checks); dr verify then checked the rollout.
+    assert.equal(record.conditions.find((c) => c.type === 'Verified')?.reason, 'RestoreChecksPassed');
     const fe = sim.get('StatefulSet', 'default', 'kube-starrocks-fe');
     assert.equal(isRestoreForm(fe), false, 'the full form removed the restore env (one field manager, kubectl, applied both)');
     assert.equal(fe.spec.replicas, 3);
