@@ -67,6 +67,15 @@ export function sqlError(err: unknown, ctx: ErrorContext): StarRocksDrError {
     if (err.status === 404) {
       return new StarRocksDrError('InvalidInput', `${err.message}: no such pod`, { field: where, fix: 'check -n and the values (the cluster name), or pass --fe-address', cause: err });
     }
+    if (err.status !== undefined && err.status >= 500) {
+      // The API server passed the upgrade on to the kubelet of the pod's node and got no forward back (seen on a real
+      // kube-apiserver v1.36 whose node serves no port-forward: test/cluster/port-forward-rbac.test.ts).
+      return new StarRocksDrError('Unreachable', `${err.message}: the API server could not open the forward through the kubelet of the pod's node`, {
+        field: where,
+        fix: 'try `kubectl port-forward` to the FE pod by hand to see why; reach the FE directly with --fe-address host:port, or skip the checks of a recovery with --verify none',
+        cause: err,
+      });
+    }
     return new StarRocksDrError('Unreachable', err.message, { field: where, fix: 'check that the FE pod runs and listens on its query port; rerun', cause: err });
   }
   if (e?.errno === ER_ACCESS_DENIED) {

@@ -33,6 +33,13 @@ export const USER = 'dr-user';
 /** The field manager of the harness's own writes (the restore-finished annotation), so probes can leave them out. */
 export const TEST_FIELD_MANAGER = 'test-harness';
 
+/** A rule of examples/rbac/role.yaml, for tests that take one away (`leastPrivilegeUser`'s `rules`). */
+export interface RoleRule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+}
+
 export interface ControlPlaneOptions extends Partial<StageOptions> {
   /** Working folder (etcd data, certificates, kubeconfigs, logs). @default a new temp folder, removed on stop */
   readonly dir?: string;
@@ -54,7 +61,7 @@ export interface ControlPlane {
    * Create `namespace` and bind examples/rbac/role.yaml in it to the user `dr-user`; returns that user's kubeconfig
    * (token authentication, nothing but the Role).
    */
-  leastPrivilegeUser(namespace: string): Promise<string>;
+  leastPrivilegeUser(namespace: string, opts?: { readonly rules?: (rules: RoleRule[]) => RoleRule[] }): Promise<string>;
   /** Run the built kubectl (v1.36) with the admin kubeconfig unless `kubeconfig` is given. */
   kubectl(args: readonly string[], opts?: { kubeconfig?: string; input?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
   /** With `feRestoreMs: 'manual'`: let the restoring FE pod finish its restore (kwok then makes it Ready). */
@@ -297,9 +304,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       kubernetesVersion,
       admin,
       kubectl,
-      async leastPrivilegeUser(namespace) {
+      async leastPrivilegeUser(namespace, o = {}) {
         const role = fs.readFileSync(path.join(ROOT, 'examples/rbac/role.yaml'), 'utf8');
-        const docs = parseAllDocuments(role).map((d) => d.toJS() as KubernetesObject & { subjects?: unknown[] });
+        const docs = parseAllDocuments(role).map((d) => d.toJS() as KubernetesObject & { subjects?: unknown[]; rules?: RoleRule[] });
+        for (const doc of docs) if (doc.kind === 'Role' && o.rules) doc.rules = o.rules(doc.rules ?? []);
         const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } as KubernetesObject;
         await objects.create(ns).catch(ignoreConflict);
         for (const doc of docs) {

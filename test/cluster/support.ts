@@ -82,7 +82,7 @@ export async function finishRestore(c: Cluster, ns: string, generation = 1, pod 
 export function drCli(args: readonly string[], ns: string, kubeconfig: string, hangMs = 120_000): { child: import('node:child_process').ChildProcess; done: Promise<Exit> } {
   // No StarRocks runs behind kwok's pods and kwok serves no port-forward (README.md): `dr run` and `dr wait` skip the
   // database checks, as a user without port-forward does (the checks run against the simulator's FE in npm test).
-  const verify = args[0] === 'dr' && (args[1] === 'run' || args[1] === 'wait') ? ['--verify', 'none'] : [];
+  const verify = args[0] === 'dr' && (args[1] === 'run' || args[1] === 'wait') && !args.includes('--verify') ? ['--verify', 'none'] : [];
   return startCli([...args, ...verify, ...VALUES.flatMap((f) => ['-f', f]), '-n', ns, '--kubeconfig', kubeconfig], hangMs);
 }
 
