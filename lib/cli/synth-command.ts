@@ -16,7 +16,7 @@ import { Command, Option } from 'commander';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { StarRocksClusterChart } from '../constructs';
 import { namespaceOf } from '../dr/plan';
-import { addGitOpsAnnotations, kustomizationYaml, KUSTOMIZATION_FILE, nextForm, objectFileName, removeStaleFiles, renderOperatorResources, type GitOpsEngine } from '../gitops';
+import { addGitOpsAnnotations, GITOPS_ENGINES, kustomizationYaml, KUSTOMIZATION_FILE, nextForm, objectFileName, removeStaleFiles, renderOperatorResources, type GitOpsEngine } from '../gitops';
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client';
 import { validateForRoute, type RouteValidation } from '../dr/preflight';
@@ -220,7 +220,7 @@ export function synthCommand(deps: CliDeps = {}): Command {
     .option('--kubeconfig <file>', 'with --dr-phase auto: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--force-restore', 'with --dr-phase auto: write the restore form even over a cluster that runs the full topology without a record, or whose record describes another cluster')
     .option('--context <name>', 'with --dr-phase auto: kubeconfig context (default: the current context)')
-    .addOption(new Option('--gitops <engine>', 'add the annotations that keep CN/BE from being pruned while the restore form is committed (and Argo CD sync waves)').choices(['argocd', 'flux', 'both']))
+    .addOption(new Option('--gitops <engine>', 'add the annotations that keep CN/BE from being pruned while the restore form is committed (and Argo CD sync waves)').choices([...GITOPS_ENGINES, 'both']))
     .addOption(new Option('--target <target>', 'cluster: the Kubernetes objects; operator: the StarRocksCluster custom resource and its ConfigMaps/Secrets, for the StarRocks operator').choices(['cluster', 'operator']).default('cluster'))
     .option('--snapshot <path|name|latest>', "point the values' cluster_snapshot.yaml at this snapshot (latest: the newest finished one in its storage volume; prints the path)")
     .option('--cluster-id <id>', 'with --snapshot: which cluster, when the storage volume holds snapshots of several')
@@ -255,7 +255,7 @@ export function synthCommand(deps: CliDeps = {}): Command {
         process.stderr.write(`notice: --dr-phase auto: ${next.form} form (${next.reason})\n`);
         form = next.form;
       } else form = flags.drPhase;
-      const gitops: GitOpsEngine[] = flags.gitops === 'both' ? ['argocd', 'flux'] : flags.gitops ? [flags.gitops] : [];
+      const gitops: GitOpsEngine[] = flags.gitops === 'both' ? [...GITOPS_ENGINES] : flags.gitops ? [flags.gitops] : [];
       const files = synthToDir(spec, { outdir: flags.out, namespace: flags.namespace, layout: flags.layout, kustomize: flags.kustomize, form, gitops, target: flags.target });
       for (const f of files) process.stdout.write(`${join(flags.out, f)}\n`);
     });

@@ -19,9 +19,9 @@ export const IMAGE_DIR = 'meta/image';
  * Automated snapshots are named `automated_cluster_snapshot_<createTime ms>` (StarRocks ClusterSnapshotMgr.java,
  * createNewAutomatedSnapshotJob: AUTOMATED_NAME_PREFIX + '_' + System.currentTimeMillis()).
  */
-export const SNAPSHOT_NAME_PREFIX = 'automated_cluster_snapshot_';
+const SNAPSHOT_NAME_PREFIX = 'automated_cluster_snapshot_';
 
-const NAME_RE = /^automated_cluster_snapshot_(\d{1,16})$/;
+const NAME_RE = new RegExp(`^${SNAPSHOT_NAME_PREFIX}(\\d{1,16})$`);
 
 /** The snapshot's creation time (unix ms) from its name, or undefined for a name that is not an automated snapshot. */
 export function snapshotTimeMs(name: string): number | undefined {

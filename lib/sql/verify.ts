@@ -261,8 +261,3 @@ export function verifyRollout(session: SqlSession, expect: RolloutExpectations, 
   const stale: StaleNode[] = [];
   return untilPassed(() => rolloutPass(session, expect, stale), opts, stale);
 }
-
-/** One line per check, for logs and the status record's message. */
-export function summarize(v: Verification): string {
-  return v.checks.map((c) => `${c.passed ? 'ok' : 'FAILED'} ${c.check}${c.subject ? ` ${c.subject}` : ''}: ${c.seen}`).join('; ');
-}
