@@ -69,6 +69,7 @@ export function apiFor(kc: KubeConfig): Api {
       const events: WatchEvent[] = [];
       let buffer = '';
       let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         send('GET', path, undefined, undefined, (chunk, req) => {
           buffer += chunk;
@@ -83,8 +84,10 @@ export function apiFor(kc: KubeConfig): Api {
             req.destroy();
           }
         }).catch(() => undefined),
-        new Promise((r) => setTimeout(r, timeoutMs)),
+        new Promise((r) => (timer = setTimeout(r, timeoutMs))),
       ]);
+      // A pending timer would keep the test process alive after its tests (it did, for a minute).
+      clearTimeout(timer);
       return events;
     },
   };
