@@ -70,6 +70,14 @@ export async function verifyAction(flags: VerifyFlags, deps: CliDeps = {}): Prom
     report(flags, { cluster: spec.name, namespace, target: session.target, restore, rollout, notChecked });
     const all = [...restore.checks, ...(rollout?.checks ?? [])];
     const failed = all.filter((c) => !c.passed);
+    // No answer at all (the first check is the only one, failed): the FE was unreachable, exit 4 (README's table),
+    // not a check that the database failed.
+    if (restore.checks.length === 1 && !restore.checks[0].passed) {
+      throw new StarRocksDrError('Unreachable', `the FE did not answer: ${restore.checks[0].seen}`, {
+        field: `FE ${session.target}`,
+        fix: 'check that the FE pod runs (kubectl get pods) and try `kubectl port-forward` to it by hand; or reach it with --fe-address host:port; --wait 5m asks again for that long',
+      });
+    }
     if (failed.length > 0) {
       throw new StarRocksDrError('CheckFailed', `${failed.length} of ${all.length} checks failed: ${failed.map((c) => `${c.check}${c.subject ? ` ${c.subject}` : ''} (${c.seen})`).join('; ')}`, {
         field: `cluster ${spec.name} in ${namespace}`,

@@ -60,6 +60,17 @@ describe('dr verify (CLI) after a recovery on the simulator', () => {
     assert.match(r.stderr, /^error: cluster kube-starrocks in default: 1 of 6 checks failed: user-check SELECT COUNT\(\*\) FROM quickstart\.source_wiki_edit \(3\)\. Fix: /);
   });
 
+  it("an FE that cannot be reached is exit 4 (unreachable, README's table), not a failed check: the API server's 500 on port-forward, as a real kube-apiserver answers when the node's kubelet serves none (test/cluster/port-forward-rbac.test.ts)", async () => {
+    sim.faults.failNext(1000, { status: 500, resource: 'pods/portforward' });
+    try {
+      const r = await runCli(['dr', 'verify', '--kubeconfig', kubeconfig]);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /^error: FE pod default\/kube-starrocks-fe-0 port 9030: the FE did not answer: .*answered 500: the API server could not open the forward through the kubelet of the pod's node/m);
+    } finally {
+      sim.faults.clear();
+    }
+  });
+
   it('a --verify-sql that is not one read-only statement is refused (exit 2) before any request', async () => {
     sim.resetRequestCounts();
     for (const sql of ['DELETE FROM quickstart.source_wiki_edit', 'SELECT 1; DROP DATABASE quickstart', "SELECT * FROM t INTO OUTFILE 's3://x'", 'SELECT 1 /* hidden */']) {
