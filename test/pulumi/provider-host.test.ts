@@ -5,10 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { disasterRecoveryProvider } from '../../lib/pulumi/disaster-recovery-provider';
+import { KubeClient } from '../../lib/kube/client';
+import { disasterRecoveryProvider, recoveryVerificationProvider } from '../../lib/pulumi/disaster-recovery-provider';
 import { dynamicUrn, isSecret, PROVIDER_KEY, secret, serializeProvider, startDynamicProviderHost, type ProviderHost } from '../support/pulumi';
 import { startSimulator, type Simulator } from '../../sim';
-import { drInputs, PROJECT_ROOT } from './fixtures';
+import { drInputs, PROJECT_ROOT, pulumiApplyFullTopology } from './fixtures';
 
 describe('serialized DisasterRecovery provider in the dynamic-provider host', () => {
   let sim: Simulator;
@@ -44,8 +45,27 @@ describe('serialized DisasterRecovery provider in the dynamic-provider host', ()
     // Progress reached the engine as diagnostics (host stdout).
     await host.waitForLine((l) => l.includes('disaster recovery generation 1: phase done'));
 
+    // The restore was verified from the database before create returned (the full topology waits for it).
+    assert.equal((created.outputs.verification as { reason: string }).reason, 'RestoreChecksPassed');
+
     const same = await host.diff(created.id, urn, created.outputs, checked.inputs);
     assert.equal(same.changes, 'none');
+  });
+
+  it('RecoveryVerification: after the full topology, the rollout checks and the user\'s run in the host, recorded AllChecksPassed', async () => {
+    await pulumiApplyFullTopology(KubeClient.connect({ kubeConfig: sim.kubeConfig() }), 1);
+    const text = await serializeProvider(recoveryVerificationProvider);
+    assert.match(text, /dr-operations\.js/);
+    const urn = dynamicUrn('kube-starrocks-verification', { module: 'starrocks', type: 'RecoveryVerification', project: 'starrocks-dr' });
+    const news = { [PROVIDER_KEY]: text, ...drInputs(sim.kubeConfigYaml(), 1), kubeconfig: secret(sim.kubeConfigYaml()), userChecks: [{ sql: 'SELECT COUNT(*) FROM quickstart.source_wiki_edit', expect: '3' }] };
+    const checked = await host.check(urn, {}, news);
+    assert.deepEqual(checked.failures, []);
+    const created = await host.create(urn, checked.inputs);
+    assert.equal(created.id, 'default/kube-starrocks/verification');
+    const verification = created.outputs.verification as { status: string; reason: string; message: string };
+    assert.deepEqual([verification.status, verification.reason], ['True', 'AllChecksPassed']);
+    assert.match(verification.message, /ok user-check SELECT COUNT\(\*\) FROM quickstart\.source_wiki_edit: 3/);
+    assert.ok(isSecret(created.outputs.kubeconfig), 'the kubeconfig output stays secret');
   });
 
   it('refuses a lower generation in check', async () => {
