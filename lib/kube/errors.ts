@@ -36,18 +36,20 @@ export function retryAfterMs(err: unknown): number | undefined {
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
+/** The `Status` the server answered with (the client keeps it as an object or as JSON text), if it can be read. */
+function statusBody(err: unknown): unknown {
+  const body = (err as { body?: unknown } | undefined)?.body;
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The server's own message (`Status.message`) without the client's dump of headers. */
 export function apiMessage(err: unknown): string {
-  const body = (err as { body?: unknown } | undefined)?.body;
-  let parsed: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = undefined;
-    }
-  }
-  const message = (parsed as { message?: unknown } | undefined)?.message;
+  const message = (statusBody(err) as { message?: unknown } | undefined)?.message;
   if (typeof message === 'string') return message;
   const status = statusCodeOf(err);
   if (status !== undefined) return `HTTP ${status}`;
@@ -58,16 +60,7 @@ export function apiMessage(err: unknown): string {
 /** The namespace a 404 says is missing (`namespaces "x" not found`, as a create in it answers), if that is what it says. */
 export function missingNamespace(err: unknown): string | undefined {
   if (statusCodeOf(err) !== 404) return undefined;
-  const body = (err as { body?: unknown } | undefined)?.body;
-  let parsed: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  const details = (parsed as { details?: { kind?: unknown; name?: unknown } } | undefined)?.details;
+  const details = (statusBody(err) as { details?: { kind?: unknown; name?: unknown } } | undefined)?.details;
   return details?.kind === 'namespaces' && typeof details.name === 'string' ? details.name : undefined;
 }
 

@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect, type Socket } from 'node:net';
+import { slowLink } from '../support/slow-link';
 import { Agent as HttpAgent, createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { ClientBook, schedulerTimers } from '../../sim/client-time';
@@ -17,30 +17,6 @@ import { StarRocksDrError } from '../../lib/errors';
 import { configMap, feStatefulSet, NS, podReady, start } from './helpers';
 
 const realPause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A slow network between the client and the simulator: every chunk, either way, arrives `delayMs` (real) late. */
-async function slowLink(targetPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const pipe = (from: Socket, to: Socket) => {
-    from.on('data', (chunk) => setTimeout(() => to.destroyed || to.write(chunk), delayMs));
-    from.on('close', () => setTimeout(() => to.destroy(), delayMs));
-    from.on('error', () => to.destroy());
-  };
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    for (const s of [client, upstream]) sockets.add(s);
-    pipe(client, upstream);
-    pipe(upstream, client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
 
 describe('virtual time: what holds the clock', () => {
   function runningClock(): { scheduler: VirtualScheduler; book: ClientBook } {

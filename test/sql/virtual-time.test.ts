@@ -8,34 +8,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect, type Socket } from 'node:net';
+import { slowLink } from '../support/slow-link';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startSimulator } from '../../sim';
 import { sqlSession } from '../../lib/sql/connection';
 import { recover, recoverySpec, CLUSTER, NS } from '../e2e/support';
-
-async function slowLink(targetPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const pipe = (from: Socket, to: Socket) => {
-    from.on('data', (chunk) => setTimeout(() => to.destroyed || to.write(chunk), delayMs));
-    from.on('close', () => setTimeout(() => to.destroy(), delayMs));
-    from.on('error', () => to.destroy());
-  };
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    for (const s of [client, upstream]) sockets.add(s);
-    pipe(client, upstream);
-    pipe(upstream, client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
 
 describe('virtual time: SQL statements through the port-forward hold the clock', () => {
   it('ten statements over a slow link cost no virtual time; without the accounting the clock runs on under them', async () => {
