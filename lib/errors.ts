@@ -27,6 +27,8 @@ export interface StarRocksDrErrorOptions {
 
 export class StarRocksDrError extends Error {
   readonly code: ErrorCode;
+  /** What went wrong, without the `field: ... Fix: ...` frame of `message` (to wrap it in another error). */
+  readonly problem: string;
   readonly field: string;
   readonly fix: string;
   readonly file?: string;
@@ -36,6 +38,7 @@ export class StarRocksDrError extends Error {
     super(`${where}: ${problem}. Fix: ${opts.fix}`, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'StarRocksDrError';
     this.code = code;
+    this.problem = problem;
     this.field = opts.field;
     this.fix = opts.fix;
     this.file = opts.file;

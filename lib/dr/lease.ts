@@ -256,7 +256,7 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease & { 
     cancelWatchdog = timers.after(Math.max(0, due - timers.now()), () => {
       if (stop.signal.aborted) return;
       const unanswered = pendingSince !== undefined && pendingSince < cutoff();
-      lose(renewalLostError(where, client.server, timings, { unanswered, lateMs: timers.now() - due, lastErrorCode: lastError?.code, lastErrorMessage: lastError ? apiProblem(lastError) : undefined }));
+      lose(renewalLostError(where, client.server, timings, { unanswered, lateMs: timers.now() - due, lastErrorCode: lastError?.code, lastErrorMessage: lastError?.problem }));
     });
   };
   armWatchdog();
@@ -326,7 +326,7 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease & { 
       // A paused process or a starved event loop may have missed its renewals: only a renewal proves it is ours.
       const ok = await renewOnce();
       if (lost.signal.aborted) throw lost.signal.reason;
-      if (!ok) throw renewalLostError(where, client.server, timings, { unanswered: false, lastErrorCode: lastError?.code ?? 'Unreachable', lastErrorMessage: lastError ? apiProblem(lastError) : undefined });
+      if (!ok) throw renewalLostError(where, client.server, timings, { unanswered: false, lastErrorCode: lastError?.code ?? 'Unreachable', lastErrorMessage: lastError?.problem });
     },
     async release(boundMs = renewalCutoffMs(timings)) {
       finish();
@@ -356,12 +356,6 @@ export async function acquireLease(opts: AcquireOptions): Promise<HeldLease & { 
       }
     },
   };
-}
-
-/** The API's own words from an error (its message without our `field: ... Fix: ...` frame). */
-function apiProblem(err: StarRocksDrError): string {
-  const m = /^[^:]*: (.*?)\. Fix: /.exec(err.message);
-  return m ? m[1] : err.message;
 }
 
 function leaseLost(where: string, why: string): StarRocksDrError {

@@ -64,7 +64,7 @@ async function firstAnswer(session: SqlSession, client: KubeClient, budgetMs: nu
 /** The SQL client's error with the way out for clusters where the FE cannot be reached from here. */
 function withVerifyNoneHint(err: unknown): unknown {
   if (!(err instanceof StarRocksDrError) || err.code === 'InvalidInput' || err.fix.includes('--verify none')) return err;
-  return new StarRocksDrError(err.code, err.message.replace(/\. Fix: [\s\S]*$/, '').replace(/^[^:]*: /, ''), {
+  return new StarRocksDrError(err.code, err.problem, {
     field: err.field,
     fix: `${err.fix}; or reach the FE with --fe-address host:port, or skip the check with --verify none (Pulumi: verify none)`,
     cause: err,
