@@ -98,8 +98,10 @@ export async function recover(flags: DrFlags, mode: 'apply' | 'observe', deps: C
   // --snapshot points the values at another snapshot: a new spec, checked again (the pin rule: snapshot-pin.ts).
   if (flags.snapshot) checked = validateRun(input, flags, await withChosenSnapshot(client, checked.spec, flags as DrFlags & { snapshot: string }));
   const { plan, preflight } = await planRecoveryLive(client, checked, { requireSnapshotObject: mode === 'apply' });
-  const { recoveryChecks } = require('../sql/recovery-checks') as typeof import('../sql/recovery-checks');
-  const checks = verification ? recoveryChecks(client, checked.spec, plan.namespace, { ...verification, snapshotText: preflight.snapshotText }) : undefined;
+  // The SQL client (mysql2) is loaded only when the run will verify.
+  const checks = verification
+    ? (require('../sql/recovery-checks') as typeof import('../sql/recovery-checks')).recoveryChecks(client, checked.spec, plan.namespace, { ...verification, snapshotText: preflight.snapshotText })
+    : undefined;
   const progress = progressPrinter();
   for (const n of input.notices) progress({ type: 'notice', message: n });
   for (const w of preflight.warnings) progress({ type: 'warning', message: w });
