@@ -9,7 +9,7 @@
  * compatible signatures and outputs.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { runRecovery, readStatus } from '../dr/executor';
+import { runRecovery, readStatus, type RecoveryPlan } from '../dr/executor';
 import { holderIdentity } from '../dr/lease';
 import { planRecoveryLive } from '../dr/plan';
 import { compareGeneration, finishedBefore, GENERATION_RULE, generationWentDown, isGeneration, needsRun } from '../dr/generation';
@@ -18,7 +18,8 @@ import { conditionOf, DrConditionType, type DisasterRecoveryStatus } from '../dr
 import type { RecoveryChecks } from '../dr/verification';
 import { StarRocksDrError } from '../errors';
 import { KubeClient, type Connect } from '../kube/client';
-import { statusRecordName } from '../render/names';
+import { componentResourceName, statusRecordName } from '../render/names';
+import { withPulumiApplyAnnotations } from './apply-annotations';
 import type { StarRocksClusterSpec } from '../model/types';
 
 /**
@@ -295,7 +296,8 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
   let last: DisasterRecoveryStatus | undefined;
   try {
     const validated = validateForRoute(spec, { form: 'restore', generationField: 'drGeneration', namespace: inputs.namespace, namespaceField: 'namespace' });
-    const { plan, preflight: checked } = await planRecoveryLive(client, validated, { requireSnapshotObject: true });
+    const { plan: rendered, preflight: checked } = await planRecoveryLive(client, validated, { requireSnapshotObject: true });
+    const plan = withPulumiMetadata(rendered, inputs.generation);
     for (const w of checked.warnings) log(`warning: ${w}`);
     last = await readStatus(client, plan.cluster, plan.namespace);
     const final = await runRecovery(plan, {
@@ -327,6 +329,19 @@ export async function runDr(inputs: DrInputs, opts: RunOptions = {}): Promise<{ 
     const message = `${e instanceof Error ? e.message : String(e)}. ${state}; ${nextStep(e)}.`;
     throw new DrRunError(message, id, { ...outputsOf(inputs, recorded), incomplete: true }, [message]);
   }
+}
+
+/**
+ * The restore form with the metadata Pulumi gives the full form (apply-annotations.ts), so an object both forms share
+ * is the same object whichever apply the cluster last saw. pulumi-kubernetes records, as a headless Service's live
+ * state, the first copy its informer delivers, which can be the copy from before its own apply (provider v4
+ * pkg/await/service.go: `checkAndLogStatus` returns `serviceReady` at once when `shouldWaitForPods` is false, and
+ * `processServiceEvent` keeps the event's object); without the annotations on that copy, the next
+ * `pulumi preview` proposed adding them to `<cluster>-fe-search`.
+ */
+function withPulumiMetadata(plan: RecoveryPlan, generation: number): RecoveryPlan {
+  const feName = componentResourceName(plan.cluster, 'fe');
+  return { ...plan, restoreObjects: plan.restoreObjects.map((o) => withPulumiApplyAnnotations(o, feName, generation)) };
 }
 
 /**

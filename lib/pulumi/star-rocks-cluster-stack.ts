@@ -14,7 +14,8 @@ import { componentResourceName } from '../render/names';
 import { withSecretData } from './cluster-snapshot';
 import { DisasterRecovery, RecoveryVerification } from './disaster-recovery';
 import type { DrVerification } from './dr-operations';
-import { kubernetesResource, legacyResourceName, resourceName, statefulSetTimeoutSeconds, withPulumiApplyAnnotations } from './kubernetes-resources';
+import { withPulumiApplyAnnotations } from './apply-annotations';
+import { kubernetesResource, legacyResourceName, resourceName, statefulSetTimeoutSeconds } from './kubernetes-resources';
 
 export interface StarRocksClusterStackArgs {
   /** The cluster (validated here). Secret data given in `secretData` may be placeholders in it. */

@@ -271,7 +271,7 @@ describe('pulumi up of stacks/ (Pulumi.yaml at the repository root)', () => {
     });
 
     it('pulumi preview --expect-no-changes: the recovered stack is in step with its config', async (t) => {
-      ok(await stack.run(['preview', '--expect-no-changes']), 'pulumi preview --expect-no-changes', t);
+      ok(await stack.run(['preview', '--expect-no-changes', '--diff']), 'pulumi preview --expect-no-changes', t);
     });
 
     it('pulumi refresh --expect-no-changes keeps the recovery done, complete, same startTimestamp', async (t) => {
@@ -429,7 +429,7 @@ describe('pulumi up of examples/pulumi-program, packed and installed, as the lea
     const state = await stack.state();
     assert.equal(state.pending_operations?.length ?? 0, 0);
     assert.equal(state.resources.find((x) => x.type === DR_TYPE)?.outputs?.phase, 'done');
-    ok(await stack.run(['preview', '--expect-no-changes']), 'pulumi preview --expect-no-changes', t);
+    ok(await stack.run(['preview', '--expect-no-changes', '--diff']), 'pulumi preview --expect-no-changes', t);
   });
 
   it('the user\'s token, given in secret kubeconfig config, is nowhere in plain text in the state', () => {

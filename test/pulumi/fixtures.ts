@@ -2,8 +2,9 @@
 import * as path from 'node:path';
 import type * as pulumi from '@pulumi/pulumi';
 import type { Connect, KObject, KubeClient } from '../../lib/kube/client';
-import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations } from '../../lib/pulumi/kubernetes-resources';
+import { PATCH_FIELD_MANAGER_ANNOTATION, PATCH_FORCE_ANNOTATION, withPulumiApplyAnnotations } from '../../lib/pulumi/apply-annotations';
 import { renderCluster } from '../../lib/render/cluster';
+import type { KubeObject } from '../../lib/render/kube-object';
 import { checkDr, deleteDr, diffDr, readDr, runDr, updateDr, type DrInputs, type DrOutputs } from '../../lib/pulumi/dr-operations';
 import { referenceDrSpec } from '../fixtures';
 
@@ -68,9 +69,13 @@ export function providerOn(connect: Connect): Required<Pick<pulumi.dynamic.Resou
 }
 
 /** What pulumi-kubernetes sends for each typed resource of the full topology. */
+/** The full topology as the program gives it to pulumi-kubernetes (lib/pulumi/star-rocks-cluster-stack.ts). */
+export function fullTopologyInputs(generation: number): KubeObject[] {
+  return renderCluster(referenceDrSpec(), { namespace: 'default' }).map((obj) => withPulumiApplyAnnotations(obj, 'kube-starrocks-fe', generation));
+}
+
 export async function pulumiApplyFullTopology(client: KubeClient, generation: number, fieldManagerOverride?: string): Promise<void> {
-  for (const obj of renderCluster(referenceDrSpec(), { namespace: 'default' })) {
-    const annotated = withPulumiApplyAnnotations(obj, 'kube-starrocks-fe', generation);
+  for (const annotated of fullTopologyInputs(generation)) {
     const manager = fieldManagerOverride ?? annotated.metadata.annotations![PATCH_FIELD_MANAGER_ANNOTATION];
     await client.apply(annotated as KObject, manager, annotated.metadata.annotations![PATCH_FORCE_ANNOTATION] === 'true');
   }
