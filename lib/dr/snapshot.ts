@@ -6,7 +6,7 @@
  * caught before a FE spends minutes failing to restore.
  */
 import { createHash } from 'node:crypto';
-import { parseDocument } from 'yaml';
+import { parseDocument } from '../yaml';
 import { StarRocksDrError } from '../errors';
 import type { MountReference, StarRocksClusterSpec } from '../model/types';
 

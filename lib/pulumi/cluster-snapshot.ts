@@ -2,7 +2,7 @@
  * cluster_snapshot.yaml from stack config, kept in a Kubernetes Secret: the S3 keys come from secret config and
  * never appear in a ConfigMap, in plain state or in outputs. Pure functions; the Output plumbing is the caller's.
  */
-import { stringify } from 'yaml';
+import { stringify } from '../yaml';
 import { SNAPSHOT_FILE } from '../dr/snapshot';
 import type { MountReference, StarRocksClusterSpec } from '../model/types';
 

@@ -3,7 +3,7 @@
  * the resolved path into the spec's cluster_snapshot.yaml. Callers pin the returned `path` (the status record, the
  * Pulumi state) and pass that path on later runs, never `latest` again.
  */
-import { parseDocument } from 'yaml';
+import { parseDocument } from '../yaml';
 import { StarRocksDrError } from '../errors';
 import { findSnapshotSource, SNAPSHOT_FILE, snapshotTextFromSpec } from '../dr/snapshot';
 import type { StarRocksClusterSpec } from '../model/types';

@@ -2,7 +2,7 @@
  * Writing cluster_snapshot.yaml for a resolved snapshot: the file itself, or a Kubernetes Secret that holds it (the
  * file may carry S3 keys, so it never goes into a ConfigMap). Pure.
  */
-import { stringify } from 'yaml';
+import { stringify } from '../yaml';
 import { findSnapshotSource, SNAPSHOT_FILE } from '../dr/snapshot';
 import type { StarRocksClusterSpec } from '../model/types';
 import { feProperties, type FeCredentials, type S3Access } from './storage-volume';

@@ -3,7 +3,7 @@
  * restoring FE gets in cluster_snapshot.yaml. Property names are StarRocks' (CREATE STORAGE VOLUME, S3 properties).
  * Values of credential properties are never put into messages.
  */
-import { parseDocument } from 'yaml';
+import { parseDocument } from '../yaml';
 import { StarRocksDrError } from '../errors';
 import { parseConf } from '../model/conf';
 

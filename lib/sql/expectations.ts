@@ -6,7 +6,7 @@
  * (its StatefulSet's headless Service is the pod's subdomain); its IP and hostname are accepted too.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { parseDocument } from 'yaml';
+import { parseDocument } from '../yaml';
 import { findSnapshotSource, parseClusterSnapshot, snapshotTextFromSpec } from '../dr/snapshot';
 import type { StarRocksClusterSpec } from '../model/types';
 import type { ExpectedVolume, NodeExpectations, RestoreExpectations } from './verify';

@@ -5,7 +5,7 @@
  * `yes`/`on` are true, a date stays a string. `.nan`/`.inf` are refused, as Helm refuses them.
  * Aliases are bounded (an alias bomb is an input error, not an out-of-memory crash).
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Scalar } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Scalar } from '../../yaml';
 import { StarRocksDrError } from '../../errors';
 import { isPlainObject } from '../checks';
 import { formatPath } from '../validate';
