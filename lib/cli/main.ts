@@ -8,24 +8,34 @@ import { Command } from 'commander';
 import { StarRocksDrError } from '../errors';
 import { projectRoot } from '../project-root';
 import type { CliDeps } from './deps';
-import { drCommand } from './dr-command';
 import { ExitCode, exitCodeFor } from './exit-codes';
-import { simCommand } from './sim-command';
-import { snapshotCommand } from './snapshot-command';
-import { synthCommand } from './synth-command';
-import { demoCommand } from './demo-command';
 
-export function buildProgram(deps: CliDeps = {}): Command {
+/**
+ * The commands, each loaded only when it is built: `starrocks-dr synth` does not load the modules of `dr`,
+ * `snapshot`, `sim` and `demo` (cold synth, bench/README.md). require, not import(): the CLI also runs under tsx's
+ * CommonJS hook, which dynamic import() bypasses.
+ */
+const COMMANDS: Readonly<Record<string, (deps: CliDeps) => Command>> = {
+  synth: (deps) => (require('./synth-command') as typeof import('./synth-command')).synthCommand(deps),
+  dr: (deps) => (require('./dr-command') as typeof import('./dr-command')).drCommand(deps),
+  snapshot: (deps) => (require('./snapshot-command') as typeof import('./snapshot-command')).snapshotCommand(deps),
+  sim: () => (require('./sim-command') as typeof import('./sim-command')).simCommand(),
+  demo: () => (require('./demo-command') as typeof import('./demo-command')).demoCommand(),
+};
+
+/**
+ * The program. `argv` given: only the command it names, when its first word is one (its help, its errors and its
+ * run need nothing else); otherwise every command (the program's help, `--version`, a misspelt command's suggestion).
+ */
+export function buildProgram(deps: CliDeps = {}, argv?: readonly string[]): Command {
   const program = new Command('starrocks-dr')
     .description('Deploy a StarRocks shared-data cluster to Kubernetes and recover it from a cluster snapshot')
     .version(packageVersion(), '--version', 'print the version of starrocks-dr')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  program.addCommand(synthCommand(deps));
-  program.addCommand(drCommand(deps));
-  program.addCommand(snapshotCommand(deps));
-  program.addCommand(simCommand());
-  program.addCommand(demoCommand());
+  const asked = argv?.[0];
+  const names = asked !== undefined && Object.hasOwn(COMMANDS, asked) ? [asked] : Object.keys(COMMANDS);
+  for (const name of names) program.addCommand(COMMANDS[name]!(deps));
   // addCommand() does not pass settings down: every command reports errors instead of exiting.
   const configure = (cmd: Command) => {
     cmd.exitOverride().showHelpAfterError('(add --help for usage)');
@@ -62,7 +72,7 @@ export function errorJson(err: unknown, exitCode: number): Record<string, unknow
  */
 export async function main(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   try {
-    await buildProgram(deps).parseAsync([...argv], { from: 'user' });
+    await buildProgram(deps, argv).parseAsync([...argv], { from: 'user' });
     return ExitCode.OK;
   } catch (err) {
     const code = (err as { code?: unknown }).code;

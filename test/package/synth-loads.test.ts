@@ -1,6 +1,6 @@
 /**
- * lib/yaml.ts: one `yaml` per process. cdk8s loads the copy it bundles to write manifests; our parsers use that copy
- * instead of loading a second one (cold synth, bench/README.md).
+ * What `synth` loads (cold synth, bench/README.md). lib/yaml.ts: one `yaml` per process, the copy cdk8s bundles and
+ * loads to write manifests. lib/cli/main.ts: only the command asked for is built.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,18 +23,26 @@ it('parses and writes with the copy cdk8s loaded, and no other copy is loaded', 
   assert.deepEqual(copies, [cdk8sYaml]);
 });
 
-it('`starrocks-dr synth`, compiled, loads one yaml: the copy cdk8s bundles', () => {
+/** Every module a compiled `starrocks-dr synth` of the built-in example loaded, listed at its exit. */
+function modulesOfSynth(): string[] {
   const root = resolve(__dirname, '..', '..');
-  const out = fs.mkdtempSync(join(os.tmpdir(), 'srdr-yaml-'));
+  const out = fs.mkdtempSync(join(os.tmpdir(), 'srdr-loads-'));
   try {
-    // Prints, at exit, every yaml entry module the process loaded.
-    const probe = "process.on('exit', () => process.stderr.write('YAML ' + JSON.stringify(Object.keys(require.cache).filter((f) => /[\\/]yaml[\\/]dist[\\/]index\\.js$/.test(f))) + '\\n'))";
+    const probe = "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'))";
     const r = spawnSync(process.execPath, ['-e', `${probe}; process.argv.splice(1, 0, 'starrocks-dr'); require(${JSON.stringify(join(root, 'bin', 'starrocks-dr.js'))})`, 'synth', '-o', out], { cwd: root, encoding: 'utf8', env: { ...process.env, STARROCKS_DR_FROM_SOURCE: '' } });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.readdirSync(out).some((f) => f.endsWith('.k8s.yaml')));
-    const loaded = JSON.parse(/^YAML (.*)$/m.exec(r.stderr)![1]!) as string[];
-    assert.deepEqual(loaded, [require.resolve('yaml', { paths: [dirname(dirname(require.resolve('cdk8s')))] })]);
+    return JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)![1]!) as string[];
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
+}
+
+it('`starrocks-dr synth`, compiled, loads one yaml (the copy cdk8s bundles) and none of the other commands', () => {
+  const loaded = modulesOfSynth();
+  const yamlCopies = loaded.filter((f) => /[\\/]yaml[\\/]dist[\\/]index\.js$/.test(f));
+  assert.deepEqual(yamlCopies, [require.resolve('yaml', { paths: [dirname(dirname(require.resolve('cdk8s')))] })]);
+  const cli = loaded.filter((f) => /[\\/]build[\\/]lib[\\/]cli[\\/]/.test(f)).map((f) => f.replace(/^.*[\\/]build[\\/]lib[\\/]cli[\\/]/, ''));
+  assert.ok(cli.includes('synth-command.js'), cli.join(', '));
+  for (const other of ['dr-command.js', 'snapshot-command.js', 'sim-command.js', 'demo-command.js']) assert.ok(!cli.includes(other), `${other} loaded: ${cli.join(', ')}`);
 });
