@@ -8,6 +8,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   type KubernetesObject,
+  type V1APIResource,
 } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -60,6 +61,26 @@ const RESOURCES: Record<string, { readonly apiVersion: string; readonly plural: 
 };
 
 export type KnownKind = keyof typeof RESOURCES;
+
+/**
+ * client-node's object API, told where the kinds above live: it asks the server's discovery (`GET /api/v1`,
+ * `/apis/apps/v1`, `/apis/coordination.k8s.io/v1`) for each group version it meets (client-node 1.4
+ * dist/object.js `resource`), three requests per client for plurals that are fixed by the Kubernetes API. Every
+ * kind above is namespaced; any other kind still goes through discovery.
+ */
+class KnownKindsObjectApi extends KubernetesObjectApi {
+  static forConfig(kubeConfig: KubeConfig): KnownKindsObjectApi {
+    const api = kubeConfig.makeApiClient(KnownKindsObjectApi);
+    api.setDefaultNamespace(kubeConfig);
+    return api;
+  }
+
+  protected override async resource(apiVersion: string, kind: string, options?: Parameters<KubernetesObjectApi['resource']>[2]): Promise<V1APIResource | undefined> {
+    const known = Object.hasOwn(RESOURCES, kind) ? RESOURCES[kind] : undefined;
+    if (known?.apiVersion === apiVersion) return { kind, name: known.plural, namespaced: true, singularName: '', verbs: [] };
+    return super.resource(apiVersion, kind, options);
+  }
+}
 
 /**
  * Where the kubeconfig comes from, as kubectl looks (--kubeconfig, then $KUBECONFIG, then ~/.kube/config, then
@@ -133,7 +154,7 @@ export class KubeClient {
     readonly timers: Timers,
   ) {
     this.server = kubeConfig.getCurrentCluster()!.server;
-    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.objects = KnownKindsObjectApi.forConfig(kubeConfig);
   }
 
   /** Server-side apply `obj` as `fieldManager`. `force` takes over fields another manager owns. */
