@@ -80,7 +80,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: 'dr-run',
     description: 'dr run of generation 1 into an empty namespace: restore form, the FE pod held unready until the restore is let finish, done, the full topology rolled out',
-    args: ['dr', 'run', '--timeout', '120s'],
+    args: ['dr', 'run', '--timeout', '120s', '--verify', 'none'],
     run: async (c, ns) => {
       await finishRestore(c, ns);
     },
@@ -88,7 +88,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: 'dr-run-fe-pod-deleted',
     description: 'dr run of generation 1 whose restoring FE pod is deleted mid-restore: the StatefulSet controller re-creates it, the restore finishes on the new pod',
-    args: ['dr', 'run', '--timeout', '120s'],
+    args: ['dr', 'run', '--timeout', '120s', '--verify', 'none'],
     run: async (c, ns) => {
       const first = await eventually('the restoring FE pod', async () => {
         const p = await c.core.readNamespacedPod({ name: `${FE}-0`, namespace: ns }).catch(() => undefined);
