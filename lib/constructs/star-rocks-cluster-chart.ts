@@ -49,11 +49,10 @@ export class StarRocksClusterChart extends Chart {
     const inChart = new Set<IConstruct>(constructs);
     // A construct that depends on another makes each of its objects depend on each of the other's (as cdk8s does).
     for (const source of constructs) {
-      for (const target of source.node.dependencies) {
-        if (!inChart.has(target)) continue;
-        const targets = apiObjectsUnder(target);
-        for (const from of apiObjectsUnder(source)) for (const to of targets) if (from !== to) from.node.addDependency(to);
-      }
+      const targets = source.node.dependencies.filter((t) => inChart.has(t));
+      if (targets.length === 0) continue;
+      const froms = apiObjectsUnder(source);
+      for (const to of targets.flatMap(apiObjectsUnder)) for (const from of froms) if (from !== to) from.node.addDependency(to);
     }
     return new DependencyGraph(this.node)
       .topology()
@@ -63,7 +62,7 @@ export class StarRocksClusterChart extends Chart {
 }
 
 function apiObjectsUnder(c: IConstruct): ApiObject[] {
-  return c instanceof ApiObject && c.node.children.length === 0 ? [c] : c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject);
+  return c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject);
 }
 
 /** Every construct's own validations, reported the way cdk8s's App does (`[path] error`, all at once). */
